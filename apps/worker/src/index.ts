@@ -1,0 +1,2 @@
+// Worker entry points for threads and processes arrive with the data-parallel trainer.
+export {};

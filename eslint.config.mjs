@@ -1,0 +1,40 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// Dependency direction: tensor <- layers <- distributed <- apps; tools and test may use everything.
+const depConstraints = [
+  { sourceTag: 'scope:tensor', onlyDependOnLibsWithTags: ['scope:tensor'] },
+  { sourceTag: 'scope:layers', onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers'] },
+  {
+    sourceTag: 'scope:distributed',
+    onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers', 'scope:distributed'],
+  },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers', 'scope:distributed'],
+  },
+  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['*'] },
+];
+
+export default [
+  { ignores: ['*.js', '**/node_modules/**', '**/dist/**', '**/.nx/**', 'bin/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      // A lib's public API is its src/index.ts: no deep imports across projects.
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@weft/*/*'], message: 'Import the public API (@weft/<lib>), not a file inside it.' }] },
+      ],
+    },
+  },
+];
