@@ -1,0 +1,2 @@
+// Each subcommand registers itself from its own file; import them here, one line each.
+export {};
