@@ -1,0 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Activation } from './activation';
+
+export const exponential: Activation = { name: 'exponential', apply: (x) => tf.exp(x) };

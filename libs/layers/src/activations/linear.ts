@@ -1,0 +1,3 @@
+import type { Activation } from './activation';
+
+export const linear: Activation = { name: 'linear', apply: (x) => x };
