@@ -1,1 +1,15 @@
-export {};
+export { Layer, uniqueLayerName, type LayerArgs, type CallArgs, type Mask, type MaskArg, type Tensors, type InputSpec, type AddWeightArgs } from './layer';
+export { LayerVariable } from './layer-variable';
+export { SymbolicTensor, Node, isSymbolic } from './symbolic-tensor';
+export { InputLayer, input, type InputArgs, type InputLayerArgs } from './input-layer';
+export {
+  registerLayer,
+  deserializeLayer,
+  serializeLayer,
+  getRegisteredLayer,
+  registeredLayerNames,
+  type LayerClass,
+  type SerializedLayer,
+} from './registry';
+export { assertPositiveInt, assertRate, assertOneOf } from './validate';
+export { isShapeList, shapeToString, singleShape, sizeOf, knownDims, type Shape } from './shape';

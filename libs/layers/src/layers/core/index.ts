@@ -1,1 +1,2 @@
-export {};
+export { Dense, dense, type DenseArgs } from './dense';
+export { Embedding, embedding, type EmbeddingArgs } from './embedding';

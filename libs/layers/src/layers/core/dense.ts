@@ -1,0 +1,142 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine/layer';
+import type { LayerVariable } from '../../engine/layer-variable';
+import {
+  getActivation,
+  getConstraint,
+  getInitializer,
+  getRegularizer,
+  serializeActivation,
+  serializeConstraint,
+  serializeInitializer,
+  serializeRegularizer,
+  type Activation,
+  type Constraint,
+  type Initializer,
+  type Regularizer,
+  type Serialized,
+} from '../../engine/leaf-modules';
+import { registerLayer } from '../../engine/registry';
+import { singleShape, shapeToString, type Shape } from '../../engine/shape';
+import { assertPositiveInt } from '../../engine/validate';
+
+export interface DenseArgs extends LayerArgs {
+  units: number;
+  activation?: string | Activation | null;
+  useBias?: boolean;
+  kernelInitializer?: string | Initializer | Serialized;
+  biasInitializer?: string | Initializer | Serialized;
+  kernelRegularizer?: Regularizer | Serialized | null;
+  biasRegularizer?: Regularizer | Serialized | null;
+  activityRegularizer?: Regularizer | Serialized | null;
+  kernelConstraint?: Constraint | Serialized | null;
+  biasConstraint?: Constraint | Serialized | null;
+}
+
+/** Activations the fused matmul kernel can differentiate (tfjs-core supports linear and relu). */
+const FUSABLE = new Set(['linear', 'relu']);
+
+/** output = activation(dot(input, kernel) + bias), on the last axis. */
+export class Dense extends Layer {
+  static override className = 'Dense';
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  private readonly kernelInitializer: Initializer;
+  private readonly biasInitializer: Initializer;
+  private readonly kernelRegularizer: Regularizer | null;
+  private readonly biasRegularizer: Regularizer | null;
+  private readonly activityRegularizer: Regularizer | null;
+  private readonly kernelConstraint: Constraint | null;
+  private readonly biasConstraint: Constraint | null;
+  kernel: LayerVariable | null = null;
+  bias: LayerVariable | null = null;
+
+  constructor(args: DenseArgs) {
+    super(args);
+    this.units = assertPositiveInt(args?.units, 'units', 'Dense');
+    this.activation = getActivation(args.activation ?? null);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
+    this.activityRegularizer = getRegularizer(args.activityRegularizer ?? null);
+    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
+    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
+    this.supportsMasking = true;
+    this.inputSpec = { minNdim: 2 };
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = singleShape(inputShape, this.name);
+    const inputDim = shape[shape.length - 1];
+    if (inputDim === null || inputDim === undefined) {
+      throw new Error(`Dense '${this.name}' needs a known last input axis. Received: input shape ${shapeToString(shape)}`);
+    }
+    this.kernel = this.addWeight({
+      name: 'kernel',
+      shape: [inputDim, this.units],
+      initializer: this.kernelInitializer,
+      regularizer: this.kernelRegularizer,
+      constraint: this.kernelConstraint,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight({
+        name: 'bias',
+        shape: [this.units],
+        initializer: this.biasInitializer,
+        regularizer: this.biasRegularizer,
+        constraint: this.biasConstraint,
+      });
+    }
+    this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
+    super.build(inputShape);
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = singleShape(inputShape, this.name);
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  call(inputs: Tensors, _args: CallArgs): Tensors {
+    return tf.tidy(() => {
+      let x = Array.isArray(inputs) ? inputs[0] : inputs;
+      if (x.dtype !== 'float32') x = tf.cast(x, 'float32');
+      const kernel = this.kernel!.read();
+      const bias = this.bias ? this.bias.read() : undefined;
+      const outShape = [...x.shape.slice(0, -1), this.units];
+      const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, x.shape[x.rank - 1]]) as tf.Tensor2D;
+      let y: tf.Tensor;
+      if (FUSABLE.has(this.activation.name)) {
+        y = tf.fused.matMul({ a: x2, b: kernel as tf.Tensor2D, bias, activation: this.activation.name as 'relu' | 'linear' });
+      } else {
+        y = tf.matMul(x2, kernel as tf.Tensor2D);
+        if (bias) y = tf.add(y, bias);
+        y = this.activation.apply(y);
+      }
+      if (x.rank !== 2) y = tf.reshape(y, outShape);
+      if (this.activityRegularizer) this.addLoss(tf.keep(this.activityRegularizer.apply(y)));
+      return y;
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      activityRegularizer: serializeRegularizer(this.activityRegularizer),
+      kernelConstraint: serializeConstraint(this.kernelConstraint),
+      biasConstraint: serializeConstraint(this.biasConstraint),
+    };
+  }
+}
+registerLayer(Dense);
+
+export const dense = (args: DenseArgs) => new Dense(args);

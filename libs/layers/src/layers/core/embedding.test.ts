@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend } from '@weft/tensor';
+import { runLayerTest } from '../../testing';
+import { Embedding } from './embedding';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+describe('Embedding', () => {
+  const ids = () => tf.tensor2d([[1, 2, 0], [4, 0, 0]], [2, 3], 'int32');
+
+  it('matches tfjs-layers (outputs and gradients) and finite differences', () => {
+    runLayerTest({
+      layer: () => new Embedding({ inputDim: 5, outputDim: 3 }),
+      inputs: ids(),
+      expectedOutputShape: [2, 3, 3],
+      expectedOutputMask: null,
+      oracle: () => tfl.layers.embedding({ inputDim: 5, outputDim: 3 }),
+    });
+  });
+
+  it('masks index 0 with maskZero and accepts float ids', () => {
+    runLayerTest({
+      layer: () => new Embedding({ inputDim: 5, outputDim: 2, maskZero: true, inputLength: 3 }),
+      inputs: tf.cast(ids(), 'float32'),
+      expectedOutputShape: [2, 3, 2],
+      expectedOutputMask: tf.tensor2d([[1, 1, 0], [1, 0, 0]], [2, 3], 'bool'),
+      oracle: () => tfl.layers.embedding({ inputDim: 5, outputDim: 2, maskZero: true }),
+      differentiableInputs: false,
+      finiteDifferences: { samples: 4 },
+    });
+  });
+
+  it('names bad arguments', () => {
+    expect(() => new Embedding({ inputDim: 0, outputDim: 2 })).toThrow('Received: inputDim=0');
+    expect(() => new Embedding({ inputDim: 3, outputDim: 2.5 })).toThrow('Received: outputDim=2.5');
+  });
+});
