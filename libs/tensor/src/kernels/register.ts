@@ -1,4 +1,54 @@
-/** Registers the project's training kernels on the wasm backend (idempotent). */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { batchMatMulKernel } from './batch-mat-mul';
+import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter';
+import { conv2DBackpropInputKernel } from './conv2d-backprop-input';
+import { equalKernel } from './equal';
+import { maxPoolGradKernel } from './max-pool-grad';
+import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
+import { stockKernelConfig, type WasmKernel } from './wasm-kernel-utils';
+
+const kernels: WasmKernel<any>[] = [
+  unsortedSegmentSumKernel,
+  conv2DBackpropFilterKernel,
+  conv2DBackpropInputKernel,
+  batchMatMulKernel,
+  maxPoolGradKernel,
+  equalKernel,
+];
+
+/** Names of the wasm kernels weft adds or replaces. */
+export const wasmTrainingKernelNames: readonly string[] = kernels.map((k) => k.kernelName);
+
+let registered = false;
+
+/**
+ * Registers the project's training kernels on the wasm backend (idempotent). Every thread that
+ * trains on wasm calls it (initBackend('wasm') does): kernel registries are per thread.
+ */
 export function registerWasmTrainingKernels(): void {
-  // Kernels arrive with the wasm-kernels work (issue 2).
+  if (registered) return;
+  for (const kernel of kernels) {
+    const stock = stockKernelConfig(kernel.kernelName);
+    if (stock) tf.unregisterKernel(kernel.kernelName, 'wasm');
+    tf.registerKernel({
+      kernelName: kernel.kernelName,
+      backendName: 'wasm',
+      kernelFunc: kernel.kernelFunc as unknown as tf.KernelFunc,
+      // Ours call the stock kernel for the cases it handles well; its setup binds the wasm function.
+      setupFunc: stock?.setupFunc,
+    });
+  }
+  registered = true;
+}
+
+/** Puts the wasm backend's stock kernels back (benchmarks compare both in one process). */
+export function unregisterWasmTrainingKernels(): void {
+  if (!registered) return;
+  for (const kernel of kernels) {
+    tf.unregisterKernel(kernel.kernelName, 'wasm');
+    const stock = stockKernelConfig(kernel.kernelName);
+    if (stock) tf.registerKernel(stock);
+  }
+  registered = false;
 }

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** The arguments tfjs passes to a kernel function, typed for the wasm backend. */
+export interface WasmKernelArgs<A = Record<string, unknown>> {
+  inputs: Record<string, tf.TensorInfo>;
+  backend: BackendWasm;
+  attrs: A;
+}
+
+/** A wasm kernel of our own, registered with registerWasmTrainingKernels. */
+export interface WasmKernel<A = Record<string, unknown>> {
+  kernelName: string;
+  kernelFunc: (args: WasmKernelArgs<A>) => tf.TensorInfo;
+}
+
+type StockKernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs?: unknown }) => tf.TensorInfo;
+
+const stockKernels = new Map<string, tf.KernelConfig>();
+
+/**
+ * The wasm backend's own kernel config for a name, as it was before we registered ours;
+ * register.ts records it before overriding, so the stock version stays callable.
+ */
+export function stockKernelConfig(kernelName: string): tf.KernelConfig | undefined {
+  if (!stockKernels.has(kernelName)) {
+    const config = tf.getKernel(kernelName, 'wasm');
+    if (config) stockKernels.set(kernelName, { ...config });
+  }
+  return stockKernels.get(kernelName);
+}
+
+/** Runs the wasm backend's stock kernel function for a name (Transpose, BatchMatMul, ...). */
+export function runStockKernel(
+  kernelName: string,
+  backend: BackendWasm,
+  inputs: Record<string, tf.TensorInfo>,
+  attrs: object = {},
+): tf.TensorInfo {
+  const config = stockKernelConfig(kernelName);
+  if (!config) throw new Error(`The wasm backend has no stock kernel '${kernelName}' to build on.`);
+  return (config.kernelFunc as unknown as StockKernelFunc)({ inputs: inputs as tf.NamedTensorInfoMap, backend, attrs });
+}
+
+/** The same data seen with another shape of equal size (no copy, no new tensor). */
+export function withShape(info: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  return { dataId: info.dataId, dtype: info.dtype, shape };
+}
+
+/** Plain [m,k] x [k,n] float32 matmul on the wasm heap through the stock BatchMatMul (no transposes). */
+export function matMul2D(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, m: number, k: number, n: number): tf.TensorInfo {
+  const out = runStockKernel(
+    'BatchMatMul',
+    backend,
+    { a: withShape(a, [1, m, k]), b: withShape(b, [1, k, n]) },
+    { transposeA: false, transposeB: false },
+  );
+  return withShape(out, [m, n]);
+}
+
+/** Swaps the last two axes through the stock Transpose kernel. */
+export function transposeLastTwo(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
+  const rank = x.shape.length;
+  const perm = [...Array(rank).keys()];
+  [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+  return runStockKernel('Transpose', backend, { x }, { perm });
+}
+
+/** Float32 view of a tensor's bytes on the wasm heap; take it after the last allocation (the heap may grow). */
+export function heapF32(backend: BackendWasm, info: tf.TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(info) as Float32Array;
+}
