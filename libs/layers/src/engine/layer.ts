@@ -4,10 +4,9 @@ import {
   getConstraint,
   getInitializer,
   getRegularizer,
-  type Constraint,
-  type Initializer,
-  type Regularizer,
-  type Serialized,
+  type ConstraintId,
+  type InitializerId,
+  type RegularizerId,
 } from './leaf-modules';
 import { isShapeList, shapeToString, type Shape } from './shape';
 import { Node, SymbolicTensor } from './symbolic-tensor';
@@ -46,9 +45,9 @@ export interface InputSpec {
 export interface AddWeightArgs {
   name: string;
   shape: number[];
-  initializer?: string | Initializer | Serialized;
-  regularizer?: Regularizer | Serialized | null;
-  constraint?: Constraint | Serialized | null;
+  initializer?: InitializerId;
+  regularizer?: RegularizerId;
+  constraint?: ConstraintId;
   trainable?: boolean;
   dtype?: tf.DataType;
 }

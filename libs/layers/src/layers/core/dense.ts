@@ -14,7 +14,10 @@ import {
   type Constraint,
   type Initializer,
   type Regularizer,
-  type Serialized,
+  type ActivationId,
+  type ConstraintId,
+  type InitializerId,
+  type RegularizerId,
 } from '../../engine/leaf-modules';
 import { registerLayer } from '../../engine/registry';
 import { singleShape, shapeToString, type Shape } from '../../engine/shape';
@@ -22,15 +25,15 @@ import { assertPositiveInt } from '../../engine/validate';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
-  activation?: string | Activation | null;
+  activation?: ActivationId;
   useBias?: boolean;
-  kernelInitializer?: string | Initializer | Serialized;
-  biasInitializer?: string | Initializer | Serialized;
-  kernelRegularizer?: Regularizer | Serialized | null;
-  biasRegularizer?: Regularizer | Serialized | null;
-  activityRegularizer?: Regularizer | Serialized | null;
-  kernelConstraint?: Constraint | Serialized | null;
-  biasConstraint?: Constraint | Serialized | null;
+  kernelInitializer?: InitializerId;
+  biasInitializer?: InitializerId;
+  kernelRegularizer?: RegularizerId;
+  biasRegularizer?: RegularizerId;
+  activityRegularizer?: RegularizerId;
+  kernelConstraint?: ConstraintId;
+  biasConstraint?: ConstraintId;
 }
 
 /** Activations the fused matmul kernel can differentiate (tfjs-core supports linear and relu). */

@@ -11,7 +11,9 @@ import {
   type Constraint,
   type Initializer,
   type Regularizer,
-  type Serialized,
+  type ConstraintId,
+  type InitializerId,
+  type RegularizerId,
 } from '../../engine/leaf-modules';
 import { registerLayer } from '../../engine/registry';
 import { singleShape, shapeToString, type Shape } from '../../engine/shape';
@@ -20,9 +22,9 @@ import { assertPositiveInt } from '../../engine/validate';
 export interface EmbeddingArgs extends LayerArgs {
   inputDim: number;
   outputDim: number;
-  embeddingsInitializer?: string | Initializer | Serialized;
-  embeddingsRegularizer?: Regularizer | Serialized | null;
-  embeddingsConstraint?: Constraint | Serialized | null;
+  embeddingsInitializer?: InitializerId;
+  embeddingsRegularizer?: RegularizerId;
+  embeddingsConstraint?: ConstraintId;
   /** Index 0 is padding: the output mask is `inputs != 0` (inputDim then counts the padding index). */
   maskZero?: boolean;
   /** Length of input sequences, when constant (declares the input shape [inputLength]). */
@@ -52,7 +54,7 @@ export class Embedding extends Layer {
     if (inputLength !== null) assertPositiveInt(inputLength, 'inputLength', 'Embedding');
     this.inputLength = inputLength;
     this.maskZero = args.maskZero ?? false;
-    this.embeddingsInitializer = getInitializer(args.embeddingsInitializer ?? 'uniform');
+    this.embeddingsInitializer = getInitializer(args.embeddingsInitializer ?? 'randomUniform');
     this.embeddingsRegularizer = getRegularizer(args.embeddingsRegularizer ?? null);
     this.embeddingsConstraint = getConstraint(args.embeddingsConstraint ?? null);
     this.supportsMasking = this.maskZero;
