@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { runStockKernel } from './wasm-kernel-utils';
+import { heapF32, runStockKernel } from './wasm-kernel-utils';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
@@ -56,8 +56,8 @@ export function sliceImages(
   floatsPerImage: number,
 ): tf.TensorInfo {
   const out = backend.makeOutput([count * floatsPerImage], 'float32');
-  const src = backend.typedArrayFromHeap(x) as Float32Array;
-  const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  const src = heapF32(backend, x);
+  const dst = heapF32(backend, out);
   dst.set(src.subarray(b0 * floatsPerImage, (b0 + count) * floatsPerImage));
   return out;
 }

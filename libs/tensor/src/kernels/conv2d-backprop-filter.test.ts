@@ -59,12 +59,12 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const x1 = randomValues(3 * 17 * 4, 1);
     const w1 = randomValues(3 * 4 * 6, 2);
     await expectWasmMatchesCpu(() =>
-      tf.grad((w: tf.Tensor3D) => tf.sum(tf.square(tf.conv1d(tf.tensor3d(x1, [3, 17, 4]), w, 2, 'same'))))(tf.tensor3d(w1, [3, 4, 6])),
+      tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.conv1d(tf.tensor3d(x1, [3, 17, 4]), w as tf.Tensor3D, 2, 'same'))))(tf.tensor3d(w1, [3, 4, 6])),
     );
     const x2 = randomValues(2 * 6 * 5 * 3, 3);
     const w2 = randomValues(3 * 3 * 3 * 2, 4);
     await expectWasmMatchesCpu(() =>
-      tf.grad((w: tf.Tensor4D) => tf.sum(tf.conv2d(tf.tensor4d(x2, [2, 6, 5, 3]), w, 1, 'valid')))(tf.tensor4d(w2, [3, 3, 3, 2])),
+      tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(tf.tensor4d(x2, [2, 6, 5, 3]), w as tf.Tensor4D, 1, 'valid')))(tf.tensor4d(w2, [3, 3, 3, 2])),
     );
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2DGeometry, imagesPerBlock, sliceImages, toChannelsLast } from './conv-geometry';
-import { matMul2D, withShape, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { heapF32, matMul2D, runStockKernel, withShape, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 type Attrs = tf.Conv2DBackpropFilterAttrs & { dilations?: [number, number] | number };
 
@@ -42,30 +42,36 @@ function filterGradNHWC(
   const rows = filterShape[0] * filterShape[1] * inChannels;
   const rowsPerImage = outHeight * outWidth;
   const perBlock = imagesPerBlock(rowsPerImage, rows, batchSize);
+  const xT = runStockKernel('Transpose', backend, { x }, { perm: [3, 0, 1, 2] });
   let result: tf.TensorInfo | null = null;
   for (let b0 = 0; b0 < batchSize; b0 += perBlock) {
     const count = Math.min(perBlock, batchSize - b0);
     const n = count * rowsPerImage;
     const dyBlock = count === batchSize ? dy : sliceImages(backend, dy, b0, count, rowsPerImage * outChannels);
     const colsT = backend.makeOutput([rows, n], 'float32');
-    fillTransposedIm2Col(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(colsT) as Float32Array, info, b0, count);
+    fillTransposedIm2Col(heapF32(backend, xT), heapF32(backend, colsT), info, b0, count);
     const partial = matMul2D(backend, colsT, dyBlock, rows, n, outChannels);
     backend.disposeData(colsT.dataId);
     if (dyBlock !== dy) backend.disposeData(dyBlock.dataId);
     if (result === null) result = partial;
     else {
-      const acc = backend.typedArrayFromHeap(withShape(result, [rows * outChannels])) as Float32Array;
-      const add = backend.typedArrayFromHeap(withShape(partial, [rows * outChannels])) as Float32Array;
+      const acc = heapF32(backend, withShape(result, [rows * outChannels]));
+      const add = heapF32(backend, withShape(partial, [rows * outChannels]));
       for (let i = 0; i < acc.length; i++) acc[i] += add[i];
       backend.disposeData(partial.dataId);
     }
   }
+  backend.disposeData(xT.dataId);
   return withShape(result as tf.TensorInfo, [...filterShape]);
 }
 
-/** colsT[(kh*KW+kw)*CI+ci][(b-b0)*OH*OW + oh*OW + ow] = x[b, ih, iw, ci], zero outside the image. */
-function fillTransposedIm2Col(x: Float32Array, colsT: Float32Array, info: tf.backend_util.Conv2DInfo, b0: number, count: number): void {
-  const { inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW } = info;
+/**
+ * colsT[(kh*KW+kw)*CI+ci][(b-b0)*OH*OW + oh*OW + ow] = xT[ci, b, ih, iw], zero outside the image.
+ * Reading from the channels-first copy xT makes each output row a run of (strided by sw) reads
+ * instead of one read per cache line of x.
+ */
+function fillTransposedIm2Col(xT: Float32Array, colsT: Float32Array, info: tf.backend_util.Conv2DInfo, b0: number, count: number): void {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW } = info;
   const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -74,25 +80,22 @@ function fillTransposedIm2Col(x: Float32Array, colsT: Float32Array, info: tf.bac
     for (let kw = 0; kw < KW; kw++) {
       // Output columns whose input column iw = ow*sw - left + kw*dw lies inside [0, W).
       const colShift = kw * dw - left;
-      const owStart = Math.max(0, Math.ceil(-colShift / sw));
-      const owEnd = Math.min(OW, Math.floor((W - 1 - colShift) / sw) + 1);
+      const owStart = Math.min(OW, Math.max(0, Math.ceil(-colShift / sw)));
+      const owEnd = Math.max(owStart, Math.min(OW, Math.floor((W - 1 - colShift) / sw) + 1));
       for (let ci = 0; ci < CI; ci++) {
         let dst = ((kh * KW + kw) * CI + ci) * n;
         for (let b = b0; b < b0 + count; b++) {
-          for (let oh = 0; oh < OH; oh++) {
+          for (let oh = 0; oh < OH; oh++, dst += OW) {
             const ih = oh * sh - top + kh * dh;
-            if (ih < 0 || ih >= H || owStart >= owEnd) {
+            if (ih < 0 || ih >= H) {
               colsT.fill(0, dst, dst + OW);
-              dst += OW;
               continue;
             }
-            const rowBase = (b * H + ih) * W;
-            let ow = 0;
-            for (; ow < owStart; ow++) colsT[dst++] = 0;
-            let src = (rowBase + owStart * sw + colShift) * CI + ci;
-            const step = sw * CI;
-            for (; ow < owEnd; ow++, src += step) colsT[dst++] = x[src];
-            for (; ow < OW; ow++) colsT[dst++] = 0;
+            colsT.fill(0, dst, dst + owStart);
+            const src = ((ci * B + b) * H + ih) * W + owStart * sw + colShift;
+            if (sw === 1) colsT.set(xT.subarray(src, src + owEnd - owStart), dst + owStart);
+            else for (let ow = owStart, s = src; ow < owEnd; ow++, s += sw) colsT[dst + ow] = xT[s];
+            colsT.fill(0, dst + owEnd, dst + OW);
           }
         }
       }

@@ -56,12 +56,12 @@ describe('Conv2DBackpropInput on wasm', () => {
     const w1 = randomValues(3 * 4 * 6, 2);
     const x1 = randomValues(2 * 15 * 4, 1);
     await expectWasmMatchesCpu(() =>
-      tf.grad((x: tf.Tensor3D) => tf.sum(tf.square(tf.conv1d(x, tf.tensor3d(w1, [3, 4, 6]), 2, 'same'))))(tf.tensor3d(x1, [2, 15, 4])),
+      tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.conv1d(x as tf.Tensor3D, tf.tensor3d(w1, [3, 4, 6]), 2, 'same'))))(tf.tensor3d(x1, [2, 15, 4])),
     );
     const w2 = randomValues(2 * 3 * 3 * 2, 4);
     const x2 = randomValues(2 * 7 * 5 * 3, 3);
     await expectWasmMatchesCpu(() =>
-      tf.grad((x: tf.Tensor4D) => tf.sum(tf.conv2d(x, tf.tensor4d(w2, [2, 3, 3, 2]), [2, 1], 'valid')))(tf.tensor4d(x2, [2, 7, 5, 3])),
+      tf.grad((x: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, tf.tensor4d(w2, [2, 3, 3, 2]), [2, 1], 'valid')))(tf.tensor4d(x2, [2, 7, 5, 3])),
     );
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { conv2DGeometry, imagesPerBlock, sliceImages, toChannelsFirst, toChannelsLast } from './conv-geometry';
-import { matMul2D, transposeLastTwo, withShape, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { heapF32, matMul2D, transposeLastTwo, withShape, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 type Attrs = tf.Conv2DBackpropInputAttrs & { dilations?: [number, number] | number };
 
@@ -43,14 +43,14 @@ function inputGradNHWC(
   const rowsPerImage = outHeight * outWidth;
   const filterT = transposeLastTwo(backend, withShape(filter, [cols, outChannels]));
   const dx = backend.makeOutput(inShape, 'float32');
-  (backend.typedArrayFromHeap(dx) as Float32Array).fill(0);
+  heapF32(backend, dx).fill(0);
   const perBlock = imagesPerBlock(rowsPerImage, cols, batchSize);
   for (let b0 = 0; b0 < batchSize; b0 += perBlock) {
     const count = Math.min(perBlock, batchSize - b0);
     const n = count * rowsPerImage;
     const dyBlock = count === batchSize ? dy : sliceImages(backend, dy, b0, count, rowsPerImage * outChannels);
     const dcols = matMul2D(backend, dyBlock, filterT, n, outChannels, cols);
-    addCol2Im(backend.typedArrayFromHeap(withShape(dcols, [n * cols])) as Float32Array, backend.typedArrayFromHeap(dx) as Float32Array, info, b0, count);
+    addCol2Im(heapF32(backend, withShape(dcols, [n * cols])), heapF32(backend, dx), info, b0, count);
     backend.disposeData(dcols.dataId);
     if (dyBlock !== dy) backend.disposeData(dyBlock.dataId);
   }

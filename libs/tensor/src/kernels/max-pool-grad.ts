@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { WasmKernel, WasmKernelArgs } from './wasm-kernel-utils';
+import { heapF32, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /**
  * Each output's gradient goes to the first maximum of its window in row-major scan order
@@ -21,10 +21,10 @@ function maxPoolGrad({ inputs, backend, attrs }: WasmKernelArgs<tf.MaxPoolGradAt
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const dxInfo = backend.makeOutput(input.shape, 'float32');
-  const dx = backend.typedArrayFromHeap(dxInfo) as Float32Array;
+  const dx = heapF32(backend, dxInfo);
   dx.fill(0);
-  const x = backend.typedArrayFromHeap(input) as Float32Array;
-  const g = backend.typedArrayFromHeap(dy) as Float32Array;
+  const x = heapF32(backend, input);
+  const g = heapF32(backend, dy);
   const best = new Float32Array(C);
   const where = new Int32Array(C);
   let gOff = 0;

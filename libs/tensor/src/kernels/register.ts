@@ -4,7 +4,9 @@ import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input';
 import { equalKernel } from './equal';
+import { gatherV2Kernel } from './gather-v2';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { unpackKernel } from './unpack';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 import { stockKernelConfig, type WasmKernel } from './wasm-kernel-utils';
 
@@ -15,6 +17,8 @@ const kernels: WasmKernel<any>[] = [
   batchMatMulKernel,
   maxPoolGradKernel,
   equalKernel,
+  gatherV2Kernel,
+  unpackKernel,
 ];
 
 /** Names of the wasm kernels weft adds or replaces. */
