@@ -1,1 +1,4 @@
-export {};
+export { BaseRnn, type BaseRnnArgs } from './base-rnn';
+export { LSTM, lstm, type LstmArgs } from './lstm';
+export { GRU, gru, type GruArgs } from './gru';
+export { SimpleRNN, simpleRNN, type SimpleRnnArgs } from './simple-rnn';
