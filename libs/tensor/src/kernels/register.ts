@@ -4,6 +4,7 @@ import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input';
 import { equalKernel } from './equal';
+import { fusedMatMulKernel } from './fused-mat-mul';
 import { gatherV2Kernel } from './gather-v2';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { unpackKernel } from './unpack';
@@ -15,6 +16,7 @@ const kernels: WasmKernel<any>[] = [
   conv2DBackpropFilterKernel,
   conv2DBackpropInputKernel,
   batchMatMulKernel,
+  fusedMatMulKernel,
   maxPoolGradKernel,
   equalKernel,
   gatherV2Kernel,
