@@ -2,4 +2,5 @@ export * as tf from '@tensorflow/tfjs-core';
 export { initBackend, activeBackend, type BackendInfo, type BackendName, type BackendRequest } from './backend';
 export { listGpus, listCpus, gpuWorkerEnv, type Device, type DeviceKind } from './device';
 export { logger, rankLogger, type Logger } from './logger';
-export { registerWasmTrainingKernels } from './kernels/register';
+export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainingKernelNames } from './kernels/register';
+export { FlatLayout, type FlatEntry, type FlatSpec } from './flat-buffer';
