@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import './gradients';
 import { LayerVariable } from './layer-variable';
 import {
   getConstraint,

@@ -1,1 +1,1 @@
-export {};
+export { Activation, activation, type ActivationArgs } from './activation';

@@ -1,2 +1,3 @@
 export { Dense, dense, type DenseArgs } from './dense';
 export { Embedding, embedding, type EmbeddingArgs } from './embedding';
+export { Masking, masking, type MaskingArgs } from './masking';

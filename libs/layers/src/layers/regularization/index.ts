@@ -1,1 +1,1 @@
-export {};
+export { Dropout, dropout, type DropoutArgs } from './dropout';
