@@ -40,7 +40,7 @@ export class Masking extends Layer {
     // The mask is a step function of x: no gradient flows through it (tf.any has none).
     const keep = tf.customGrad((v: tf.Tensor) => ({
       value: tf.cast(tf.any(tf.notEqual(v, this.maskValue), -1, true), v.dtype),
-      gradFunc: (dy: tf.Tensor) => tf.zerosLike(v),
+      gradFunc: (_dy: tf.Tensor) => tf.zerosLike(v),
     }));
     return tf.tidy(() => tf.mul(x, keep(x)));
   }
