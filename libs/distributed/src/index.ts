@@ -1,1 +1,16 @@
-export {};
+export { ProcessGroup, DEFAULT_TIMEOUT_MS, type ReduceOp, type CollectiveOptions, type ReduceOptions, type BroadcastOptions } from './process-group';
+export { CollectiveError, type CollectiveName } from './errors';
+export { shardRange } from './shard-range';
+export { ProcessGroupShm } from './shm/process-group-shm';
+export { createShmGroupHandle, type ShmGroupHandle } from './shm/shm-layout';
+export { abortShmGroup } from './shm/shm-abort';
+export { createReducer, type Reducer } from './shm/simd-reducer';
+export { ProcessGroupTcp } from './tcp/process-group-tcp';
+export { createTcpGroup, type TcpGroupOptions } from './tcp/rendezvous';
+export { StoreServer } from './tcp/store-server';
+export { StoreClient } from './tcp/store-client';
+export { readDistributedEnv, type DistributedEnv } from './env';
+export { initProcessGroupFromEnv } from './init-from-env';
+export { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';
+export { launchProcesses, type LaunchProcessesOptions } from './launch/launch-processes';
+export type { RankContext, RankMain, RankOutcome, LaunchOptions } from './launch/rank-context';

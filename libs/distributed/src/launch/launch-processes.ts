@@ -1,0 +1,80 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { StoreServer } from '../tcp/store-server';
+import { RANK_ENTRY, TS_EXEC_ARGV } from './launch-threads';
+import { collectOutcomes } from './outcome-collector';
+import type { LaunchOptions, RankOutcome, RankStart } from './rank-context';
+
+const STDERR_TAIL_BYTES = 4096;
+
+export interface LaunchProcessesOptions<A> extends LaunchOptions<A> {
+  /** Extra environment for every rank. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs `size` ranks as child processes on this host, joined over TCP through a store this
+ * process serves; each child gets the torchrun variables (RANK, WORLD_SIZE, LOCAL_RANK,
+ * MASTER_ADDR, MASTER_PORT) and WEFT_DIST_TOKEN, so the same entry also runs under a scheduler.
+ */
+export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>): Promise<RankOutcome<R>[]> {
+  const { size } = options;
+  const token = randomBytes(16).toString('hex');
+  const store = await StoreServer.listen({ token });
+  const children: ChildProcess[] = [];
+  const { settle, done } = collectOutcomes<R>(
+    size,
+    () => {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      store.close();
+    },
+    () => undefined, // a dead process closes its sockets: the others hear it from TCP
+    options.timeoutMs,
+  );
+  for (let rank = 0; rank < size; rank++) {
+    const env = {
+      ...process.env,
+      ...options.env,
+      RANK: String(rank),
+      WORLD_SIZE: String(size),
+      LOCAL_RANK: String(rank),
+      MASTER_ADDR: '127.0.0.1',
+      MASTER_PORT: String(store.port),
+      WEFT_DIST_TOKEN: token,
+    };
+    const child = fork(RANK_ENTRY, [], { execArgv: TS_EXEC_ARGV, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    });
+    const start: RankStart = {
+      rank,
+      size,
+      entry: options.entry,
+      exportName: options.exportName ?? 'main',
+      args: options.args,
+      group: {
+        kind: 'tcp',
+        masterAddr: '127.0.0.1',
+        masterPort: store.port,
+        token,
+        groupName: 'processes',
+        timeoutMs: options.groupTimeoutMs,
+      },
+    };
+    child.send(start);
+    child.on('message', (m: { ok: boolean; value?: R; error?: string }) =>
+      settle(m.ok ? { rank, ok: true, value: m.value as R } : { rank, ok: false, error: m.error ?? 'failed' }),
+    );
+    child.on('exit', (code, signal) =>
+      settle({
+        rank,
+        ok: false,
+        error: `rank ${rank} exited (${signal ?? `code ${code}`}) before returning${stderr ? `; stderr: ${stderr.trim()}` : ''}`,
+      }),
+    );
+  }
+  return done;
+}

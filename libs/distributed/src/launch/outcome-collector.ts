@@ -1,0 +1,36 @@
+import type { RankOutcome } from './rank-context';
+
+/**
+ * Gathers one outcome per rank (the first one counts); resolves when every rank has one, after
+ * `stopAll` (ranks hold sockets and shared memory, so none is stopped while another still runs a
+ * collective with it). `onFailure` hears each failure as it happens, to abort the group.
+ */
+export function collectOutcomes<R>(
+  size: number,
+  stopAll: () => Promise<void> | void,
+  onFailure: (rank: number, error: string) => void,
+  timeoutMs?: number,
+): { settle: (outcome: RankOutcome<R>) => void; done: Promise<RankOutcome<R>[]> } {
+  const outcomes: Array<RankOutcome<R> | undefined> = new Array(size);
+  let left = size;
+  let resolveDone!: (outcomes: RankOutcome<R>[]) => void;
+  const done = new Promise<RankOutcome<R>[]>((resolve) => (resolveDone = resolve));
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          for (let rank = 0; rank < size; rank++) {
+            settle({ rank, ok: false, error: `rank ${rank} did not finish within ${timeoutMs} ms` });
+          }
+        }, timeoutMs);
+  const settle = (outcome: RankOutcome<R>) => {
+    if (outcomes[outcome.rank]) return;
+    outcomes[outcome.rank] = outcome;
+    if (!outcome.ok) onFailure(outcome.rank, outcome.error);
+    if (--left === 0) {
+      clearTimeout(timer);
+      void Promise.resolve(stopAll()).then(() => resolveDone(outcomes as RankOutcome<R>[]));
+    }
+  };
+  return { settle, done };
+}

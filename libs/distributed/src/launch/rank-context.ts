@@ -1,0 +1,46 @@
+import type { ProcessGroup } from '../process-group';
+import type { ShmGroupHandle } from '../shm/shm-layout';
+
+/** What a rank's entry function receives. */
+export interface RankContext<A = unknown> {
+  rank: number;
+  size: number;
+  args: A;
+  /** Joins this rank's process group (shared memory for threads by default, TCP for processes). */
+  createGroup(): Promise<ProcessGroup>;
+}
+
+/** A rank's entry: `export async function main(ctx: RankContext<A>): Promise<R>` in the entry module. */
+export type RankMain<A = unknown, R = unknown> = (ctx: RankContext<A>) => Promise<R> | R;
+
+/** How one rank ended: its entry's return value, or why it failed (thrown, exited, timed out). */
+export type RankOutcome<R = unknown> = { rank: number; ok: true; value: R } | { rank: number; ok: false; error: string };
+
+/** How a rank joins its group; sent to each thread or process. */
+export type GroupSpec =
+  | { kind: 'shm'; handle: ShmGroupHandle; timeoutMs?: number }
+  | { kind: 'tcp'; masterAddr: string; masterPort: number; token: string; groupName: string; timeoutMs?: number };
+
+/** The message a rank starts from. */
+export interface RankStart {
+  rank: number;
+  size: number;
+  entry: string;
+  exportName: string;
+  args: unknown;
+  group: GroupSpec;
+}
+
+export interface LaunchOptions<A> {
+  size: number;
+  /** Absolute path of the module (.ts or .js) exporting the rank's entry function. */
+  entry: string;
+  /** Name of the entry function; default 'main'. */
+  exportName?: string;
+  /** Passed to every rank (structured-cloned). */
+  args?: A;
+  /** Default timeout of the group's collectives. */
+  groupTimeoutMs?: number;
+  /** Limit on the whole run: ranks still running then are stopped and reported failed. */
+  timeoutMs?: number;
+}

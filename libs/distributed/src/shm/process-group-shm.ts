@@ -1,0 +1,214 @@
+import { availableParallelism } from 'node:os';
+import { CollectiveError, type CollectiveName } from '../errors';
+import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
+import { shardRange } from '../shard-range';
+import { abortShmGroup, OP_CODES, OP_NAMES, readShmAbort } from './shm-abort';
+import { BELL, EPOCH_BASE, headerIndex, slotOffset, type ShmGroupHandle } from './shm-layout';
+import { createReducer, type Reducer } from './simd-reducer';
+import { waitAsync } from '../wasm-api';
+
+const SPIN_CHECKS = 20_000;
+const WAIT_SLICE_MS = 1_000;
+
+/**
+ * A process group of worker threads sharing one WebAssembly.Memory (a SharedArrayBuffer). Data
+ * moves through per-rank slots in rounds: every rank copies its chunk in, an Atomics barrier,
+ * each rank reduces its shard of the chunk across all slots with the SIMD reducer
+ * (reduce-scatter), a barrier, every rank copies all shards out (all-gather).
+ */
+export class ProcessGroupShm extends ProcessGroup {
+  private readonly control: Int32Array;
+  private readonly floats: Float32Array;
+  private readonly reducer: Reducer;
+  private readonly slotFloats: number;
+  private readonly spin: boolean;
+  private epoch = 0;
+  private buffer = 0;
+
+  constructor(
+    private readonly handle: ShmGroupHandle,
+    rank: number,
+    options: { timeoutMs?: number } = {},
+  ) {
+    super(rank, handle.size, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    this.control = new Int32Array(handle.memory.buffer);
+    this.floats = new Float32Array(handle.memory.buffer);
+    this.reducer = createReducer(handle.memory, true, rank);
+    this.slotFloats = handle.slotBytes / 4;
+    // Spinning only pays while every rank has a core of its own.
+    this.spin = handle.size <= availableParallelism();
+    this.failure = readShmAbort(handle, rank);
+  }
+
+  protected async doAllReduce(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
+    const rounds = Math.max(1, Math.ceil(data.length / this.slotFloats));
+    for (let round = 0; round < rounds; round++) {
+      const offset = round * this.slotFloats;
+      const length = Math.min(this.slotFloats, data.length - offset);
+      const mine = this.slot(this.rank);
+      this.floats.set(data.subarray(offset, offset + length), mine >> 2);
+      await this.sync('allReduce', round === 0 ? data.length : -1, 0, deadline);
+      const { start, end } = shardRange(length, this.size, this.rank);
+      for (let peer = 0; peer < this.size; peer++) {
+        if (peer !== this.rank) this.reducer.add(mine + start * 4, this.slot(peer) + start * 4, end - start);
+      }
+      if (op === 'mean') this.reducer.scale(mine + start * 4, end - start, 1 / this.size);
+      await this.sync('allReduce', -1, 0, deadline);
+      for (let owner = 0; owner < this.size; owner++) {
+        const shard = shardRange(length, this.size, owner);
+        const from = (this.slot(owner) >> 2) + shard.start;
+        data.set(this.floats.subarray(from, from + shard.end - shard.start), offset + shard.start);
+      }
+      this.buffer ^= 1;
+    }
+  }
+
+  protected async doBroadcast(data: Float32Array, root: number, deadline: number): Promise<void> {
+    const chunk = this.slotFloats * this.size;
+    const rounds = Math.max(1, Math.ceil(data.length / chunk));
+    for (let round = 0; round < rounds; round++) {
+      const offset = round * chunk;
+      const length = Math.min(chunk, data.length - offset);
+      const base = this.slot(0) >> 2;
+      if (this.rank === root) this.floats.set(data.subarray(offset, offset + length), base);
+      await this.sync('broadcast', round === 0 ? data.length : -1, root, deadline);
+      if (this.rank !== root) data.set(this.floats.subarray(base, base + length), offset);
+      this.buffer ^= 1;
+    }
+  }
+
+  protected async doAllGather(input: Float32Array, output: Float32Array, deadline: number): Promise<void> {
+    const rounds = Math.max(1, Math.ceil(input.length / this.slotFloats));
+    for (let round = 0; round < rounds; round++) {
+      const offset = round * this.slotFloats;
+      const length = Math.min(this.slotFloats, input.length - offset);
+      this.floats.set(input.subarray(offset, offset + length), this.slot(this.rank) >> 2);
+      await this.sync('allGather', round === 0 ? input.length : -1, 0, deadline);
+      for (let peer = 0; peer < this.size; peer++) {
+        const from = this.slot(peer) >> 2;
+        output.set(this.floats.subarray(from, from + length), peer * input.length + offset);
+      }
+      this.buffer ^= 1;
+    }
+  }
+
+  protected async doReduceScatter(
+    input: Float32Array,
+    output: Float32Array,
+    op: ReduceOp,
+    deadline: number,
+  ): Promise<void> {
+    const shard = shardRange(input.length, this.size, this.rank);
+    const rounds = Math.max(1, Math.ceil(input.length / this.slotFloats));
+    for (let round = 0; round < rounds; round++) {
+      const offset = round * this.slotFloats;
+      const length = Math.min(this.slotFloats, input.length - offset);
+      const mine = this.slot(this.rank);
+      this.floats.set(input.subarray(offset, offset + length), mine >> 2);
+      await this.sync('reduceScatter', round === 0 ? input.length : -1, 0, deadline);
+      // The part of this round's chunk that falls in this rank's shard.
+      const start = Math.max(shard.start, offset) - offset;
+      const end = Math.min(shard.end, offset + length) - offset;
+      if (end > start) {
+        for (let peer = 0; peer < this.size; peer++) {
+          if (peer !== this.rank) this.reducer.add(mine + start * 4, this.slot(peer) + start * 4, end - start);
+        }
+        if (op === 'mean') this.reducer.scale(mine + start * 4, end - start, 1 / this.size);
+        const from = (mine >> 2) + start;
+        output.set(this.floats.subarray(from, from + end - start), offset + start - shard.start);
+      }
+      this.buffer ^= 1;
+    }
+  }
+
+  protected async doBarrier(deadline: number): Promise<void> {
+    await this.sync('barrier', 0, 0, deadline);
+  }
+
+  protected announce(error: CollectiveError): void {
+    abortShmGroup(this.handle, error.rank, error.op, error.reason);
+  }
+
+  protected release(): void {
+    // The memory belongs to whoever created the handle; nothing is held per rank.
+  }
+
+  private slot(rank: number): number {
+    return slotOffset(this.handle, this.buffer, rank);
+  }
+
+  /**
+   * Arrives at the group's next barrier and waits for every rank. With `length` >= 0 (the first
+   * round of a collective) the ranks also check that they all called the same collective on the
+   * same length and root.
+   */
+  private async sync(op: CollectiveName, length: number, root: number, deadline: number): Promise<void> {
+    const { control, rank } = this;
+    const epoch = ++this.epoch;
+    if (length >= 0) {
+      const header = headerIndex(epoch, rank);
+      control[header] = OP_CODES[op];
+      control[header + 1] = length;
+      control[header + 2] = root;
+    }
+    Atomics.store(control, EPOCH_BASE + rank, epoch);
+    Atomics.add(control, BELL, 1);
+    Atomics.notify(control, BELL);
+    await this.waitForAll(op, epoch, deadline);
+    if (length >= 0) this.checkHeaders(op, epoch, length, root);
+  }
+
+  private arrived(epoch: number): boolean {
+    for (let peer = 0; peer < this.size; peer++) {
+      if (Atomics.load(this.control, EPOCH_BASE + peer) - epoch < 0) return false;
+    }
+    return true;
+  }
+
+  private async waitForAll(op: CollectiveName, epoch: number, deadline: number): Promise<void> {
+    if (this.spin) {
+      for (let i = 0; i < SPIN_CHECKS; i++) if (this.arrived(epoch)) return;
+    }
+    for (;;) {
+      const bell = Atomics.load(this.control, BELL);
+      if (this.arrived(epoch)) return;
+      const aborted = readShmAbort(this.handle, this.rank);
+      if (aborted) throw aborted;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const missing = [...Array(this.size).keys()].filter(
+          (peer) => Atomics.load(this.control, EPOCH_BASE + peer) - epoch < 0,
+        );
+        throw new CollectiveError(
+          op,
+          this.rank,
+          `timed out waiting for rank${missing.length > 1 ? 's' : ''} ${missing.join(', ')} to reach ${op}`,
+        );
+      }
+      const slice = Math.min(left, WAIT_SLICE_MS);
+      const wait = waitAsync(this.control, BELL, bell, slice);
+      if (wait.async) {
+        // A pending waitAsync does not keep a thread's event loop alive; a timer does.
+        const keepAlive = setTimeout(() => undefined, slice + 10);
+        await wait.value;
+        clearTimeout(keepAlive);
+      }
+    }
+  }
+
+  private checkHeaders(op: CollectiveName, epoch: number, length: number, root: number): void {
+    for (let peer = 0; peer < this.size; peer++) {
+      const header = headerIndex(epoch, peer);
+      const [peerOp, peerLength, peerRoot] = [this.control[header], this.control[header + 1], this.control[header + 2]];
+      if (peerOp !== OP_CODES[op] || peerLength !== length || peerRoot !== root) {
+        throw new CollectiveError(
+          op,
+          this.rank,
+          `rank ${peer} called ${OP_NAMES[peerOp]}(length ${peerLength}, root ${peerRoot}) ` +
+            `while rank ${this.rank} called ${op}(length ${length}, root ${root}): every rank must call ` +
+            'the same collectives in the same order on the same lengths',
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { Wasm, type WasmMemory } from '../wasm-api';
+
+/**
+ * Where things live in a shared-memory group's WebAssembly.Memory. Int32 indices for the control
+ * block, byte offsets for the rest; the data area holds two buffers (alternate rounds use
+ * alternate buffers, so a round never overwrites what a slower rank is still reading), each with
+ * one slot per rank.
+ */
+export const MAX_RANKS = 256;
+export const BELL = 0; // bumped and notified on every arrival and on abort
+export const ABORT_STATE = 1; // 0 healthy, 1 being written, 2 published
+export const ABORT_RANK = 2;
+export const ABORT_OP = 3;
+export const ABORT_REASON_BYTES = 4;
+export const EPOCH_BASE = 16; // one arrival counter per rank
+const HEADER_BASE = EPOCH_BASE + MAX_RANKS;
+const HEADER_INTS = 3; // op code, length, root
+export const REASON_BYTE_OFFSET = 8192;
+export const REASON_MAX_BYTES = 4096;
+export const DATA_BYTE_OFFSET = 16384;
+const PAGE_BYTES = 65536;
+
+/**
+ * Int32 index of `rank`'s collective header for barrier `epoch`. Headers alternate between two
+ * sets: a fast rank may write the next one while a slow rank still reads this one.
+ */
+export function headerIndex(epoch: number, rank: number): number {
+  return HEADER_BASE + ((epoch & 1) * MAX_RANKS + rank) * HEADER_INTS;
+}
+
+/** What every thread of a shared-memory group needs; it can be posted to worker threads. */
+export interface ShmGroupHandle {
+  memory: WasmMemory;
+  size: number;
+  slotBytes: number;
+}
+
+/** Default per-rank slot: rounds move this many bytes per rank (1 MiB keeps a round in L2). */
+export const DEFAULT_SLOT_BYTES = 1 << 20;
+
+/** Allocates the shared memory for a group of `size` threads. */
+export function createShmGroupHandle(size: number, slotBytes = DEFAULT_SLOT_BYTES): ShmGroupHandle {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_RANKS) {
+    throw new Error(`A shared-memory group holds 1 to ${MAX_RANKS} ranks. Received: size=${size}`);
+  }
+  if (!Number.isInteger(slotBytes) || slotBytes < 64 || slotBytes % 16 !== 0) {
+    throw new Error(`slotBytes must be a multiple of 16, at least 64. Received: slotBytes=${slotBytes}`);
+  }
+  const bytes = DATA_BYTE_OFFSET + 2 * size * slotBytes;
+  const pages = Math.ceil(bytes / PAGE_BYTES);
+  const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
+  return { memory, size, slotBytes };
+}
+
+/** Byte offset of `rank`'s slot in data buffer `buffer` (0 or 1). */
+export function slotOffset(handle: ShmGroupHandle, buffer: number, rank: number): number {
+  return DATA_BYTE_OFFSET + (buffer * handle.size + rank) * handle.slotBytes;
+}
