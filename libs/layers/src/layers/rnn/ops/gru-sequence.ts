@@ -81,7 +81,9 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
         const recInputs = take(5);
         const m = masks ? take(6) : null;
         const rm = recMask ? saved[saved.length - 1] : null;
-        const [rkZR, rkH] = tf.split(rk, [2 * units, units], 1);
+        // Transposed once: a transposed matmul inside the loop would re-transpose every step.
+        const rkT = tf.transpose(rk);
+        const [rkZRT, rkHT] = tf.split(rkT, [2 * units, units], 0);
         // dLoss/d(pre-activation) of z and of the candidate, per unit of gradient reaching h_new.
         const A = tf.mul(tf.sub(HP, Hc), derivativeFromOutput(rec, Z));
         const B = tf.mul(tf.sub(1, Z), derivativeFromOutput(act, Hc));
@@ -100,7 +102,7 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
             const d3 = tf.concat([dhNew, dhNew, dhNew], 1);
             dInputGates[t] = tf.mul(d3, inputK[t]) as tf.Tensor2D;
             dRecGates[t] = tf.mul(d3, recK[t]) as tf.Tensor2D;
-            let dRec = tf.matMul(dRecGates[t], rk, false, true) as tf.Tensor;
+            let dRec = tf.matMul(dRecGates[t], rkT) as tf.Tensor;
             if (rm) dRec = tf.mul(dRec, rm);
             let dhPrev = tf.add(tf.mul(dhNew, Zs[t]), dRec);
             if (unmasked) dhPrev = tf.add(dhPrev, tf.mul(dh, unmasked[t]));
@@ -116,11 +118,11 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
             const dhNew = m ? tf.mul(dh, m[t]) : dh;
             const dzPre = tf.mul(dhNew, As[t]);
             const dhPre = tf.mul(dhNew, Bs[t]);
-            const dResetH = tf.matMul(dhPre, rkH, false, true);
+            const dResetH = tf.matMul(dhPre, rkHT);
             const dzr = tf.concat([dzPre, tf.mul(dResetH, dRs[t])], 1) as tf.Tensor2D;
             dInputGates[t] = tf.concat([dzr, dhPre], 1) as tf.Tensor2D;
             dRecGates[t] = dzr;
-            let dRec = tf.add(tf.matMul(dzr, rkZR, false, true), tf.mul(dResetH, Rs[t])) as tf.Tensor;
+            let dRec = tf.add(tf.matMul(dzr, rkZRT), tf.mul(dResetH, Rs[t])) as tf.Tensor;
             if (rm) dRec = tf.mul(dRec, rm);
             let dhPrev = tf.add(tf.mul(dhNew, Zs[t]), dRec);
             if (unmasked) dhPrev = tf.add(dhPrev, tf.mul(dh, unmasked[t]));

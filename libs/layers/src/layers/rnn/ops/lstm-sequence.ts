@@ -19,11 +19,17 @@ export interface LstmSequenceArgs extends SequenceArgs {
  * An LSTM over a whole sequence (Keras gate order i, f, c, o; one bias) with a hand-written
  * gradient: one matmul projects every step's inputs, backprop through time runs only the small
  * recurrent matmul per step, and the kernel, recurrent kernel and bias gradients are each one
- * reduction over all steps.
+ * matmul (or sum) over all steps.
+ *
+ * Per-op dispatch, not arithmetic, bounds the step loop, so each step is kept to few kernels: the
+ * gates are split by one unstack of [batch, 4, units] (a column split costs several kernels), and
+ * with tanh/sigmoid one sigmoid covers all four gates.
  */
 export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
-  const { activation: act, recurrentActivation: rec } = args;
+  const { activation: act, recurrentActivation: rec, returnSequences } = args;
   const steps = args.inputs.shape[1];
+  // tanh(x) = 2 sigmoid(2x) - 1: with the cell-candidate block scaled by 2, one sigmoid covers every gate.
+  const oneSigmoid = act === 'tanh' && rec === 'sigmoid';
   return tf.tidy(() => {
     const xT = timeMajorInputs(args);
     const masks = stepMasks(args.mask);
@@ -35,52 +41,66 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
       const [x, kernel, recKernel] = all as tf.Tensor2D[];
       const bias = hasBias ? (all[3] as tf.Tensor) : null;
       const [h0, c0] = all.slice(hasBias ? 4 : 3) as tf.Tensor2D[];
-      const projected = projectAllSteps(x as unknown as tf.Tensor3D, kernel, bias);
-      let h = h0;
-      let c = c0;
-      const hs: tf.Tensor2D[] = [];
-      const gates: tf.Tensor2D[] = [];
-      const cellActs: tf.Tensor2D[] = [];
-      const prevCells: tf.Tensor2D[] = [];
-      const prevRecInputs: tf.Tensor2D[] = [];
+      const batch = x.shape[1];
+      const units = recKernel.shape[0];
+      const scale = oneSigmoid ? gateScale(units) : null;
+      const k = scale ? tf.mul(kernel, scale) : kernel;
+      const b = bias && scale ? tf.mul(bias, scale) : bias;
+      const rk = scale ? tf.mul(recKernel, scale) : recKernel;
+      const stepInputs = projectAllSteps(x as unknown as tf.Tensor3D, k as tf.Tensor2D, b);
+      let h: tf.Tensor = h0;
+      let c: tf.Tensor = c0;
+      const hs: tf.Tensor[] = [];
+      const gates: tf.Tensor[] = [];
+      const cellActs: tf.Tensor[] = [];
+      const prevCells: tf.Tensor[] = [];
+      const recInputs: tf.Tensor[] = [];
       for (let t = 0; t < steps; t++) {
-        const hIn: tf.Tensor2D = recMask ? tf.mul(h, recMask) : h;
-        const z = tf.add(projected[t], tf.matMul(hIn, recKernel));
-        const [zi, zf, zc, zo] = tf.split(z, 4, 1);
-        const i = applyActivation(rec, zi);
-        const f = applyActivation(rec, zf);
-        const g = applyActivation(act, zc);
-        const o = applyActivation(rec, zo);
+        const hIn = recMask ? tf.mul(h, recMask) : h;
+        const z = tf.add(stepInputs[t], tf.matMul(hIn, rk));
+        let i: tf.Tensor, f: tf.Tensor, g: tf.Tensor, o: tf.Tensor;
+        if (oneSigmoid) {
+          const s = tf.sigmoid(z);
+          let sg: tf.Tensor;
+          [i, f, sg, o] = tf.unstack(tf.reshape(s, [batch, 4, units]), 1);
+          g = tf.sub(tf.mul(sg, 2), 1);
+          gates.push(s);
+        } else {
+          const [zi, zf, zc, zo] = tf.unstack(tf.reshape(z, [batch, 4, units]), 1);
+          [i, f, g, o] = [applyActivation(rec, zi), applyActivation(rec, zf), applyActivation(act, zc), applyActivation(rec, zo)];
+          gates.push(tf.concat([i, f, g, o], 1));
+        }
         const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
         const cellAct = applyActivation(act, cNew);
         const hNew = tf.mul(o, cellAct);
-        gates.push(tf.concat([i, f, g, o], 1) as tf.Tensor2D);
-        cellActs.push(cellAct as tf.Tensor2D);
+        cellActs.push(cellAct);
         prevCells.push(c);
-        prevRecInputs.push(hIn);
+        recInputs.push(hIn);
         if (masks) {
           h = tf.add(h, tf.mul(masks[t], tf.sub(hNew, h)));
           c = tf.add(c, tf.mul(masks[t], tf.sub(cNew, c)));
         } else {
-          h = hNew as tf.Tensor2D;
-          c = cNew as tf.Tensor2D;
+          h = hNew;
+          c = cNew;
         }
         hs.push(h);
       }
-      save([x, kernel, recKernel, ...gates, ...cellActs, ...prevCells, ...prevRecInputs, ...(masks ?? []), ...(recMask ? [recMask] : [])]);
+      save([x, kernel, recKernel, ...gates, ...cellActs, ...prevCells, ...recInputs, ...(masks ?? []), ...(recMask ? [recMask] : [])]);
       const value = tf.stack([...hs, c]) as tf.Tensor3D;
 
       const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-        const [xs, k, rk] = saved as tf.Tensor2D[];
-        const take = (from: number) => saved.slice(3 + from * steps, 3 + (from + 1) * steps) as tf.Tensor2D[];
-        const G = tf.stack(take(0)) as tf.Tensor3D;
+        const [xs, k0, rk] = saved as tf.Tensor2D[];
+        const take = (from: number) => saved.slice(3 + from * steps, 3 + (from + 1) * steps);
+        // Transposed once: a transposed matmul inside the loop would re-transpose every step.
+        const rkT = tf.transpose(rk);
+        const gateValues = tf.unstack(tf.reshape(tf.stack(take(0)), [steps, batch, 4, units]), 2); // 4 x [T, B, U]
+        const [I, F, O] = [gateValues[0], gateValues[1], gateValues[3]];
+        const Gc = oneSigmoid ? tf.sub(tf.mul(gateValues[2], 2), 1) : gateValues[2];
         const C = tf.stack(take(1));
         const CP = tf.stack(take(2));
-        const recInputs = take(3);
         const m = masks ? take(4) : null;
         const rm = recMask ? saved[saved.length - 1] : null;
-        const [I, F, Gc, O] = tf.split(G, 4, 2);
-        // dLoss/dz = [dc, dc, dc, dh] * K, with dc the gradient reaching the new cell state.
+        // dLoss/dz_t = [dc, dc, dc, dh] * K_t, with dc the gradient reaching the new cell state.
         const K = tf.unstack(
           tf.concat(
             [
@@ -106,19 +126,19 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
           const dz = tf.mul(tf.concat([dcNew, dcNew, dcNew, dhNew], 1), K[t]) as tf.Tensor2D;
           dzs[t] = dz;
           let dcPrev = tf.mul(dcNew, Fs[t]);
-          let dhPrev = tf.matMul(dz, rk, false, true) as tf.Tensor;
+          let dhPrev: tf.Tensor = tf.matMul(dz, rkT);
           if (rm) dhPrev = tf.mul(dhPrev, rm);
           if (unmasked) {
             dcPrev = tf.add(dcPrev, tf.mul(dc, unmasked[t]));
             dhPrev = tf.add(dhPrev, tf.mul(dh, unmasked[t]));
           }
-          if (t > 0) dhPrev = tf.add(dhPrev, dys[t - 1]);
+          // Without returnSequences only the last output has a gradient.
+          if (t > 0 && returnSequences) dhPrev = tf.add(dhPrev, dys[t - 1]);
           dh = dhPrev;
           dc = dcPrev;
         }
-        const { dInputs, dKernel, dFlat } = sequenceWeightGradients(xs as unknown as tf.Tensor3D, k, dzs);
-        const dRecKernel = tf.matMul(flatStack(recInputs), dFlat, true, false);
-        const grads: tf.Tensor[] = [dInputs, dKernel, dRecKernel];
+        const { dInputs, dKernel, dFlat } = sequenceWeightGradients(xs as unknown as tf.Tensor3D, k0, dzs);
+        const grads: tf.Tensor[] = [dInputs, dKernel, tf.matMul(flatStack(take(3) as tf.Tensor2D[]), dFlat, true, false)];
         if (hasBias) grads.push(tf.sum(dFlat, 0));
         grads.push(dh, dc);
         return grads;
@@ -131,4 +151,9 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
     const packed = fused(...inputs) as tf.Tensor3D;
     return unpackSequence(packed, steps, 1, args) as unknown as tf.TensorContainerObject;
   }) as unknown as SequenceResult;
+}
+
+/** [4 units]: 1 for the i, f, o gates, 2 for the cell candidate. */
+function gateScale(units: number): tf.Tensor1D {
+  return tf.concat([tf.ones([2 * units]), tf.fill([units], 2), tf.ones([units])]) as tf.Tensor1D;
 }

@@ -15,14 +15,24 @@ export function stepMasks(mask: tf.Tensor2D | null | undefined): tf.Tensor2D[] |
 }
 
 /**
- * Splits the fused op's packed result ([T + extra, B, U]: every carried h, then extra final states)
- * into Keras's outputs. Keras outputs the previous output at a masked step, starting from zeros:
- * that equals the carried h times "some step so far was real".
+ * Splits the fused op's packed result into Keras's outputs. `packed` holds every carried h, then
+ * the extra final states: [T + extra, B, U], or [T + extra, U, B] when unitMajor. Keras outputs
+ * the previous output at a masked step, starting from zeros: that equals the carried h times
+ * "some step so far was real".
  */
-export function unpackSequence(packed: tf.Tensor3D, steps: number, extraStates: number, args: SequenceArgs): SequenceResult {
-  const [, batch, units] = packed.shape;
+export function unpackSequence(
+  packed: tf.Tensor3D,
+  steps: number,
+  extraStates: number,
+  args: SequenceArgs,
+  unitMajor = false,
+): SequenceResult {
+  const [, rows, cols] = packed.shape;
   // Slices, not unstack: tf's Unpack gradient fails when there is a single row.
-  const row = (t: number) => tf.reshape(tf.slice(packed, [t, 0, 0], [1, batch, units]), [batch, units]) as tf.Tensor2D;
+  const row = (t: number) => {
+    const r = tf.reshape(tf.slice(packed, [t, 0, 0], [1, rows, cols]), [rows, cols]) as tf.Tensor2D;
+    return unitMajor ? tf.transpose(r) : r;
+  };
   const h = row(steps - 1);
   const states = [h];
   for (let i = 1; i <= extraStates; i++) states.push(row(steps - 1 + i));
@@ -30,7 +40,7 @@ export function unpackSequence(packed: tf.Tensor3D, steps: number, extraStates: 
   const lastOutput = (mask ? tf.mul(h, tf.max(mask, 1, true)) : h) as tf.Tensor2D;
   let outputs: tf.Tensor3D | null = null;
   if (args.returnSequences) {
-    outputs = tf.transpose(tf.slice(packed, [0, 0, 0], [steps, batch, units]), [1, 0, 2]);
+    outputs = tf.transpose(tf.slice(packed, [0, 0, 0], [steps, rows, cols]), unitMajor ? [2, 0, 1] : [1, 0, 2]);
     if (mask) {
       const seen = tf.cast(tf.greater(tf.cumsum(mask, 1), 0), 'float32');
       outputs = tf.mul(outputs, tf.expandDims(seen, 2)) as tf.Tensor3D;

@@ -52,13 +52,14 @@ export function simpleRnnSequence(args: SimpleRnnSequenceArgs): SequenceResult {
         const m = masks ? take(2) : null;
         const rm = recMask ? saved[saved.length - 1] : null;
         const unmasked = m ? m.map((mt) => tf.sub(1, mt)) : null;
+        const rkT = tf.transpose(rk); // once, not per step
         const dys = tf.unstack(dy);
         const dPre: tf.Tensor2D[] = new Array(steps);
         let dh = dys[steps - 1];
         for (let t = steps - 1; t >= 0; t--) {
           const dhNew = m ? tf.mul(dh, m[t]) : dh;
           dPre[t] = tf.mul(dhNew, derivs[t]) as tf.Tensor2D;
-          let dhPrev = tf.matMul(dPre[t], rk, false, true) as tf.Tensor;
+          let dhPrev = tf.matMul(dPre[t], rkT) as tf.Tensor;
           if (rm) dhPrev = tf.mul(dhPrev, rm);
           if (unmasked) dhPrev = tf.add(dhPrev, tf.mul(dh, unmasked[t]));
           if (t > 0) dhPrev = tf.add(dhPrev, dys[t - 1]);
