@@ -25,9 +25,10 @@ export function flattenBatch(
   const [labels, preds, weights] = tf.tidy(() => {
     let [t, p] = matchShapes(metricName, yTrue, yPred);
     if (args.topK !== undefined) {
-      const k = Math.min(args.topK, p.shape[p.rank - 1]);
-      const kth = tf.min(tf.topk(p, k).values, -1, true);
-      p = tf.where(tf.greaterEqual(p, kth), p, tf.fill(p.shape, -Infinity));
+      // Exactly k per sample, ties going to the lower index, as with Keras's top_k filter.
+      const classes = p.shape[p.rank - 1];
+      const kept = tf.sum(tf.oneHot(tf.topk(p, Math.min(args.topK, classes)).indices, classes), -2);
+      p = tf.where(tf.greater(kept, 0), p, tf.fill(p.shape, -Infinity));
     }
     let w: tf.Tensor = sampleWeight ? alignWeight(tf.cast(sampleWeight, 'float32'), p, metricName) : tf.scalar(1);
     w = tf.broadcastTo(w, p.shape);

@@ -84,9 +84,16 @@ describe('metrics: values (hand-computed)', () => {
     const pw = precision();
     pw.updateState(t1([0, 1, 1, 1]), t1([1, 0, 1, 0]), t1([0, 0, 1, 0]));
     expect(pw.result()).toBe(1);
-    const top = precision({ topK: 2 });
-    top.updateState(t2([[0, 0, 1, 1]]), t2([[1, 1, 1, 1]]));
-    expect(top.result()).toBe(0.5);
+    // Keras's documented examples: top-k picks exactly k, ties to the lower index.
+    const top2 = precision({ topK: 2 });
+    top2.updateState(t1([0, 0, 1, 1]), t1([1, 1, 1, 1]));
+    expect(top2.result()).toBe(0);
+    const top4 = precision({ topK: 4 });
+    top4.updateState(t1([0, 0, 1, 1]), t1([1, 1, 1, 1]));
+    expect(top4.result()).toBe(0.5);
+    const doc = recall();
+    doc.updateState(t1([0, 1, 1, 1]), t1([1, 0, 1, 1]));
+    expect(doc.result()).toBeCloseTo(2 / 3, 6);
     const cls = recall({ classId: 2 });
     cls.updateState(t2([[0, 0, 1], [0, 0, 1], [1, 0, 0]]), t2([[0.1, 0.2, 0.7], [0.5, 0.4, 0.1], [0.1, 0.1, 0.8]]));
     expect(cls.result()).toBe(0.5);
@@ -111,11 +118,14 @@ describe('metrics: values (hand-computed)', () => {
     const roc = auc({ numThresholds: n });
     roc.updateState(t1(labels), t1(preds));
     expect(roc.result()).toBeCloseTo(area, 6);
-    const pr = new AUC({ curve: 'PR' });
+    // By hand from tp=[2,1,0], fp=[2,0,0], fn=[0,1,2] with Davis-Goadrich interpolation:
+    // (1/3)(1 + (2/3) ln 4) / 2 + 1 / 2.
+    const pr = new AUC({ curve: 'PR', numThresholds: 3 });
     pr.updateState(t1([0, 0, 1, 1]), t1([0, 0.5, 0.3, 0.9]));
-    // Two thresholds of positives at 0.3 and 0.9, one negative at 0.5: interpolated PR area.
-    expect(pr.result()).toBeGreaterThan(0.7);
-    expect(pr.result()).toBeLessThan(0.85);
+    expect(pr.result()).toBeCloseTo((1 + (2 / 3) * Math.log(4)) / 6 + 0.5, 6);
+    const minoring = new AUC({ curve: 'PR', numThresholds: 3, summationMethod: 'minoring' });
+    minoring.updateState(t1([0, 0, 1, 1]), t1([0, 0.5, 0.3, 0.9]));
+    expect(minoring.result()).toBeCloseTo(0.5 * 0.5 + 0.5 * 0, 6); // recall 1->0.5 at min(0.5, 1), 0.5->0 at min(1, 0)
     const logits = auc({ numThresholds: 3, fromLogits: true });
     logits.updateState(t1([0, 0, 1, 1]), t1([-10, 0, -0.85, 2.2]));
     expect(logits.result()).toBeCloseTo(0.75, 6);
