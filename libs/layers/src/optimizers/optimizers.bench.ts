@@ -1,0 +1,64 @@
+/**
+ * Optimizer step time, ours beside tfjs-core's tf.train.* in the same run, on the weights of the
+ * IMDB LSTM (Embedding 20000x128, LSTM(128), Dense(1)).
+ * Run: npx tsx libs/layers/src/optimizers/optimizers.bench.ts [wasm|cpu]
+ */
+import { initBackend, tf } from '@weft/tensor';
+import { adam, Optimizer, rmsprop, sgd, type OptimizerTarget } from './index';
+
+const SHAPES: Record<string, number[]> = {
+  'embedding/embeddings': [20000, 128],
+  'lstm/kernel': [128, 512],
+  'lstm/recurrent_kernel': [128, 512],
+  'lstm/bias': [512],
+  'dense/kernel': [128, 1],
+  'dense/bias': [1],
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+function timeSteps(step: () => void, steps: number): number {
+  for (let i = 0; i < 3; i++) step(); // warm-up, creates slots
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  const backend = (process.argv[2] ?? 'wasm') as 'wasm' | 'cpu';
+  await initBackend(backend);
+  const grads = Object.values(SHAPES).map((s) => tf.randomNormal(s, 0, 0.01));
+  const steps = backend === 'cpu' ? 5 : 15;
+  const cases: [string, () => Optimizer, () => tf.Optimizer][] = [
+    ['SGD momentum 0.9', () => sgd({ learningRate: 0.01, momentum: 0.9 }), () => tf.train.momentum(0.01, 0.9)],
+    ['RMSprop', () => rmsprop(), () => tf.train.rmsprop(0.001, 0.9, 0, 1e-7)],
+    ['Adam', () => adam(), () => tf.train.adam(0.001, 0.9, 0.999, 1e-7)],
+  ];
+  console.log(`backend ${backend}, ${Object.keys(SHAPES).length} weights, ${(grads.reduce((a, g) => a + g.size, 0) / 1e6).toFixed(2)}M parameters, median of ${steps} steps`);
+  console.log('optimizer          weft ms   tfjs ms   weft/tfjs');
+  for (const [name, ours, theirs] of cases) {
+    const targets: OptimizerTarget[] = Object.entries(SHAPES).map(([n, s]) => ({ name: n, variable: tf.variable(tf.zeros(s)) }));
+    const opt = ours();
+    const oursMs = timeSteps(() => opt.applyGradients(grads, targets), steps);
+    const vars = Object.values(SHAPES).map((s) => tf.variable(tf.zeros(s)));
+    const ref = theirs();
+    const named = Object.fromEntries(vars.map((v, i) => [v.name, grads[i]]));
+    const refMs = timeSteps(() => ref.applyGradients(named), steps);
+    console.log(`${name.padEnd(18)} ${oursMs.toFixed(1).padStart(7)}   ${refMs.toFixed(1).padStart(7)}   ${(oursMs / refMs).toFixed(2).padStart(9)}`);
+    opt.dispose();
+    ref.dispose();
+    tf.dispose([...vars, ...targets.map((t) => t.variable)]);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
