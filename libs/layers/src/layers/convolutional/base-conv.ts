@@ -1,0 +1,179 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine/layer';
+import type { LayerVariable } from '../../engine/layer-variable';
+import {
+  getActivation,
+  getConstraint,
+  getInitializer,
+  getRegularizer,
+  serializeActivation,
+  serializeConstraint,
+  serializeInitializer,
+  serializeRegularizer,
+  type Activation,
+  type ActivationId,
+  type Constraint,
+  type ConstraintId,
+  type Initializer,
+  type InitializerId,
+  type Regularizer,
+  type RegularizerId,
+} from '../../engine/leaf-modules';
+import { singleShape, shapeToString, type Shape } from '../../engine/shape';
+import { assertOneOf, assertPositiveInt } from '../../engine/validate';
+import { checkDataFormat, convOutputLength, normalizeTuple, type Padding } from './conv-utils';
+
+export interface BaseConvArgs extends LayerArgs {
+  filters: number;
+  kernelSize: number | number[];
+  strides?: number | number[];
+  /** 'valid', 'same', or (Conv1D only) 'causal': left padding so that output t sees inputs <= t. */
+  padding?: Padding;
+  dataFormat?: 'channelsLast' | 'channels_last';
+  dilationRate?: number | number[];
+  activation?: ActivationId;
+  useBias?: boolean;
+  kernelInitializer?: InitializerId;
+  biasInitializer?: InitializerId;
+  kernelRegularizer?: RegularizerId;
+  biasRegularizer?: RegularizerId;
+  activityRegularizer?: RegularizerId;
+  kernelConstraint?: ConstraintId;
+  biasConstraint?: ConstraintId;
+}
+
+/** Convolution over `rank` spatial axes, channels last: kernel [...kernelSize, inChannels, filters]. */
+export abstract class BaseConv extends Layer {
+  readonly filters: number;
+  readonly kernelSize: number[];
+  readonly strides: number[];
+  readonly padding: Padding;
+  readonly dilationRate: number[];
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  private readonly kernelInitializer: Initializer;
+  private readonly biasInitializer: Initializer;
+  private readonly kernelRegularizer: Regularizer | null;
+  private readonly biasRegularizer: Regularizer | null;
+  private readonly activityRegularizer: Regularizer | null;
+  private readonly kernelConstraint: Constraint | null;
+  private readonly biasConstraint: Constraint | null;
+  kernel: LayerVariable | null = null;
+  bias: LayerVariable | null = null;
+
+  constructor(protected readonly rank: number, args: BaseConvArgs) {
+    super(args);
+    const owner = (this.constructor as typeof Layer).className;
+    this.filters = assertPositiveInt(args?.filters, 'filters', owner);
+    this.kernelSize = normalizeTuple(args.kernelSize, rank, 'kernelSize', owner);
+    this.strides = normalizeTuple(args.strides ?? 1, rank, 'strides', owner);
+    this.padding = assertOneOf(args.padding ?? 'valid', rank === 1 ? ['valid', 'same', 'causal'] : ['valid', 'same'], 'padding', owner);
+    checkDataFormat(args.dataFormat, owner);
+    this.dilationRate = normalizeTuple(args.dilationRate ?? 1, rank, 'dilationRate', owner);
+    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
+      throw new Error(
+        `${owner}: strides > 1 together with dilationRate > 1 is not supported. Received: strides=${JSON.stringify(this.strides)}, dilationRate=${JSON.stringify(this.dilationRate)}`,
+      );
+    }
+    this.activation = getActivation(args.activation ?? null);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
+    this.activityRegularizer = getRegularizer(args.activityRegularizer ?? null);
+    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
+    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
+    this.inputSpec = { ndim: rank + 2 };
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = singleShape(inputShape, this.name);
+    const channels = shape[shape.length - 1];
+    if (channels === null || channels === undefined) {
+      throw new Error(`${this.getClassName()} '${this.name}' needs a known channel axis (last). Received: input shape ${shapeToString(shape)}`);
+    }
+    this.kernel = this.addWeight({
+      name: 'kernel',
+      shape: [...this.kernelSize, channels, this.filters],
+      initializer: this.kernelInitializer,
+      regularizer: this.kernelRegularizer,
+      constraint: this.kernelConstraint,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight({
+        name: 'bias',
+        shape: [this.filters],
+        initializer: this.biasInitializer,
+        regularizer: this.biasRegularizer,
+        constraint: this.biasConstraint,
+      });
+    }
+    this.inputSpec = { ndim: this.rank + 2, axes: { [-1]: channels } };
+    super.build(inputShape);
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = singleShape(inputShape, this.name);
+    const spatial = shape
+      .slice(1, -1)
+      .map((n, i) => convOutputLength(n, this.kernelSize[i], this.padding, this.strides[i], this.dilationRate[i]));
+    return [shape[0], ...spatial, this.filters];
+  }
+
+  /** The convolution itself (no bias, no activation, dilation already in the kernel) on channels-last inputs. */
+  protected abstract convolve(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor;
+
+  call(inputs: Tensors, _args: CallArgs): Tensors {
+    return tf.tidy(() => {
+      let x = Array.isArray(inputs) ? inputs[0] : inputs;
+      if (x.dtype !== 'float32') x = tf.cast(x, 'float32');
+      let y = this.convolve(x, dilateKernel(this.kernel!.read(), this.dilationRate));
+      if (this.bias) y = tf.add(y, this.bias.read());
+      y = this.activation.apply(y);
+      if (this.activityRegularizer) this.addLoss(tf.keep(this.activityRegularizer.apply(y)));
+      return y;
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dataFormat: 'channelsLast',
+      dilationRate: this.dilationRate,
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      activityRegularizer: serializeRegularizer(this.activityRegularizer),
+      kernelConstraint: serializeConstraint(this.kernelConstraint),
+      biasConstraint: serializeConstraint(this.biasConstraint),
+    };
+  }
+}
+
+/**
+ * The kernel with (rate - 1) zeros between taps on each spatial axis: a dilated convolution as a
+ * plain one. tfjs-core cannot differentiate convolutions with dilations > 1; this can.
+ */
+export function dilateKernel(kernel: tf.Tensor, rates: number[]): tf.Tensor {
+  let k = kernel;
+  rates.forEach((rate, axis) => {
+    if (rate === 1) return;
+    const shape = k.shape;
+    const taps = shape[axis];
+    const spread = tf.pad(
+      tf.expandDims(k, axis + 1),
+      shape.map((_, d) => (d === axis ? [0, 0] : [0, 0])).flatMap((p, d) => (d === axis ? [p, [0, rate - 1]] : [p])) as [number, number][],
+    );
+    const merged = tf.reshape(spread, [...shape.slice(0, axis), taps * rate, ...shape.slice(axis + 1)]);
+    k = tf.slice(merged, shape.map(() => 0), [...shape.slice(0, axis), (taps - 1) * rate + 1, ...shape.slice(axis + 1)]);
+  });
+  return k;
+}
