@@ -160,7 +160,7 @@ export abstract class Optimizer {
     const key = `${target.name}/${slotName}`;
     let v = this.slots.get(key);
     if (!v) {
-      v = tf.variable(tf.fill(target.variable.shape, initialValue, 'float32'), false);
+      v = newVariable(tf.fill(target.variable.shape, initialValue, 'float32'));
       this.slots.set(key, v);
     }
     return v;
@@ -191,10 +191,10 @@ export abstract class Optimizer {
         );
       }
       const existing = this.slots.get(name);
-      if (!existing) this.slots.set(name, tf.variable(tf.cast(tensor, 'float32'), false));
+      if (!existing) this.slots.set(name, newVariable(tf.cast(tensor, 'float32')));
       else if (!tf.util.arraysEqual(existing.shape, tensor.shape)) {
         throw new Error(`Optimizer state '${name}' has shape [${existing.shape}], not [${tensor.shape}].`);
-      } else existing.assign(tf.cast(tensor, 'float32'));
+      } else tf.tidy(() => existing.assign(tf.cast(tensor, 'float32')));
     }
   }
 
@@ -214,4 +214,11 @@ export abstract class Optimizer {
       globalClipnorm: this.globalClipnorm,
     };
   }
+}
+
+/** A non-trainable variable holding `initial`'s value; `initial` itself is disposed. */
+function newVariable(initial: tf.Tensor): tf.Variable {
+  const v = tf.variable(initial, false);
+  initial.dispose();
+  return v;
 }

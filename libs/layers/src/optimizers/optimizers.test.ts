@@ -183,7 +183,12 @@ describe('optimizers: state, serialization, memory', () => {
     expect(saved.map((w) => w.name)).toEqual(['iterations', 'x/momentum', 'x/velocity', 'x/velocityHat']);
     const b = getOptimizer(JSON.parse(JSON.stringify(serializeOptimizer(a))));
     const tb = target('x', read(ta));
-    b.setWeights(saved.map(({ name, tensor }) => ({ name, tensor: tf.clone(tensor) })));
+    const copies = saved.map(({ name, tensor }) => ({ name, tensor: tf.clone(tensor) }));
+    const before = tf.memory().numTensors;
+    b.setWeights(copies);
+    expect(tf.memory().numTensors).toBe(before + 3); // one variable per slot, nothing else kept
+    b.setWeights(copies);
+    expect(tf.memory().numTensors).toBe(before + 3);
     expect(b.iterations).toBe(3);
     expect(runOurs(b, 2, tb)).toEqual(runOurs(a, 2, ta));
     expect(() => b.setWeights([{ name: 'x/moment', tensor: tf.zeros([2, 3]) }])).toThrow(/no state named 'x\/moment'/);
@@ -194,11 +199,13 @@ describe('optimizers: state, serialization, memory', () => {
       adam({ amsgrad: true, globalClipnorm: 1 }), adamw(), adagrad(), adadelta({ clipvalue: 1 })]) {
       const t = target();
       const g = tf.ones([2, 3]);
+      const start = tf.memory().numTensors;
       opt.applyGradients([g], [t]); // creates the slots
       const before = tf.memory().numTensors;
       for (let i = 0; i < 5; i++) opt.applyGradients([g], [t]);
       expect(tf.memory().numTensors).toBe(before);
       opt.dispose();
+      expect(tf.memory().numTensors).toBe(start);
     }
   });
 
