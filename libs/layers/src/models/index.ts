@@ -1,1 +1,3 @@
-export {};
+export { Model, model, type ModelArgs } from './model';
+export { Sequential, sequential, type SequentialArgs } from './sequential';
+export type { SummaryArgs } from './summary';

@@ -1,1 +1,1 @@
-export {};
+export { getWeightValues, setWeightValues, toWeightValues, toNamedTensors, packWeights, unpackWeights, type WeightValue } from './weight-values';

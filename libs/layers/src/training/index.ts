@@ -1,1 +1,20 @@
-export {};
+export { compileModel, compileArgsFromConfig, type CompileArgs, type CompileConfig, type CompiledModel, type LossId, type MetricId } from './compile';
+export { Trainer, requireCompiled, type GradientHook, type Batch, type TrainableModel } from './trainer';
+export { fitModel } from './fit';
+export { evaluateModel, runEvaluation } from './evaluate';
+export { predictModel } from './predict';
+export { trainOnBatch } from './train-on-batch';
+export { describeModel, applyModelSpec, buildModelFromSpec } from './model-spec';
+export type { Distribution, ModelSpec } from './distribution';
+export {
+  toTensorList,
+  checkData,
+  takeRows,
+  permutation,
+  seededRandom,
+  type DataInput,
+  type FitArgs,
+  type EvaluateArgs,
+  type PredictArgs,
+  type TrainOnBatchArgs,
+} from './data';

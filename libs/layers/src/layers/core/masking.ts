@@ -38,10 +38,10 @@ export class Masking extends Layer {
   call(inputs: Tensors, _args: CallArgs): Tensors {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     // The mask is a step function of x: no gradient flows through it (tf.any has none).
-    const keep = tf.customGrad((v: tf.Tensor) => ({
+    const keep = tf.customGrad(((v: tf.Tensor) => ({
       value: tf.cast(tf.any(tf.notEqual(v, this.maskValue), -1, true), v.dtype),
-      gradFunc: (_dy: tf.Tensor) => tf.zerosLike(v),
-    }));
+      gradFunc: () => tf.zerosLike(v),
+    })) as Parameters<typeof tf.customGrad>[0]);
     return tf.tidy(() => tf.mul(x, keep(x)));
   }
 

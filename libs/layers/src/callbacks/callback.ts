@@ -1,0 +1,90 @@
+import type { Model } from '../models/model';
+
+export type Logs = Record<string, number>;
+
+/** What fit tells callbacks about the run. */
+export interface TrainingParams {
+  epochs: number;
+  /** Batches per epoch. */
+  steps: number;
+  verbose: number;
+  /** Names of the logged values, e.g. ['loss', 'accuracy', 'val_loss', 'val_accuracy']. */
+  metrics: string[];
+}
+
+/**
+ * Base class of callbacks: override the hooks you need. Hooks may be async; fit awaits them.
+ * `this.model` is the model being trained (set model.stopTraining = true to stop).
+ */
+export abstract class Callback {
+  model: Model | null = null;
+  params: TrainingParams | null = null;
+
+  setModel(model: Model): void {
+    this.model = model;
+  }
+
+  setParams(params: TrainingParams): void {
+    this.params = params;
+  }
+
+  onTrainBegin(_logs?: Logs): void | Promise<void> {}
+  onTrainEnd(_logs?: Logs): void | Promise<void> {}
+  onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}
+  onEpochEnd(_epoch: number, _logs?: Logs): void | Promise<void> {}
+  onBatchBegin(_batch: number, _logs?: Logs): void | Promise<void> {}
+  onBatchEnd(_batch: number, _logs?: Logs): void | Promise<void> {}
+  onTestBegin(_logs?: Logs): void | Promise<void> {}
+  onTestEnd(_logs?: Logs): void | Promise<void> {}
+
+  /** The model, or an error naming the callback when it is used outside fit. */
+  protected requireModel(): Model {
+    if (!this.model) throw new Error(`${this.constructor.name} is not attached to a model: pass it to fit({callbacks}).`);
+    return this.model;
+  }
+}
+
+/** Calls every callback's hook in order. */
+export class CallbackList {
+  constructor(readonly callbacks: Callback[]) {}
+
+  setModel(model: Model): void {
+    for (const c of this.callbacks) c.setModel(model);
+  }
+
+  setParams(params: TrainingParams): void {
+    for (const c of this.callbacks) c.setParams(params);
+  }
+
+  async onTrainBegin(logs?: Logs): Promise<void> {
+    for (const c of this.callbacks) await c.onTrainBegin(logs);
+  }
+
+  async onTrainEnd(logs?: Logs): Promise<void> {
+    for (const c of this.callbacks) await c.onTrainEnd(logs);
+  }
+
+  async onEpochBegin(epoch: number, logs?: Logs): Promise<void> {
+    for (const c of this.callbacks) await c.onEpochBegin(epoch, logs);
+  }
+
+  async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
+    for (const c of this.callbacks) await c.onEpochEnd(epoch, logs);
+  }
+
+  async onBatchBegin(batch: number, logs?: Logs): Promise<void> {
+    for (const c of this.callbacks) await c.onBatchBegin(batch, logs);
+  }
+
+  async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
+    for (const c of this.callbacks) await c.onBatchEnd(batch, logs);
+  }
+
+  async onTestBegin(logs?: Logs): Promise<void> {
+    for (const c of this.callbacks) await c.onTestBegin(logs);
+  }
+
+  async onTestEnd(logs?: Logs): Promise<void> {
+    for (const c of this.callbacks) await c.onTestEnd(logs);
+  }
+}

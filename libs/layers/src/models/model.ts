@@ -1,0 +1,254 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { InputLayer } from '../engine/input-layer';
+import { Layer, type CallArgs, type LayerArgs, type Mask, type MaskArg, type Tensors } from '../engine/layer';
+import { deserializeLayer, registerLayer, serializeLayer, type SerializedLayer } from '../engine/registry';
+import { isShapeList, shapeToString, type Shape } from '../engine/shape';
+import { Node, SymbolicTensor } from '../engine/symbolic-tensor';
+import { compileModel, type CompileArgs, type CompiledModel } from '../training/compile';
+import type { FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs, DataInput } from '../training/data';
+import { evaluateModel } from '../training/evaluate';
+import { fitModel } from '../training/fit';
+import type { History } from '../callbacks/history';
+import { predictModel } from '../training/predict';
+import { trainOnBatch } from '../training/train-on-batch';
+import { runGraph, topologicalNodes } from './graph';
+import { summarize, type SummaryArgs } from './summary';
+
+export interface ModelArgs {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+}
+
+/** [layer name, node index in this model, tensor index]: how configs refer to a tensor. */
+type TensorRef = [string, number, number];
+
+interface NodeConfig {
+  layer: string;
+  inputs: TensorRef[];
+  inputsAsList: boolean;
+  kwargs: Record<string, unknown>;
+}
+
+const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+/**
+ * A model: a graph of layers from symbolic inputs to outputs (the functional API), trainable with
+ * compile/fit. Also a Layer, so models nest inside other models.
+ */
+export class Model extends Layer {
+  static override className = 'Functional';
+  inputs: SymbolicTensor[] = [];
+  outputs: SymbolicTensor[] = [];
+  protected nodes: Node[] = [];
+  private graphLayers: Layer[] = [];
+  /** Set by compile(); what fit/evaluate use. */
+  compiled: CompiledModel | null = null;
+  /** Set by callbacks (EarlyStopping, TerminateOnNaN) to end fit after the current batch/epoch. */
+  stopTraining = false;
+  history: History | null = null;
+
+  constructor(args: ModelArgs | LayerArgs = {}) {
+    super({ name: args.name });
+    if ('inputs' in args && 'outputs' in args) this.initGraph(asList(args.inputs), asList(args.outputs));
+  }
+
+  /** Wires the graph between inputs and outputs; validates connectivity and layer names. */
+  protected initGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
+    inputs.forEach((t, i) => {
+      if (!(t instanceof SymbolicTensor) || !(t.sourceLayer instanceof InputLayer)) {
+        throw new Error(`Model inputs must come from input(). Received: input ${i} = ${String(t)}`);
+      }
+    });
+    outputs.forEach((t, i) => {
+      if (!(t instanceof SymbolicTensor)) throw new Error(`Model outputs must be symbolic tensors. Received: output ${i} = ${String(t)}`);
+    });
+    this.nodes = topologicalNodes(inputs, outputs);
+    const layers: Layer[] = inputs.map((t) => t.sourceLayer);
+    for (const n of this.nodes) if (!layers.includes(n.layer)) layers.push(n.layer);
+    const names = new Map<string, number>();
+    for (const l of layers) names.set(l.name, (names.get(l.name) ?? 0) + 1);
+    for (const [name, count] of names) {
+      if (count > 1) throw new Error(`The name "${name}" is used ${count} times in the model. All layer names should be unique.`);
+    }
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.graphLayers = layers;
+    this.built = true;
+  }
+
+  /** The layer calls of the graph, in execution order. */
+  get graphNodes(): readonly Node[] {
+    return this.nodes;
+  }
+
+  /** The model's layers in graph order (InputLayers first for functional models). */
+  get layers(): Layer[] {
+    return this.graphLayers;
+  }
+
+  override get subLayers(): Layer[] {
+    return this.layers;
+  }
+
+  override get weights() {
+    // Shared layers appear once; a layer's weights are listed in layer order.
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  getLayer(name: string): Layer {
+    const layer = this.layers.find((l) => l.name === name);
+    if (!layer) throw new Error(`No layer named '${name}' in model '${this.name}'. Layers: ${this.layers.map((l) => l.name).join(', ')}`);
+    return layer;
+  }
+
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.sourceLayer.name);
+  }
+
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.sourceLayer.name);
+  }
+
+  /** Checks and casts concrete inputs against the model's Input shapes and dtypes. */
+  protected standardizeInputs(inputs: Tensors): tf.Tensor[] {
+    const list = asList(inputs);
+    if (list.length !== this.inputs.length) {
+      throw new Error(`Model '${this.name}' expects ${this.inputs.length} input(s) (${this.inputNames.join(', ')}). Received: ${list.length}`);
+    }
+    return list.map((x, i) => {
+      const spec = this.inputs[i];
+      const ok = x.rank === spec.shape.length && spec.shape.every((d, j) => d === null || d === x.shape[j]);
+      if (!ok) {
+        throw new Error(
+          `Input ${i} ('${spec.sourceLayer.name}') of model '${this.name}' is incompatible: expected shape ` +
+            `${shapeToString(spec.shape)}. Received: shape=${shapeToString(x.shape)}`,
+        );
+      }
+      if (x.dtype === 'string' || x.dtype === 'complex64') {
+        throw new Error(`Input ${i} ('${spec.sourceLayer.name}') of model '${this.name}' must be numeric (${spec.dtype}). Received: dtype=${x.dtype}`);
+      }
+      return x.dtype === spec.dtype ? x : tf.cast(x, spec.dtype);
+    });
+  }
+
+  override invoke(inputs: Tensors, args: CallArgs = {}): { outputs: Tensors; mask: MaskArg } {
+    if (!this.built) this.build(asList(inputs).length > 1 ? asList(inputs).map((x) => x.shape) : asList(inputs)[0].shape);
+    const xs = this.standardizeInputs(inputs);
+    const masks = asList((args.mask ?? null) as Mask | Mask[]);
+    const result = runGraph(this.inputs, this.outputs, this.nodes, xs, masks, args);
+    const single = this.outputs.length === 1;
+    return { outputs: single ? result.outputs[0] : result.outputs, mask: single ? result.masks[0] : result.masks };
+  }
+
+  call(inputs: Tensors, args: CallArgs): Tensors {
+    return this.invoke(inputs, args).outputs;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const batch = (isShapeList(inputShape) ? inputShape[0] : inputShape)[0];
+    const shapes = this.outputs.map((o) => [batch, ...o.shape.slice(1)]);
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
+  /** Model-level node index of each of a layer's nodes that belong to this model. */
+  private localNodeIndex(): Map<Node, number> {
+    const index = new Map<Node, number>();
+    const counts = new Map<Layer, number>();
+    for (const node of this.nodes) {
+      const k = counts.get(node.layer) ?? 0;
+      index.set(node, k);
+      counts.set(node.layer, k + 1);
+    }
+    return index;
+  }
+
+  private tensorRef(t: SymbolicTensor, index: Map<Node, number>): TensorRef {
+    if (t.sourceLayer instanceof InputLayer) return [t.sourceLayer.name, 0, 0];
+    const node = t.sourceLayer.inboundNodes[t.nodeIndex];
+    return [t.sourceLayer.name, index.get(node) as number, t.tensorIndex];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const index = this.localNodeIndex();
+    const nodes: NodeConfig[] = this.nodes.map((n) => ({
+      layer: n.layer.name,
+      inputs: n.inputs.map((t) => this.tensorRef(t, index)),
+      inputsAsList: n.inputsAsList,
+      kwargs: n.callKwargs,
+    }));
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      layers: this.layers.map((l) => serializeLayer(l)),
+      nodes,
+      inputLayers: this.inputs.map((t) => this.tensorRef(t, index)),
+      outputLayers: this.outputs.map((t) => this.tensorRef(t, index)),
+    };
+  }
+
+  static override fromConfig<T extends Layer>(this: new (args: any) => T, config: Record<string, unknown>): T {
+    const layers = new Map<string, Layer>();
+    for (const s of config.layers as SerializedLayer[]) {
+      const layer = deserializeLayer(s);
+      layers.set(layer.name, layer);
+    }
+    const produced = new Map<string, SymbolicTensor[][]>();
+    for (const l of layers.values()) if (l instanceof InputLayer) produced.set(l.name, [[l.output]]);
+    const lookup = ([name, node, tensor]: TensorRef): SymbolicTensor => {
+      const t = produced.get(name)?.[node]?.[tensor];
+      if (!t) throw new Error(`Model config refers to tensor [${name}, ${node}, ${tensor}] before it is produced.`);
+      return t;
+    };
+    for (const n of config.nodes as NodeConfig[]) {
+      const layer = layers.get(n.layer);
+      if (!layer) throw new Error(`Model config has a node for unknown layer '${n.layer}'.`);
+      const xs = n.inputs.map(lookup);
+      const out = layer.apply(n.inputsAsList ? xs : xs[0], n.kwargs);
+      produced.set(n.layer, [...(produced.get(n.layer) ?? []), asList(out)]);
+    }
+    const model = new Model({
+      name: config.name as string,
+      inputs: (config.inputLayers as TensorRef[]).map(lookup),
+      outputs: (config.outputLayers as TensorRef[]).map(lookup),
+    });
+    model.trainable = (config.trainable as boolean | undefined) ?? true;
+    return model as unknown as T;
+  }
+
+  /** Prints Keras's summary table (layer, output shape, params, connected to) and the totals. */
+  summary(args: SummaryArgs = {}): string {
+    return summarize(this, args);
+  }
+
+  // --- training (implemented in ../training) ---
+
+  /** Configures the model for training: optimizer, loss(es) and metrics, by name or object. */
+  compile(args: CompileArgs): void {
+    this.compiled = compileModel(this, args);
+  }
+
+  /** Trains for a number of epochs; hands over to `args.distribution` when given. */
+  async fit(x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
+    if (args.distribution) return args.distribution.fit(this, x, y, args);
+    return fitModel(this, x, y, args);
+  }
+
+  /** Loss and metrics on the given data: [loss, ...metrics], or a single number without metrics. */
+  async evaluate(x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
+    return evaluateModel(this, x, y, args);
+  }
+
+  /** Outputs for the inputs, computed in batches (inference mode). */
+  predict(x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
+    return predictModel(this, x, args);
+  }
+
+  /** One optimizer step on one batch; returns [loss, ...metrics] (a number without metrics). */
+  async trainOnBatch(x: DataInput, y: DataInput, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+    return trainOnBatch(this, x, y, args);
+  }
+}
+registerLayer(Model);
+
+export const model = (args: ModelArgs) => new Model(args);

@@ -1,0 +1,155 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Callback } from '../callbacks/callback';
+import type { Distribution } from './distribution';
+
+/** Model inputs or targets: one tensor, one per model input/output, or keyed by input/output name. */
+export type DataInput = tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>;
+
+export interface FitArgs {
+  batchSize?: number;
+  epochs?: number;
+  /** 0 silent, 1 progress bar (one line per epoch when not a TTY), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  validationData?: [DataInput, DataInput] | [DataInput, DataInput, tf.Tensor];
+  /** Fraction of the data (the last samples, before shuffling, as Keras) held out for validation. */
+  validationSplit?: number;
+  validationBatchSize?: number;
+  shuffle?: boolean;
+  /** Weight per class index, e.g. {0: 1, 1: 5}, applied as per-sample weights. */
+  classWeight?: Record<number, number>;
+  /** Weight per sample ([samples]), or per timestep ([samples, steps]). */
+  sampleWeight?: tf.Tensor;
+  initialEpoch?: number;
+  /** Batches per epoch; the data stream continues across epochs when fewer than a full pass. */
+  stepsPerEpoch?: number;
+  callbacks?: Callback[];
+  /** Train data-parallel: the distribution takes over fit (see Distribution). */
+  distribution?: Distribution;
+  /** Seed for the shuffling order (default: random). */
+  seed?: number;
+}
+
+export interface EvaluateArgs {
+  batchSize?: number;
+  verbose?: 0 | 1;
+  sampleWeight?: tf.Tensor;
+  steps?: number;
+  callbacks?: Callback[];
+}
+
+export interface PredictArgs {
+  batchSize?: number;
+  verbose?: 0 | 1;
+}
+
+export interface TrainOnBatchArgs {
+  sampleWeight?: tf.Tensor;
+  classWeight?: Record<number, number>;
+}
+
+/** What the data adapters need to know about a model. */
+export interface DataModel {
+  readonly name: string;
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+}
+
+/** Normalises x or y into one tensor per model input (or output), in order. */
+export function toTensorList(data: DataInput | number[] | number[][], names: string[], what: 'x' | 'y', modelName: string): tf.Tensor[] {
+  if (data instanceof tf.Tensor) return [data];
+  if (Array.isArray(data)) {
+    if (data.length > 0 && data.every((d) => d instanceof tf.Tensor)) return data as tf.Tensor[];
+    if (data.every((d) => typeof d === 'number' || Array.isArray(d))) return [tf.tensor(data as number[])];
+  } else if (data && typeof data === 'object') {
+    const record = data as Record<string, tf.Tensor>;
+    const missing = names.filter((n) => !(n in record));
+    if (missing.length) {
+      throw new Error(`${what} is missing entries for ${missing.join(', ')} of model '${modelName}'. Received keys: ${Object.keys(record).join(', ')}`);
+    }
+    return names.map((n) => record[n]);
+  }
+  throw new Error(
+    `${what} must be a tf.Tensor, an array of tensors (one per model ${what === 'x' ? 'input' : 'output'}) or an object keyed by ` +
+      `${what === 'x' ? 'input' : 'output'} name. Received: ${data === null ? 'null' : typeof data}`,
+  );
+}
+
+/** Checks that x, y (and weights) hold the same number of samples and the expected count of tensors. */
+export function checkData(model: DataModel, xs: tf.Tensor[], ys: tf.Tensor[] | null, weights: (tf.Tensor | null)[] = []): number {
+  if (xs.length !== model.inputNames.length) {
+    throw new Error(`Model '${model.name}' has ${model.inputNames.length} input(s) (${model.inputNames.join(', ')}). Received: ${xs.length} x tensor(s)`);
+  }
+  if (ys && ys.length !== model.outputNames.length) {
+    throw new Error(`Model '${model.name}' has ${model.outputNames.length} output(s) (${model.outputNames.join(', ')}). Received: ${ys.length} y tensor(s)`);
+  }
+  xs.forEach((t, i) => {
+    if (t.dtype === 'string' || t.dtype === 'complex64') {
+      throw new Error(`Input ${i} ('${model.inputNames[i]}') of model '${model.name}' must be numeric (float32 or int32). Received: dtype=${t.dtype}`);
+    }
+  });
+  const all = [...xs, ...(ys ?? []), ...weights.filter((w): w is tf.Tensor => w !== null)];
+  for (const t of all) {
+    if (t.rank === 0) throw new Error(`Data tensors need a batch axis. Received: a scalar (shape [])`);
+  }
+  const n = all[0].shape[0];
+  if (n === 0) throw new Error('The data is empty: x has 0 samples.');
+  const sizes = all.map((t) => t.shape[0]);
+  if (sizes.some((s) => s !== n)) {
+    throw new Error(`x, y and sampleWeight must have the same number of samples. Received: x ${xs.map((t) => t.shape[0]).join(',')}, y ${(ys ?? []).map((t) => t.shape[0]).join(',')}`);
+  }
+  return n;
+}
+
+/** Per-sample weights from a class-weight table and the labels (one-hot, sparse or binary). */
+export function classWeightsToSampleWeights(y: tf.Tensor, classWeight: Record<number, number>): tf.Tensor {
+  return tf.tidy(() => {
+    const classes = y.rank >= 2 && y.shape[y.rank - 1] > 1 ? tf.argMax(y, -1) : tf.reshape(tf.round(y), [y.shape[0], -1]);
+    const ids = Array.from(tf.reshape(classes, [y.shape[0], -1]).dataSync());
+    const perRow = (classes.size / y.shape[0]) | 0;
+    const weights = ids.map((c) => {
+      const w = classWeight[c];
+      if (w === undefined) {
+        throw new Error(`classWeight has no entry for class ${c}. Received: classWeight keys ${Object.keys(classWeight).join(', ')}`);
+      }
+      return w;
+    });
+    return perRow === 1 ? tf.tensor1d(weights) : tf.tensor2d(weights, [y.shape[0], perRow]);
+  });
+}
+
+/** Rows `indices` of each tensor (or a contiguous range when `indices` is [start, end]). */
+export function takeRows(tensors: (tf.Tensor | null)[], rows: Int32Array | [number, number]): (tf.Tensor | null)[] {
+  if (rows instanceof Int32Array) {
+    const idx = tf.tensor1d(rows, 'int32');
+    const out = tensors.map((t) => (t ? tf.gather(t, idx) : null));
+    idx.dispose();
+    return out;
+  }
+  const [start, end] = rows;
+  return tensors.map((t) => (t ? tf.slice(t, [start], [end - start]) : null));
+}
+
+/** A permutation of 0..n-1 (Fisher-Yates); seeded when `seed` is a number. */
+export function permutation(n: number, random: () => number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}
+
+/** Mulberry32: a small seeded generator for reproducible shuffling. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

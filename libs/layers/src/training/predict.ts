@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Model } from '../models/model';
+import { toTensorList, type DataInput, type PredictArgs } from './data';
+
+/** Outputs in inference mode, computed batch by batch and concatenated. */
+export function predictModel(model: Model, x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
+  const xs = toTensorList(x, model.inputNames, 'x', model.name);
+  const batchSize = args.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`predict(): \`batchSize\` must be a positive integer. Received: batchSize=${batchSize}`);
+  if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
+  const n = xs[0].shape[0];
+  const chunks: tf.Tensor[][] = [];
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(start + batchSize, n);
+    chunks.push(
+      tf.tidy(() => {
+        const batch = xs.map((t) => (start === 0 && end === n ? t : tf.slice(t, [start], [end - start])));
+        const out = model.invoke(batch.length === 1 ? batch[0] : batch, { training: false }).outputs;
+        // An identity model returns its input: copy so the caller owns every result.
+        return (Array.isArray(out) ? out : [out]).map((o) => (xs.includes(o) ? o.clone() : o));
+      }),
+    );
+  }
+  const outputs = chunks[0].map((_, i) => (chunks.length === 1 ? chunks[0][i] : tf.concat(chunks.map((c) => c[i]), 0)));
+  if (chunks.length > 1) tf.dispose(chunks.flat());
+  return outputs.length === 1 ? outputs[0] : outputs;
+}

@@ -1,0 +1,24 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Model } from '../models/model';
+import { checkData, classWeightsToSampleWeights, toTensorList, type DataInput, type TrainOnBatchArgs } from './data';
+import { Trainer, requireCompiled } from './trainer';
+
+/** One optimizer step on one batch: [loss, ...metrics] of that batch (the loss alone without metrics). */
+export async function trainOnBatch(model: Model, x: DataInput, y: DataInput, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+  requireCompiled(model, 'trainOnBatch');
+  const xs = toTensorList(x, model.inputNames, 'x', model.name);
+  const ys = toTensorList(y, model.outputNames, 'y', model.name);
+  if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
+  checkData(model, xs, ys, [args.sampleWeight ?? null]);
+  const cw = args.classWeight ? classWeightsToSampleWeights(ys[0], args.classWeight) : null;
+  const sw = cw && args.sampleWeight ? tf.mul(cw, args.sampleWeight) : (cw ?? args.sampleWeight ?? null);
+  const trainer = new Trainer(model);
+  trainer.resetMetrics();
+  try {
+    await trainer.trainStep({ xs, ys, sampleWeights: ys.map(() => sw) });
+  } finally {
+    tf.dispose([cw, sw !== args.sampleWeight ? sw : null].filter((t): t is tf.Tensor => t !== null));
+  }
+  const values = Object.values(trainer.logs(model.outputNames));
+  return values.length === 1 ? values[0] : values;
+}

@@ -1,0 +1,192 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Mask, Tensors } from '../engine/layer';
+import type { LayerVariable } from '../engine/layer-variable';
+import type { Metric } from '../metrics';
+import type { CompiledModel } from './compile';
+
+/**
+ * Runs between computing and applying gradients; a data-parallel distribution all-reduces them
+ * here. Returns the gradients to apply (or nothing to apply the ones it was given). Async so that
+ * a collective can await its peers.
+ */
+export type GradientHook = (grads: tf.Tensor[], targets: readonly LayerVariable[]) => Promise<tf.Tensor[] | void> | tf.Tensor[] | void;
+
+/** The model surface the trainer drives. */
+export interface TrainableModel {
+  readonly name: string;
+  readonly trainableWeights: LayerVariable[];
+  readonly losses: tf.Scalar[];
+  compiled: CompiledModel | null;
+  invoke(inputs: Tensors, args: { training?: boolean }): { outputs: Tensors; mask: Mask | Mask[] };
+  clearCallLosses(): void;
+}
+
+export interface Batch {
+  xs: tf.Tensor[];
+  ys: tf.Tensor[];
+  /** Per-output sample weights (null: none). */
+  sampleWeights?: (tf.Tensor | null)[];
+}
+
+const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
+
+export function requireCompiled(model: TrainableModel, what: string): CompiledModel {
+  if (!model.compiled) {
+    throw new Error(
+      `You must call compile() before ${what}() on model '${model.name}', e.g. ` +
+        `model.compile({optimizer: 'rmsprop', loss: 'categoricalCrossentropy', metrics: ['accuracy']}).`,
+    );
+  }
+  return model.compiled;
+}
+
+/**
+ * One model's training step, split as data-parallel training needs it: compute gradients ->
+ * gradient hook (all-reduce) -> apply gradients. Tracks the mean loss and the compiled metrics
+ * with state in plain numbers (getMetricState/setMetricState let a distribution sum replicas).
+ */
+export class Trainer {
+  private lossTotal = 0;
+  private lossCount = 0;
+
+  constructor(
+    readonly model: TrainableModel,
+    private readonly gradientHook: GradientHook | null = null,
+  ) {}
+
+  private get compiled(): CompiledModel {
+    return requireCompiled(this.model, 'fit');
+  }
+
+  /** Total loss (weighted output losses + regularization) for outputs and targets; call inside a tidy/tape. */
+  private totalLoss(outputs: tf.Tensor[], masks: Mask[], batch: Batch, withRegularization: boolean): tf.Scalar {
+    const { losses, lossWeights } = this.compiled;
+    const terms: tf.Scalar[] = outputs.map((out, i) => {
+      const l = losses[i].apply(batch.ys[i], out, batch.sampleWeights?.[i] ?? null, masks[i] ?? null);
+      return lossWeights[i] === 1 ? l : tf.mul(l, lossWeights[i]);
+    });
+    if (withRegularization) terms.push(...this.model.losses);
+    return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
+  }
+
+  private forward(batch: Batch, training: boolean): { outputs: tf.Tensor[]; masks: Mask[] } {
+    this.model.clearCallLosses();
+    const r = this.model.invoke(batch.xs.length === 1 ? batch.xs[0] : batch.xs, { training });
+    const outputs = asList(r.outputs);
+    const masks = Array.isArray(r.mask) ? r.mask : outputs.map(() => r.mask as Mask);
+    return { outputs, masks };
+  }
+
+  /**
+   * Forward and backward pass. Returns the loss, one gradient per trainable weight (zeros where
+   * the loss does not depend on it), and the outputs/masks for metrics; the caller disposes them.
+   */
+  computeGradients(batch: Batch): { loss: tf.Scalar; grads: tf.Tensor[]; outputs: tf.Tensor[]; masks: Mask[] } {
+    const targets = this.model.trainableWeights;
+    if (targets.length === 0) throw new Error(`Model '${this.model.name}' has no trainable weights to train.`);
+    let kept: { outputs: tf.Tensor[]; masks: Mask[] } = { outputs: [], masks: [] };
+    const { value, grads } = tf.variableGrads(() => {
+      const f = this.forward(batch, true);
+      kept = { outputs: f.outputs.map((o) => tf.keep(o)), masks: f.masks.map((m) => (m ? tf.keep(m) : null)) };
+      return this.totalLoss(f.outputs, f.masks, batch, true);
+    }, targets.map((t) => t.variable));
+    this.model.clearCallLosses();
+    const ordered = targets.map((t) => grads[t.variable.name] ?? tf.zerosLike(t.variable));
+    return { loss: value, grads: ordered, ...kept };
+  }
+
+  /** Applies gradients (in trainableWeights order) with the compiled optimizer, then the weights' constraints. */
+  applyGradients(grads: tf.Tensor[]): void {
+    this.compiled.optimizer.applyGradients(grads, this.model.trainableWeights);
+  }
+
+  /** One training step; returns the batch loss. */
+  async trainStep(batch: Batch): Promise<number> {
+    const { loss, grads, outputs, masks } = this.computeGradients(batch);
+    try {
+      let toApply = grads;
+      if (this.gradientHook) {
+        const replaced = await this.gradientHook(grads, this.model.trainableWeights);
+        if (replaced) toApply = replaced;
+      }
+      this.applyGradients(toApply);
+      if (toApply !== grads) tf.dispose(toApply);
+      this.updateMetrics(batch, outputs, masks);
+      return this.trackLoss(loss, batch);
+    } finally {
+      tf.dispose([loss, ...grads, ...outputs, ...(masks.filter((m) => m) as tf.Tensor[])]);
+    }
+  }
+
+  /** Forward pass in inference mode, loss and metrics updated; returns the batch loss. */
+  testStep(batch: Batch): number {
+    const { loss, outputs, masks } = tf.tidy(() => {
+      const f = this.forward(batch, false);
+      const l = this.totalLoss(f.outputs, f.masks, batch, true);
+      return { loss: l, outputs: f.outputs, masks: f.masks.filter((m): m is tf.Tensor => m !== null) };
+    });
+    this.model.clearCallLosses();
+    try {
+      this.updateMetrics(batch, outputs, outputs.map((_, i) => masks[i] ?? null));
+      return this.trackLoss(loss, batch);
+    } finally {
+      tf.dispose([loss, ...outputs, ...masks]);
+    }
+  }
+
+  private trackLoss(loss: tf.Scalar, batch: Batch): number {
+    const value = loss.dataSync()[0];
+    const n = batch.xs[0].shape[0];
+    this.lossTotal += value * n;
+    this.lossCount += n;
+    return value;
+  }
+
+  private updateMetrics(batch: Batch, outputs: tf.Tensor[], masks: Mask[]): void {
+    const metrics = this.compiled.metrics;
+    outputs.forEach((out, i) => {
+      if (metrics[i].length === 0) return;
+      const sw = batch.sampleWeights?.[i] ?? null;
+      const mask = masks[i] ?? null;
+      const weight = mask ? tf.tidy(() => (sw ? tf.mul(tf.cast(mask, 'float32'), tf.reshape(sw, [...sw.shape, ...Array(mask.rank - sw.rank).fill(1)])) : tf.cast(mask, 'float32'))) : sw;
+      for (const m of metrics[i]) m.updateState(batch.ys[i], out, weight);
+      if (weight && weight !== sw) weight.dispose();
+    });
+  }
+
+  /** The compiled metrics, flat, with their log names (output-prefixed for multi-output models). */
+  metricEntries(outputNames: string[]): { name: string; metric: Metric }[] {
+    const metrics = this.compiled.metrics;
+    return metrics.flatMap((ms, i) => ms.map((metric) => ({ name: metrics.length > 1 ? `${outputNames[i]}_${metric.name}` : metric.name, metric })));
+  }
+
+  resetMetrics(): void {
+    this.lossTotal = 0;
+    this.lossCount = 0;
+    for (const ms of this.compiled.metrics) for (const m of ms) m.resetState();
+  }
+
+  /** Loss tracker and metric accumulators, flat; they sum across data-parallel replicas. */
+  getMetricState(): number[] {
+    return [this.lossTotal, this.lossCount, ...this.compiled.metrics.flat().flatMap((m) => m.getState())];
+  }
+
+  setMetricState(values: number[]): void {
+    const expected = this.getMetricState().length;
+    if (values.length !== expected) throw new Error(`setMetricState expects ${expected} numbers (from getMetricState). Received: ${values.length}`);
+    [this.lossTotal, this.lossCount] = values;
+    let k = 2;
+    for (const m of this.compiled.metrics.flat()) {
+      const n = m.getState().length;
+      m.setState(values.slice(k, k + n));
+      k += n;
+    }
+  }
+
+  /** {loss, metric names...}: the running means since the last reset. */
+  logs(outputNames: string[]): Record<string, number> {
+    const logs: Record<string, number> = { loss: this.lossCount === 0 ? 0 : this.lossTotal / this.lossCount };
+    for (const { name, metric } of this.metricEntries(outputNames)) logs[name] = metric.result();
+    return logs;
+  }
+}
