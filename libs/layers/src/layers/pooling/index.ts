@@ -1,1 +1,12 @@
-export {};
+export { BasePooling, type PoolingArgs } from './base-pooling';
+export { MaxPooling1D, maxPooling1d } from './max-pooling1d';
+export { MaxPooling2D, maxPooling2d } from './max-pooling2d';
+export { MaxPooling3D, maxPooling3d } from './max-pooling3d';
+export { AveragePooling1D, averagePooling1d } from './average-pooling1d';
+export { AveragePooling2D, averagePooling2d } from './average-pooling2d';
+export { AveragePooling3D, averagePooling3d } from './average-pooling3d';
+export { BaseGlobalPooling, type GlobalPoolingArgs } from './base-global-pooling';
+export { GlobalMaxPooling1D, globalMaxPooling1d } from './global-max-pooling1d';
+export { GlobalMaxPooling2D, globalMaxPooling2d } from './global-max-pooling2d';
+export { GlobalAveragePooling1D, globalAveragePooling1d } from './global-average-pooling1d';
+export { GlobalAveragePooling2D, globalAveragePooling2d } from './global-average-pooling2d';
