@@ -66,11 +66,11 @@ describe.each(['shm', 'tcp'] as const)('collectives over %s between threads', (t
     }
   });
 
-  it('fail on every rank when one rank exits in the middle of a collective', async () => {
+  it('fail on every rank when one rank exits while the others are in a collective', async () => {
     const outcomes = await launchThreads<{ timeoutMs: number }, FailureReport>({
       size: 3,
       entry: FAILURES,
-      exportName: 'exitsMidway',
+      exportName: 'exitsWhileOthersWait',
       args: { timeoutMs: 20_000 },
       transport,
       timeoutMs: 30_000,

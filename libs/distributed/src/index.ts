@@ -9,8 +9,15 @@ export { ProcessGroupTcp } from './tcp/process-group-tcp';
 export { createTcpGroup, type TcpGroupOptions } from './tcp/rendezvous';
 export { StoreServer } from './tcp/store-server';
 export { StoreClient } from './tcp/store-client';
+export { GradientBuckets, DEFAULT_BUCKET_CAP_BYTES } from './gradient-buckets';
 export { readDistributedEnv, type DistributedEnv } from './env';
 export { initProcessGroupFromEnv } from './init-from-env';
 export { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';
 export { launchProcesses, type LaunchProcessesOptions } from './launch/launch-processes';
 export type { RankContext, RankMain, RankOutcome, LaunchOptions } from './launch/rank-context';
+export {
+  runCollectivesBench,
+  formatCollectivesBench,
+  type CollectivesBenchOptions,
+  type CollectivesBenchRow,
+} from './bench/collectives-bench';

@@ -1,2 +1,3 @@
 // Each subcommand registers itself from its own file; import them here, one line each.
+import './bench';
 export {};

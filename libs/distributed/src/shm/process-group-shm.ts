@@ -5,10 +5,9 @@ import { shardRange } from '../shard-range';
 import { abortShmGroup, OP_CODES, OP_NAMES, readShmAbort } from './shm-abort';
 import { BELL, EPOCH_BASE, headerIndex, slotOffset, type ShmGroupHandle } from './shm-layout';
 import { createReducer, type Reducer } from './simd-reducer';
-import { waitAsync } from '../wasm-api';
 
-const SPIN_CHECKS = 20_000;
-const WAIT_SLICE_MS = 1_000;
+const SPIN_MS = 2;
+const WAIT_SLICE_MS = 100;
 
 /**
  * A process group of worker threads sharing one WebAssembly.Memory (a SharedArrayBuffer). Data
@@ -167,7 +166,11 @@ export class ProcessGroupShm extends ProcessGroup {
 
   private async waitForAll(op: CollectiveName, epoch: number, deadline: number): Promise<void> {
     if (this.spin) {
-      for (let i = 0; i < SPIN_CHECKS; i++) if (this.arrived(epoch)) return;
+      // Waking a sleeping thread costs a few hundred microseconds on these machines.
+      const spinUntil = performance.now() + SPIN_MS;
+      do {
+        for (let i = 0; i < 256; i++) if (this.arrived(epoch)) return;
+      } while (performance.now() < spinUntil);
     }
     for (;;) {
       const bell = Atomics.load(this.control, BELL);
@@ -185,14 +188,10 @@ export class ProcessGroupShm extends ProcessGroup {
           `timed out waiting for rank${missing.length > 1 ? 's' : ''} ${missing.join(', ')} to reach ${op}`,
         );
       }
-      const slice = Math.min(left, WAIT_SLICE_MS);
-      const wait = waitAsync(this.control, BELL, bell, slice);
-      if (wait.async) {
-        // A pending waitAsync does not keep a thread's event loop alive; a timer does.
-        const keepAlive = setTimeout(() => undefined, slice + 10);
-        await wait.value;
-        clearTimeout(keepAlive);
-      }
+      // A rank is a thread whose only job now is this collective: a blocking wait wakes within
+      // microseconds where Atomics.waitAsync takes a trip through the event loop. Short slices
+      // keep the deadline and aborts prompt.
+      Atomics.wait(this.control, BELL, bell, Math.min(left, WAIT_SLICE_MS));
     }
   }
 

@@ -36,6 +36,28 @@ export async function exitsMidway(ctx: RankContext<{ timeoutMs: number }>): Prom
   return timedAllReduce(ctx, 1 << 24, ctx.args.timeoutMs);
 }
 
+/**
+ * The last rank dies while the others are inside a large all-reduce it never joined (a
+ * shared-memory rank blocks while it waits, so a timer cannot cut into its own collective).
+ */
+export async function exitsWhileOthersWait(ctx: RankContext<{ timeoutMs: number }>): Promise<FailureReport> {
+  if (ctx.rank === ctx.size - 1) {
+    const group = await ctx.createGroup();
+    await group.barrier();
+    setTimeout(() => process.exit(3), 50);
+    return new Promise(() => undefined);
+  }
+  const group = await ctx.createGroup();
+  await group.barrier();
+  const started = Date.now();
+  try {
+    await group.allReduce(new Float32Array(1 << 22), { timeoutMs: ctx.args.timeoutMs });
+    return { error: null, elapsedMs: Date.now() - started };
+  } catch (err) {
+    return { error: (err as Error).message, elapsedMs: Date.now() - started };
+  }
+}
+
 /** Rank 0 aborts its group in the middle of waiting; every rank must fail naming rank 0. */
 export async function abortsGroup(ctx: RankContext): Promise<FailureReport> {
   const group = await ctx.createGroup();
