@@ -3,10 +3,11 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { runStockKernel, transposeLastTwo, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /**
- * _FusedMatMul (matmul + bias + activation). Two fixes over the stock wasm kernel: transposed
- * operands are transposed explicitly first (as in batch-mat-mul.ts), and a batched matmul with a
- * bias or prelu weights is composed from separate kernels, because the stock kernel adds the bias
- * wrongly when the batch is larger than one (tfjs 4.22).
+ * _FusedMatMul (matmul + bias + activation). Fixes over the stock wasm kernel (tfjs 4.22), whose
+ * results disagree with the cpu backend when an operand is transposed and a bias is given, and
+ * when the batch is larger than one and a bias is given: transposed operands are transposed
+ * explicitly first (which is also faster, as in batch-mat-mul.ts), and a batched matmul with a bias
+ * or prelu weights is composed from separate kernels.
  */
 function fusedMatMul({ inputs, backend, attrs }: WasmKernelArgs<tf._FusedMatMulAttrs>): tf.TensorInfo {
   const { transposeA, transposeB } = attrs;

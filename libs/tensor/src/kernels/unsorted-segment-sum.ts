@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { WasmKernel, WasmKernelArgs } from './wasm-kernel-utils';
+import { runStockKernel, withShape, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /**
- * out[s] = sum of x[i] over the i with segmentIds[i] == s: one pass that adds each row of x into
- * its segment's row (the gradient of gather, so of every Embedding). Ids outside
- * [0, numSegments) are dropped, as tfjs's cpu kernel drops them.
+ * out[s] = sum of the rows x[i] with segmentIds[i] == s (the gradient of gather, so of every
+ * Embedding). Ids outside [0, numSegments) are dropped, as tfjs's cpu kernel drops them. When every
+ * id is in range, the stock ScatterNd kernel (which sums rows with equal indices, in C++) does the
+ * work; otherwise a JS loop skips the bad ids (ScatterNd would write out of bounds).
  */
 function unsortedSegmentSum({ inputs, backend, attrs }: WasmKernelArgs<tf.UnsortedSegmentSumAttrs>): tf.TensorInfo {
   const { x, segmentIds } = inputs;
@@ -18,19 +19,36 @@ function unsortedSegmentSum({ inputs, backend, attrs }: WasmKernelArgs<tf.Unsort
   if (tf.util.sizeFromShape(x.shape) !== numIds * inner) {
     throw new Error(`UnsortedSegmentSum: x [${x.shape}] must start with the shape of segmentIds [${segmentIds.shape}].`);
   }
+  const ids = backend.typedArrayFromHeap(segmentIds) as Int32Array;
+  if (x.dtype === 'float32' && numIds > 0 && inner > 0 && allInRange(ids, numSegments)) {
+    return runStockKernel(
+      'ScatterNd',
+      backend,
+      { indices: withShape(segmentIds, [numIds, 1]), updates: withShape(x, [numIds, ...innerShape]) },
+      { shape: [numSegments, ...innerShape] },
+    );
+  }
   const out = backend.makeOutput([numSegments, ...innerShape], x.dtype);
   const sums = backend.typedArrayFromHeap(out);
   sums.fill(0);
-  const values = backend.typedArrayFromHeap(x);
-  const ids = backend.typedArrayFromHeap(segmentIds);
-  for (let i = 0; i < numIds; i++) {
+  addRows(sums, backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(segmentIds) as Int32Array, numSegments, inner);
+  return out;
+}
+
+function allInRange(ids: Int32Array, numSegments: number): boolean {
+  for (let i = 0; i < ids.length; i++) if (ids[i] < 0 || ids[i] >= numSegments) return false;
+  return true;
+}
+
+/** sums[ids[i]] += values[i] row by row, skipping ids outside [0, numSegments). */
+function addRows(sums: tf.TypedArray, values: tf.TypedArray, ids: Int32Array, numSegments: number, inner: number): void {
+  for (let i = 0; i < ids.length; i++) {
     const s = ids[i];
     if (s < 0 || s >= numSegments) continue;
     const dst = s * inner;
     const src = i * inner;
     for (let j = 0; j < inner; j++) sums[dst + j] += values[src + j];
   }
-  return out;
 }
 
 export const unsortedSegmentSumKernel: WasmKernel<tf.UnsortedSegmentSumAttrs> = {
