@@ -5,6 +5,7 @@ import {
   flatStack,
   projectAllSteps,
   sequenceWeightGradients,
+  sumRows,
   stepMasks,
   timeMajorInputs,
   unpackSequence,
@@ -144,7 +145,7 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
           );
         }
         const grads: tf.Tensor[] = [dInputs, dKernel, dRecKernel];
-        if (hasBias) grads.push(resetAfter ? tf.stack([tf.sum(dFlat, 0), tf.sum(dRecFlat, 0)]) : tf.sum(dFlat, 0));
+        if (hasBias) grads.push(resetAfter ? tf.stack([sumRows(dFlat), sumRows(dRecFlat)]) : sumRows(dFlat));
         grads.push(dh);
         return grads;
       };

@@ -5,6 +5,7 @@ import {
   flatStack,
   projectAllSteps,
   sequenceWeightGradients,
+  sumRows,
   stepMasks,
   timeMajorInputs,
   unpackSequence,
@@ -139,7 +140,7 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
         }
         const { dInputs, dKernel, dFlat } = sequenceWeightGradients(xs as unknown as tf.Tensor3D, k0, dzs);
         const grads: tf.Tensor[] = [dInputs, dKernel, tf.matMul(flatStack(take(3) as tf.Tensor2D[]), dFlat, true, false)];
-        if (hasBias) grads.push(tf.sum(dFlat, 0));
+        if (hasBias) grads.push(sumRows(dFlat));
         grads.push(dh, dc);
         return grads;
       };

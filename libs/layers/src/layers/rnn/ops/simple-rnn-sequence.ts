@@ -5,6 +5,7 @@ import {
   flatStack,
   projectAllSteps,
   sequenceWeightGradients,
+  sumRows,
   stepMasks,
   timeMajorInputs,
   unpackSequence,
@@ -67,7 +68,7 @@ export function simpleRnnSequence(args: SimpleRnnSequenceArgs): SequenceResult {
         }
         const { dInputs, dKernel, dFlat } = sequenceWeightGradients(xs as unknown as tf.Tensor3D, k, dPre);
         const grads: tf.Tensor[] = [dInputs, dKernel, tf.matMul(flatStack(take(1)), dFlat, true, false)];
-        if (hasBias) grads.push(tf.sum(dFlat, 0));
+        if (hasBias) grads.push(sumRows(dFlat));
         grads.push(dh);
         return grads;
       };

@@ -1,0 +1,125 @@
+/**
+ * Training speed of the seed's IMDB models, this library beside tfjs-layers, in one run on one
+ * backend (default wasm with the project's kernels), batch 32: samples/s and the ratio.
+ *
+ *   npx tsx tools/src/bench/layers-speed.ts [--quick] [--backend wasm|cpu|tensorflow] [--models lstm,cnn]
+ */
+// tfjs-core's CJS bundle registers no gradients (the union package does); tfjs-layers needs chained ops.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, tf, type BackendRequest } from '@weft/tensor';
+import { layers, Sequential, type Layer } from '@weft/layers';
+
+const BATCH = 32;
+const VOCAB = 20000;
+
+interface ModelSpec {
+  name: string;
+  length: number;
+  ours: (length: number) => Layer[];
+  theirs: () => tfl.Sequential;
+}
+
+const specs: Record<string, ModelSpec> = {
+  lstm: {
+    name: 'IMDB LSTM (Embedding 20000x128, LSTM 128, length 80, Dense 1)',
+    length: 80,
+    ours: (length) => [
+      layers.embedding({ inputDim: VOCAB, outputDim: 128, inputShape: [length] }),
+      layers.lstm({ units: 128 }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+    theirs: () =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.embedding({ inputDim: VOCAB, outputDim: 128, inputLength: 80 }),
+          tfl.layers.lstm({ units: 128, recurrentActivation: 'sigmoid' }),
+          tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
+        ],
+      }),
+  },
+  cnn: {
+    name: 'IMDB CNN (Embedding 20000x50, length 400, Conv1D 250x3, GlobalMaxPooling1D, Dense 250, Dense 1)',
+    length: 400,
+    ours: (length) => [
+      layers.embedding({ inputDim: VOCAB, outputDim: 50, inputShape: [length] }),
+      layers.dropout({ rate: 0.2 }),
+      layers.conv1d({ filters: 250, kernelSize: 3, activation: 'relu' }),
+      layers.globalMaxPooling1d({}),
+      layers.dense({ units: 250 }),
+      layers.dropout({ rate: 0.2 }),
+      layers.activation({ activation: 'relu' }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+    theirs: () =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.embedding({ inputDim: VOCAB, outputDim: 50, inputLength: 400 }),
+          tfl.layers.dropout({ rate: 0.2 }),
+          tfl.layers.conv1d({ filters: 250, kernelSize: 3, activation: 'relu' }),
+          tfl.layers.globalMaxPooling1d({}),
+          tfl.layers.dense({ units: 250 }),
+          tfl.layers.dropout({ rate: 0.2 }),
+          tfl.layers.activation({ activation: 'relu' }),
+          tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
+        ],
+      }),
+  },
+};
+
+function ourStep(stack: Layer[]): (x: tf.Tensor, y: tf.Tensor) => Promise<number> {
+  const model = new Sequential({ layers: stack });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  return async (x, y) => {
+    const out = await model.trainOnBatch(x, y);
+    return Array.isArray(out) ? out[0] : out;
+  };
+}
+
+function theirStep(model: tfl.Sequential): (x: tf.Tensor, y: tf.Tensor) => Promise<number> {
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  return async (x, y) => {
+    const out = await model.trainOnBatch(x, y);
+    return Array.isArray(out) ? out[0] : out;
+  };
+}
+
+async function samplesPerSecond(
+  step: (x: tf.Tensor, y: tf.Tensor) => Promise<number>,
+  length: number, steps: number): Promise<number> {
+  const x = tf.randomUniform([BATCH, length], 1, VOCAB, 'int32', 1);
+  const y = tf.cast(tf.greater(tf.randomUniform([BATCH, 1], 0, 1, 'float32', 2), 0.5), 'float32');
+  await step(x, y); // warm-up: builds, first kernel runs
+  const start = performance.now();
+  let last = 0;
+  for (let i = 0; i < steps; i++) last = await step(x, y);
+  const seconds = (performance.now() - start) / 1000;
+  if (!Number.isFinite(last)) throw new Error(`loss is ${last}`);
+  tf.dispose([x, y]);
+  return (steps * BATCH) / seconds;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const quick = argv.includes('--quick');
+  const backend = (argv[argv.indexOf('--backend') + 1] && argv.includes('--backend') ? argv[argv.indexOf('--backend') + 1] : 'wasm') as BackendRequest;
+  const which = argv.includes('--models') ? argv[argv.indexOf('--models') + 1].split(',') : Object.keys(specs);
+  const info = await initBackend(backend);
+  console.log(`backend ${info.backend} (${info.package}), batch ${BATCH}${quick ? ', quick' : ''}`);
+  for (const key of which) {
+    const spec = specs[key];
+    if (!spec) throw new Error(`Unknown model '${key}'. Expected one of: ${Object.keys(specs).join(', ')}`);
+    const steps = quick ? (key === 'lstm' ? 4 : 3) : 20;
+    const ours = await samplesPerSecond(ourStep(spec.ours(spec.length)), spec.length, steps);
+    const theirs = await samplesPerSecond(theirStep(spec.theirs()), spec.length, Math.max(2, Math.ceil(steps / 2)));
+    console.log(
+      `${spec.name}\n  weft ${ours.toFixed(1)} samples/s, tfjs-layers ${theirs.toFixed(1)} samples/s, ratio ${(ours / theirs).toFixed(2)}x`,
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
