@@ -11,6 +11,7 @@ import { fitModel } from '../training/fit';
 import type { History } from '../callbacks/history';
 import { predictModel } from '../training/predict';
 import { trainOnBatch } from '../training/train-on-batch';
+import { saveModel, type SaveModelArgs } from '../saving/save-model';
 import { runGraph, topologicalNodes } from './graph';
 import { summarize, type SummaryArgs } from './summary';
 
@@ -242,6 +243,11 @@ export class Model extends Layer {
   /** Outputs for the inputs, computed in batches (inference mode). */
   predict(x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
     return predictModel(this, x, args);
+  }
+
+  /** Saves config, weights and optimizer state to one directory (see saveModel; loadModel reads it). */
+  async save(dir: string, args: SaveModelArgs = {}): Promise<void> {
+    await saveModel(this, dir, args);
   }
 
   /** One optimizer step on one batch; returns [loss, ...metrics] (a number without metrics). */
