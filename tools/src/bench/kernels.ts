@@ -85,6 +85,7 @@ function kernelCases(): KernelCase[] {
     { kernel: 'BatchMatMul transposeA', shapes: 'LSTM weight grad h^T [32,128] dz [32,512]', op: () => tf.matMul(h, gates, true, false) },
     { kernel: 'BatchMatMul transposeB', shapes: 'LSTM input grad dz [32,512] W^T', op: () => tf.matMul(gates, lstmW, false, true) },
     { kernel: '_FusedMatMul transposeB', shapes: '[32,512] x [128,512]^T + bias', op: () => tf.fused.matMul({ a: gates, b: lstmW, transposeB: true, bias: lstmBias }) },
+    { kernel: 'Identity', shapes: 'clone of the CNN embedding [20000,50]', op: () => tf.clone(cnnTable) },
     { kernel: 'Unpack', shapes: 'LSTM input [80,32,128] into steps', op: () => tf.unstack(timeMajor) },
     { kernel: 'GatherV2', shapes: 'LSTM embedding [20000,128] by [32,80]', op: run('GatherV2', { x: lstmTable, indices: lstmIds }, { axis: 0, batchDims: 0 }) },
     { kernel: 'UnsortedSegmentSum', shapes: 'LSTM embedding grad [2560,128] -> 20000', op: run('UnsortedSegmentSum', { x: lstmRows, segmentIds: lstmFlatIds }, { numSegments: 20000 }), cpuSkip: segmentSkip },

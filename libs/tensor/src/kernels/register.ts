@@ -6,6 +6,7 @@ import { conv2DBackpropInputKernel } from './conv2d-backprop-input';
 import { equalKernel } from './equal';
 import { fusedMatMulKernel } from './fused-mat-mul';
 import { gatherV2Kernel } from './gather-v2';
+import { identityKernel } from './identity';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { unpackKernel } from './unpack';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
@@ -21,6 +22,7 @@ const kernels: WasmKernel<any>[] = [
   equalKernel,
   gatherV2Kernel,
   unpackKernel,
+  identityKernel,
 ];
 
 /** Names of the wasm kernels weft adds or replaces. */
