@@ -1,1 +1,2 @@
-export {};
+export { imdbCnn, imdbLstm } from './bench/imdb-models';
+export { medianOpMs, medianStepMs, printTable } from './bench/timing';
