@@ -10,6 +10,10 @@ describe('BatchMatMul on wasm', () => {
     [[4, 2, 3], [4, 3, 5]],
     [[1, 3, 4], [6, 4, 2]], // batch broadcast
     [[2, 3, 5, 1], [2, 3, 1, 7]],
+    // one large transposed operand: swapping the operands moves fewer floats
+    [[2, 3], [3, 40]],
+    [[40, 3], [3, 2]],
+    [[5, 2, 3], [1, 3, 40]],
   ];
   const swapLast = (s: number[]) => [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]];
   for (const [aShape, bShape] of cases) {
