@@ -1,3 +1,4 @@
 // Each subcommand registers itself from its own file; import them here, one line each.
 import './bench';
+import './train';
 export {};

@@ -1,0 +1,54 @@
+import type { BackendRequest } from '@weft/tensor';
+import { registerCommand } from '../cli';
+import { intOption, parseCommandArgs } from '../options';
+import { runDemoJob } from '../demo/demo-job';
+
+const HELP = `Usage: weft train [options]
+
+Trains the built-in job: a fastText-style sentiment classifier on a task the project generates
+(no downloads needed).
+
+Options:
+  --epochs N         epochs (default 3)
+  --batch-size N     batch size (default 32)
+  --samples N        generated samples, 80% train / 20% test (default 8000)
+  --seed N           data and shuffling seed (default 1)
+  --backend NAME     auto | tensorflow | wasm | cpu (default auto)
+  --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default 1)
+`;
+
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+registerCommand('train', async (args) => {
+  const { values } = parseCommandArgs('train', args, {
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    samples: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    verbose: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const backend = (values.backend ?? 'auto') as BackendRequest;
+  if (!BACKENDS.includes(backend)) {
+    throw new Error(`--backend must be one of ${BACKENDS.join(', ')}. Received: --backend ${backend}`);
+  }
+  const result = await runDemoJob({
+    epochs: intOption('epochs', values.epochs, 3),
+    batchSize: intOption('batch-size', values['batch-size'], 32),
+    samples: intOption('samples', values.samples, 8000, 10),
+    seed: intOption('seed', values.seed, 1, 0),
+    sequenceLength: 64,
+    vocabularySize: 2000,
+    backend,
+    verbose: intOption('verbose', values.verbose, 1, 0) as 0 | 1 | 2,
+  });
+  process.stdout.write(
+    `Test loss: ${result.testLoss.toFixed(4)} - test accuracy: ${result.testAccuracy.toFixed(4)} - ` +
+      `${Math.round(result.samplesPerSecond)} samples/s\n`,
+  );
+  return 0;
+});
