@@ -47,7 +47,7 @@ export function imagesPerBlock(rowsPerImage: number, colsPerRow: number, batchSi
   return Math.max(1, Math.min(batchSize, Math.floor(maxBlockFloats / Math.max(1, rowsPerImage * colsPerRow))));
 }
 
-/** Copies images [b0, b0+count) of an NHWC tensor into a new [count*rowsPerImage, channels] tensor. */
+/** Copies images [b0, b0+count) of an NHWC tensor into a new flat tensor. */
 export function sliceImages(
   backend: BackendWasm,
   x: tf.TensorInfo,

@@ -30,6 +30,12 @@ describe('Conv2DBackpropFilter on wasm', () => {
     });
   });
 
+  it('gives zeros for an empty batch', async () => {
+    const c = { name: 'empty', x: [0, 4, 4, 2], filter: [2, 2, 2, 3], strides: 1, pad: 'valid' } as (typeof convCases)[number];
+    const [dw] = await runOn('wasm', filterGrad(c, 3));
+    expect(Array.from(dw)).toEqual(new Array(24).fill(0));
+  });
+
   it('accumulates over images split into several im2col blocks', async () => {
     const c = convCases[1];
     const whole = await runOn('wasm', filterGrad(c, 5));

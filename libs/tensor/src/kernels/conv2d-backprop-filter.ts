@@ -62,7 +62,12 @@ function filterGradNHWC(
     }
   }
   backend.disposeData(xT.dataId);
-  return withShape(result as tf.TensorInfo, [...filterShape]);
+  if (result === null) {
+    // No output positions (an empty batch): the gradient is zero.
+    result = backend.makeOutput([...filterShape], 'float32');
+    heapF32(backend, result).fill(0);
+  }
+  return withShape(result, [...filterShape]);
 }
 
 /**
