@@ -6,7 +6,7 @@ import { abortShmGroup, OP_CODES, OP_NAMES, readShmAbort } from './shm-abort';
 import { BELL, EPOCH_BASE, headerIndex, slotOffset, type ShmGroupHandle } from './shm-layout';
 import { createReducer, type Reducer } from './simd-reducer';
 
-const SPIN_MS = 2;
+const SPIN_MS = 0.5;
 const WAIT_SLICE_MS = 100;
 
 /**
@@ -166,7 +166,7 @@ export class ProcessGroupShm extends ProcessGroup {
 
   private async waitForAll(op: CollectiveName, epoch: number, deadline: number): Promise<void> {
     if (this.spin) {
-      // Waking a sleeping thread costs a few hundred microseconds on these machines.
+      // Waking a sleeping thread costs tens to hundreds of microseconds; spin a little first.
       const spinUntil = performance.now() + SPIN_MS;
       do {
         for (let i = 0; i < 256; i++) if (this.arrived(epoch)) return;

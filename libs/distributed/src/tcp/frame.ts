@@ -61,16 +61,18 @@ export class FrameReader {
   private target: Uint8Array | null = null;
   private targetFill = 0;
 
-  constructor(private readonly onError: (err: Error) => void) {}
+  /** Hears a sink's error (which also detaches the sink). */
+  onError: (err: Error) => void = () => undefined;
 
   setSink(sink: FrameSink | null): void {
     this.sink = sink;
     while (this.sink && this.queue.length > 0) this.parse(this.queue.shift()!);
   }
 
+  /** Takes bytes that are only valid during the call (a reused read buffer): queued ones are copied. */
   push(data: Buffer): void {
     if (this.sink && this.queue.length === 0) this.parse(data);
-    else this.queue.push(data);
+    else this.queue.push(Buffer.from(data));
   }
 
   private parse(data: Buffer): void {
@@ -78,7 +80,7 @@ export class FrameReader {
     try {
       while (offset < data.length) {
         if (!this.sink) {
-          this.queue.unshift(data.subarray(offset));
+          this.queue.unshift(Buffer.from(data.subarray(offset)));
           return;
         }
         if (!this.current) {

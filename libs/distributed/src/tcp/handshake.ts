@@ -6,7 +6,7 @@ export type ConnectionKind = 'store' | 'peer';
 
 const MAGIC = 0x54464557; // 'WEFT', little-endian
 const KINDS: ConnectionKind[] = ['store', 'peer'];
-const ACCEPT = 0x01;
+export const ACCEPT = 0x01;
 const HELLO_FIXED_BYTES = 4 + 1 + 4 + 2;
 
 export interface Hello {
@@ -14,11 +14,8 @@ export interface Hello {
   rank: number;
 }
 
-/**
- * Client side: sends magic, kind, rank and the shared token, then waits for the accept byte. A
- * server that does not know the token closes the connection instead, which rejects here.
- */
-export function sendHello(socket: Socket, hello: Hello, token: string, timeoutMs: number): Promise<void> {
+/** The client's first message: magic, kind, rank, token. */
+export function encodeHello(hello: Hello, token: string): Buffer {
   const tokenBytes = Buffer.from(token, 'utf8');
   const message = Buffer.alloc(HELLO_FIXED_BYTES + tokenBytes.length);
   message.writeUInt32LE(MAGIC, 0);
@@ -26,6 +23,15 @@ export function sendHello(socket: Socket, hello: Hello, token: string, timeoutMs
   message.writeUInt32LE(hello.rank, 5);
   message.writeUInt16LE(tokenBytes.length, 9);
   tokenBytes.copy(message, HELLO_FIXED_BYTES);
+  return message;
+}
+
+/**
+ * Client side: sends magic, kind, rank and the shared token, then waits for the accept byte. A
+ * server that does not know the token closes the connection instead, which rejects here.
+ */
+export function sendHello(socket: Socket, hello: Hello, token: string, timeoutMs: number): Promise<void> {
+  const message = encodeHello(hello, token);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`no answer to the handshake within ${timeoutMs} ms`)), timeoutMs);
     const onData = (data: Buffer) => {

@@ -5,7 +5,7 @@ import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-grou
 import { shardRange } from '../shard-range';
 import { OP_CODES, OP_NAMES } from '../shm/shm-abort';
 import { createReducer, type Reducer } from '../shm/simd-reducer';
-import { Wasm } from '../wasm-api';
+import { Wasm, type WasmMemory } from '../wasm-api';
 import { encodeHeader, FRAME_ABORT, FRAME_DATA, FrameReader, type FrameHeader, type FrameSink } from './frame';
 import type { RingLinks } from './ring-links';
 import type { StoreClient } from './store-client';
@@ -13,6 +13,7 @@ import type { StoreClient } from './store-client';
 /** Default pipeline chunk: small enough to keep every link busy, large enough to amortize a frame. */
 export const DEFAULT_CHUNK_BYTES = 512 * 1024;
 const PAGE_BYTES = 65536;
+const RECEIVED_AT = 0;
 
 /** One receiving step of a ring schedule: the segment that arrives, and whether it is summed in or copied. */
 interface RingStep {
@@ -23,6 +24,8 @@ interface RingStep {
 /** A ring schedule over a work buffer cut into segments (each sent in chunks). */
 interface RingPlan {
   op: CollectiveName;
+  /** The array the collective works in: chunks are sent from it and received into it. */
+  work: Float32Array;
   total: number;
   segment: (index: number) => { start: number; end: number };
   /** The segment this rank sends first, or -1. */
@@ -48,12 +51,15 @@ export interface TcpGroupParts {
 
 /**
  * A process group over TCP: ranks form a ring, and collectives pipeline fixed-size chunks around
- * it (a ring all-reduce is a ring reduce-scatter then a ring all-gather). Data is staged in a
- * wasm memory so the SIMD reducer can sum received chunks in; payloads are sent straight from it.
+ * it (a ring all-reduce is a ring reduce-scatter then a ring all-gather). Chunks are sent straight
+ * from the caller's array and received into it; a chunk to sum goes through a small wasm memory
+ * where the SIMD reducer works.
  */
 export class ProcessGroupTcp extends ProcessGroup {
   private readonly log: Logger;
-  private readonly memory = new Wasm.Memory({ initial: 1, maximum: 65536 });
+  /** Two chunks: one received, one of this rank's own, summed by the reducer. */
+  private readonly memory: WasmMemory;
+  private readonly stagedAt: number;
   private readonly reducer: Reducer;
   private readonly links: RingLinks | null;
   private readonly prevReader: FrameReader;
@@ -71,17 +77,25 @@ export class ProcessGroupTcp extends ProcessGroup {
   constructor(private readonly parts: TcpGroupParts) {
     super(parts.rank, parts.size, parts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     this.log = rankLogger(parts.rank, { component: 'tcp-group' });
-    this.reducer = createReducer(this.memory, false, parts.rank);
     this.chunkFloats = Math.max(4, Math.floor((parts.chunkBytes ?? DEFAULT_CHUNK_BYTES) / 16) * 4);
+    this.stagedAt = RECEIVED_AT + this.chunkFloats * 4;
+    const pages = Math.ceil((this.stagedAt + this.chunkFloats * 4) / PAGE_BYTES);
+    this.memory = new Wasm.Memory({ initial: pages, maximum: pages });
+    this.reducer = createReducer(this.memory, false, parts.rank);
     this.links = parts.links;
     this.nextRank = (parts.rank + 1) % parts.size;
     this.prevRank = (parts.rank + parts.size - 1) % parts.size;
-    this.prevReader = new FrameReader((err) => this.linkFailed(err));
+    this.prevReader = this.links?.prevReader ?? new FrameReader();
+    this.prevReader.onError = (err) => this.linkFailed(err);
     if (this.links) {
-      const nextReader = new FrameReader((err) => this.linkFailed(err));
+      // Only abort frames come back from the next rank.
+      const nextReader = new FrameReader();
+      nextReader.onError = (err) => this.linkFailed(err);
       nextReader.setSink(this.abortSink());
-      this.watch(this.links.next, 'next', nextReader);
-      this.watch(this.links.prev, 'prev', this.prevReader);
+      this.links.next.on('data', (data: Buffer) => nextReader.push(data));
+      this.links.next.resume();
+      this.watch(this.links.next, 'next');
+      this.watch(this.links.prev, 'prev');
     }
   }
 
@@ -96,11 +110,12 @@ export class ProcessGroupTcp extends ProcessGroup {
 
   protected async doReduceScatter(input: Float32Array, output: Float32Array, op: ReduceOp, deadline: number) {
     const { rank, size } = this;
-    const work = this.stage(input);
+    const work = input.slice();
     // Shifted by one from the all-reduce schedule, so that rank r ends owning segment r.
     await this.runRing(
       {
         op: 'reduceScatter',
+        work,
         total: input.length,
         segment: (k) => shardRange(input.length, size, k),
         firstSend: mod(rank - 1, size),
@@ -112,17 +127,17 @@ export class ProcessGroupTcp extends ProcessGroup {
       deadline,
     );
     const { start, end } = shardRange(input.length, size, rank);
-    output.set(this.floats().subarray(work + start, work + end));
+    output.set(work.subarray(start, end));
   }
 
   protected async doAllGather(input: Float32Array, output: Float32Array, deadline: number) {
     const { rank, size } = this;
     const m = input.length;
-    this.ensureBytes(output.length * 4 + this.chunkFloats * 4);
-    this.floats().set(input, rank * m);
+    output.set(input, rank * m);
     await this.runRing(
       {
         op: 'allGather',
+        work: output,
         total: m,
         segment: (k) => ({ start: k * m, end: (k + 1) * m }),
         firstSend: rank,
@@ -133,15 +148,14 @@ export class ProcessGroupTcp extends ProcessGroup {
       },
       deadline,
     );
-    output.set(this.floats().subarray(0, output.length));
   }
 
   protected async doBroadcast(data: Float32Array, root: number, deadline: number) {
     const isRoot = this.rank === root;
-    this.stage(data);
     await this.runRing(
       {
         op: 'broadcast',
+        work: data,
         total: data.length,
         segment: () => ({ start: 0, end: data.length }),
         firstSend: isRoot ? 0 : -1,
@@ -152,7 +166,6 @@ export class ProcessGroupTcp extends ProcessGroup {
       },
       deadline,
     );
-    if (!isRoot) data.set(this.floats().subarray(0, data.length));
   }
 
   protected announce(error: CollectiveError): void {
@@ -183,7 +196,6 @@ export class ProcessGroupTcp extends ProcessGroup {
   /** Sum/mean all-reduce: ring reduce-scatter then ring all-gather, pipelined chunk by chunk. */
   private async reduceRing(op: CollectiveName, data: Float32Array, reduceOp: ReduceOp, deadline: number) {
     const { rank, size } = this;
-    const work = this.stage(data);
     const steps = [
       ...range(size - 1).map((s) => ({ recv: mod(rank - s - 1, size), reduce: true })),
       ...range(size - 1).map((s) => ({ recv: mod(rank - s, size), reduce: false })),
@@ -191,6 +203,7 @@ export class ProcessGroupTcp extends ProcessGroup {
     await this.runRing(
       {
         op,
+        work: data,
         total: data.length,
         segment: (k) => shardRange(data.length, size, k),
         firstSend: rank,
@@ -201,23 +214,6 @@ export class ProcessGroupTcp extends ProcessGroup {
       },
       deadline,
     );
-    data.set(this.floats().subarray(work, work + data.length));
-  }
-
-  /** Copies `data` to the start of the work memory (with room for a receive chunk after it). */
-  private stage(data: Float32Array): number {
-    this.ensureBytes(data.length * 4 + this.chunkFloats * 4);
-    this.floats().set(data, 0);
-    return 0;
-  }
-
-  private ensureBytes(bytes: number): void {
-    const missing = Math.ceil((bytes + 16 - this.memory.buffer.byteLength) / PAGE_BYTES);
-    if (missing > 0) this.memory.grow(missing);
-  }
-
-  private floats(): Float32Array {
-    return new Float32Array(this.memory.buffer);
   }
 
   private runRing(plan: RingPlan, deadline: number): Promise<void> {
@@ -236,9 +232,9 @@ export class ProcessGroupTcp extends ProcessGroup {
       const from = start + chunk * chunkFloats;
       return { from, count: Math.min(chunkFloats, end - from) };
     };
-    // The receive chunk sits after the largest work buffer any plan stages.
-    const scratchByte = this.memory.buffer.byteLength - chunkFloats * 4 - 16;
-    const scratchAt = scratchByte - (scratchByte % 16);
+    const work = plan.work;
+    const workBytes = new Uint8Array(work.buffer, work.byteOffset, work.byteLength);
+    const memoryFloats = new Float32Array(this.memory.buffer);
 
     return new Promise<void>((resolve, reject) => {
       let sent = 0;
@@ -282,7 +278,7 @@ export class ProcessGroupTcp extends ProcessGroup {
         });
         // Zero-copy: the bytes are not touched again before the write completes, and the
         // collective does not finish before every write has.
-        const payload = Buffer.from(this.memory.buffer, from * 4, count * 4);
+        const payload = Buffer.from(work.buffer, work.byteOffset + from * 4, count * 4);
         writesInFlight++;
         links.next.cork();
         links.next.write(header);
@@ -311,14 +307,20 @@ export class ProcessGroupTcp extends ProcessGroup {
           }
           if (h.total !== plan.total) throw this.mismatch(plan, h, `${plan.op} on ${h.total} elements`);
           if (h.index !== received || h.payloadBytes !== count * 4) throw this.mismatch(plan, h, 'a frame out of order');
-          const at = reduce ? scratchAt : from * 4;
-          return new Uint8Array(this.memory.buffer, at, count * 4);
+          if (reduce) return new Uint8Array(this.memory.buffer, RECEIVED_AT, count * 4);
+          return workBytes.subarray(from * 4, (from + count) * 4);
         },
         end: () => {
           const { recv, reduce } = plan.steps[step];
           const { from, count } = chunkRange(recv, chunk);
-          if (reduce) this.reducer.add(from * 4, scratchAt, count);
-          if (step === plan.scaleStep) this.reducer.scale(from * 4, count, plan.scale);
+          if (reduce) {
+            // Sum in wasm memory, where the SIMD reducer works: this rank's chunk in, the sum out.
+            const local = this.stagedAt;
+            memoryFloats.set(work.subarray(from, from + count), local / 4);
+            this.reducer.add(local, RECEIVED_AT, count);
+            if (step === plan.scaleStep) this.reducer.scale(local, count, plan.scale);
+            work.set(memoryFloats.subarray(local / 4, local / 4 + count), from);
+          }
           if (plan.forward(step)) send(recv, chunk);
           received++;
           chunk++;
@@ -378,15 +380,13 @@ export class ProcessGroupTcp extends ProcessGroup {
     };
   }
 
-  private watch(socket: Socket, side: 'next' | 'prev', reader: FrameReader): void {
+  private watch(socket: Socket, side: 'next' | 'prev'): void {
     const peer = side === 'next' ? this.nextRank : this.prevRank;
     const gone = (error: CollectiveError) => {
       if (this.released || this.closed[side]) return;
       this.closed[side] = error;
       this.onLinkClosed?.();
     };
-    socket.on('data', (data: Buffer) => reader.push(data));
-    socket.resume();
     socket.on('error', (err) => gone(this.linkError(this.currentOp ?? this.lastOp, peer, err)));
     socket.on('close', () =>
       gone(new CollectiveError(this.currentOp ?? this.lastOp, peer, `rank ${peer} closed its connection`, this.rank)),

@@ -1,9 +1,10 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { rankLogger } from '@weft/tensor';
 import { CollectiveError } from '../errors';
 import { DEFAULT_TIMEOUT_MS } from '../process-group';
 import { resolveBindAddress } from './bind-address';
-import { receiveHello, sendHello } from './handshake';
+import { receiveHello } from './handshake';
+import { connectReceiver } from './receiver-link';
 import { ProcessGroupTcp } from './process-group-tcp';
 import { StoreClient } from './store-client';
 import { StoreServer } from './store-server';
@@ -56,46 +57,61 @@ export async function createTcpGroup(options: TcpGroupOptions): Promise<ProcessG
     const host = resolveBindAddress(options.host);
     const prevRank = (rank + size - 1) % size;
     const nextRank = (rank + 1) % size;
-    const { server, port, prev } = await listenForPrev(host, rank, prevRank, token, deadline);
+    // Each rank accepts the next rank (it sends to it) and connects to the previous one (it
+    // receives from it): the receiving end is the client, so it can read with `onread`.
+    const { server, port, next: accepted } = await listenForNext(host, rank, nextRank, token, deadline);
     owned.push({ close: () => server.close() });
     const key = (r: number) => `${options.groupName ?? 'default'}/addr/${r}`;
     await store.set(key(rank), JSON.stringify({ host, port }));
-    const nextAddress = await store.get(key(nextRank), Math.max(1, deadline - Date.now())).catch(() => {
-      throw fail(`rank ${nextRank} did not join within ${timeoutMs} ms`);
+    const prevAddress = await store.get(key(prevRank), Math.max(1, deadline - Date.now())).catch(() => {
+      throw fail(`rank ${prevRank} did not join within ${timeoutMs} ms`);
     });
-    const next = await connectToNext(JSON.parse(nextAddress), rank, token, deadline).catch((err: Error) => {
-      throw fail(`could not connect to rank ${nextRank}: ${err.message}`);
+    const prev = await connectReceiver(
+      JSON.parse(prevAddress),
+      { kind: 'peer', rank },
+      token,
+      Math.max(1, deadline - Date.now()),
+    ).catch((err: Error) => {
+      throw fail(`could not connect to rank ${prevRank}: ${err.message}`);
     });
-    const prevSocket = await prev.catch((err: Error) => {
-      next.destroy();
+    const next = await accepted.catch((err: Error) => {
+      prev.socket.destroy();
       throw fail(err.message);
     });
     server.close();
     owned.splice(owned.indexOf(store), 1);
-    return new ProcessGroupTcp({ rank, size, links: { next, prev: prevSocket }, store, owned, timeoutMs, chunkBytes: options.chunkBytes });
+    return new ProcessGroupTcp({
+      rank,
+      size,
+      links: { next, prev: prev.socket, prevReader: prev.reader },
+      store,
+      owned,
+      timeoutMs,
+      chunkBytes: options.chunkBytes,
+    });
   } catch (err) {
     for (const resource of owned) resource.close();
     throw err instanceof CollectiveError ? err : fail((err as Error).message);
   }
 }
 
-async function listenForPrev(host: string, rank: number, prevRank: number, token: string, deadline: number) {
+async function listenForNext(host: string, rank: number, nextRank: number, token: string, deadline: number) {
   const log = rankLogger(rank, { component: 'rendezvous' });
   let accept!: (socket: Socket) => void;
   let refuse!: (err: Error) => void;
-  const prev = new Promise<Socket>((resolve, reject) => {
+  const next = new Promise<Socket>((resolve, reject) => {
     accept = resolve;
     refuse = reject;
   });
   const timer = setTimeout(
-    () => refuse(new Error(`rank ${prevRank} did not connect within the rendezvous timeout`)),
+    () => refuse(new Error(`rank ${nextRank} did not connect within the rendezvous timeout`)),
     Math.max(0, deadline - Date.now()),
   );
   const server: Server = createServer((socket) => {
     receiveHello(socket, token, Math.max(1, deadline - Date.now())).then(
       (hello) => {
-        if (hello.kind !== 'peer' || hello.rank !== prevRank) {
-          throw new Error(`expected rank ${prevRank}, got a ${hello.kind} connection from rank ${hello.rank}`);
+        if (hello.kind !== 'peer' || hello.rank !== nextRank) {
+          throw new Error(`expected rank ${nextRank}, got a ${hello.kind} connection from rank ${hello.rank}`);
         }
         clearTimeout(timer);
         socket.setNoDelay(true);
@@ -112,20 +128,5 @@ async function listenForPrev(host: string, rank: number, prevRank: number, token
     server.listen(0, host, () => resolve());
   });
   const address = server.address();
-  return { server, port: typeof address === 'object' && address ? address.port : 0, prev };
-}
-
-async function connectToNext(
-  address: { host: string; port: number },
-  rank: number,
-  token: string,
-  deadline: number,
-): Promise<Socket> {
-  const socket = await new Promise<Socket>((resolve, reject) => {
-    const s = connect(address.port, address.host, () => resolve(s));
-    s.once('error', reject);
-  });
-  socket.setNoDelay(true);
-  await sendHello(socket, { kind: 'peer', rank }, token, Math.max(1, deadline - Date.now()));
-  return socket;
+  return { server, port: typeof address === 'object' && address ? address.port : 0, next };
 }
