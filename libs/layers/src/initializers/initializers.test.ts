@@ -59,7 +59,7 @@ describe('initializers', () => {
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
   });
 
-  it.each([[[6, 4]], [[4, 6]], [[2, 3, 8]]])('orthogonal %j is (semi-)orthogonal', (shape: number[]) => {
+  it.each([[[6, 4]], [[4, 6]], [[2, 3, 8]], [[128, 512]]])('orthogonal %j is (semi-)orthogonal', (shape: number[]) => {
     const w = orthogonal({ gain: 2, seed: 1 }).apply(shape);
     expect(w.shape).toEqual(shape);
     const m = tf.reshape(w, [-1, shape[shape.length - 1]]);

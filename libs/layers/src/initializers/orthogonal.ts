@@ -6,8 +6,8 @@ export interface OrthogonalArgs extends SeedArgs {
 }
 
 /**
- * A (semi-)orthogonal matrix from the QR decomposition of a normal draw, over the shape flattened
- * to [prod(shape[:-1]), shape[-1]], as Keras does; multiplied by gain.
+ * A (semi-)orthogonal matrix: the Q factor of a normal draw, over the shape flattened to
+ * [prod(shape[:-1]), shape[-1]] as Keras does, multiplied by gain.
  */
 export class Orthogonal extends Initializer {
   static override className = 'Orthogonal';
@@ -26,18 +26,16 @@ export class Orthogonal extends Initializer {
         `The orthogonal initializer needs a shape of rank 2 or more. Received: shape=[${shape}]`,
       );
     }
+    const cols = shape[shape.length - 1];
+    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const [tall, narrow] = [Math.max(rows, cols), Math.min(rows, cols)];
+    const draw = tf.randomNormal([narrow, tall], 0, 1, 'float32', this.seed);
+    const q = orthonormalRows(draw.dataSync(), narrow, tall);
+    draw.dispose();
     return tf.tidy(() => {
-      const cols = shape[shape.length - 1];
-      const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-      const draw = tf.randomNormal(
-        [Math.max(rows, cols), Math.min(rows, cols)], 0, 1, 'float32', this.seed,
-      );
-      const [q, r] = tf.linalg.qr(draw);
-      // Multiplying the columns by sign(diag(r)) makes the decomposition unique, so the result
-      // is uniformly distributed over orthogonal matrices.
-      const signs = tf.sign(tf.sum(tf.mul(r, tf.eye(r.shape[0])), 0));
-      let result: tf.Tensor = tf.mul(q, signs);
-      if (rows < cols) result = tf.transpose(result);
+      // q holds Q's columns as rows, i.e. Q transposed: exactly the wide case's matrix.
+      let result: tf.Tensor = tf.tensor2d(q, [narrow, tall]);
+      if (rows >= cols) result = tf.transpose(result);
       return tf.cast(tf.reshape(tf.mul(result, this.gain), shape), dtype);
     });
   }
@@ -45,6 +43,32 @@ export class Orthogonal extends Initializer {
   override getConfig(): Record<string, unknown> {
     return { gain: this.gain, seed: this.seed };
   }
+}
+
+/**
+ * Gram-Schmidt, twice per vector for float accuracy, on the rows of a [n, m] matrix (n <= m).
+ * The result is the Q of a QR decomposition with a positive diagonal in R: the sign correction
+ * Keras applies to make the draw uniform over orthogonal matrices. Plain JS: tf.linalg.qr
+ * launches kernels per column and takes minutes at LSTM kernel sizes.
+ */
+function orthonormalRows(values: ArrayLike<number>, n: number, m: number): Float32Array {
+  const q = Float64Array.from(values);
+  for (let j = 0; j < n; j++) {
+    const vj = j * m;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < j; i++) {
+        const vi = i * m;
+        let dot = 0;
+        for (let k = 0; k < m; k++) dot += q[vi + k] * q[vj + k];
+        for (let k = 0; k < m; k++) q[vj + k] -= dot * q[vi + k];
+      }
+    }
+    let norm = 0;
+    for (let k = 0; k < m; k++) norm += q[vj + k] * q[vj + k];
+    norm = Math.sqrt(norm);
+    for (let k = 0; k < m; k++) q[vj + k] /= norm;
+  }
+  return Float32Array.from(q);
 }
 
 export const orthogonal = (args?: OrthogonalArgs) => new Orthogonal(args);
