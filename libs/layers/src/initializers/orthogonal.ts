@@ -48,8 +48,9 @@ export class Orthogonal extends Initializer {
 /**
  * Gram-Schmidt, twice per vector for float accuracy, on the rows of a [n, m] matrix (n <= m).
  * The result is the Q of a QR decomposition with a positive diagonal in R: the sign correction
- * Keras applies to make the draw uniform over orthogonal matrices. Plain JS: tf.linalg.qr
- * launches kernels per column and takes minutes at LSTM kernel sizes.
+ * Keras applies to make the draw uniform over orthogonal matrices. Plain JS because
+ * tf.linalg.qr launches kernels per column: at [128, 512] it takes 25 s on the cpu backend and
+ * 0.5 s on wasm, against 0.06-0.14 s here (orthogonal.bench.ts).
  */
 function orthonormalRows(values: ArrayLike<number>, n: number, m: number): Float32Array {
   const q = Float64Array.from(values);

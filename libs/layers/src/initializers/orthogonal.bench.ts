@@ -1,0 +1,27 @@
+/**
+ * Orthogonal initializer: ours (Gram-Schmidt in JS) beside tf.linalg.qr (what a tfjs-ops
+ * implementation, tfjs-layers' included, runs), same shapes, same run.
+ * Run: npx tsx libs/layers/src/initializers/orthogonal.bench.ts [wasm|cpu]
+ */
+import { initBackend, tf } from '@weft/tensor';
+import { orthogonal } from './index';
+
+async function main(): Promise<void> {
+  const backend = (process.argv[2] ?? 'wasm') as 'wasm' | 'cpu';
+  await initBackend(backend);
+  console.log(`backend ${backend}`);
+  for (const [rows, cols] of [[32, 128], [64, 256], [128, 512]]) {
+    let t0 = performance.now();
+    orthogonal().apply([rows, cols]).dispose();
+    const ours = performance.now() - t0;
+    t0 = performance.now();
+    tf.dispose(tf.tidy(() => tf.linalg.qr(tf.randomNormal([cols, rows]))));
+    const qr = performance.now() - t0;
+    console.log(`[${rows},${cols}]  weft ${ours.toFixed(1)} ms   tf.linalg.qr ${qr.toFixed(0)} ms   weft/qr ${(ours / qr).toFixed(4)}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
