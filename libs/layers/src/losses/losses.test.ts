@@ -107,6 +107,12 @@ describe('losses: weighting, masks and shapes', () => {
     const mask = tf.tensor2d([[1, 1, 0], [1, 0, 0]]);
     expect(num(loss.apply(t, p, null, mask))).toBeCloseTo((per[0] + per[1] + per[3]) / 3, 5);
     expect(num(loss.apply(t, p, mask))).toBeCloseTo((per[0] + per[1] + per[3]) / 6, 5);
+    // ignoreClass: label -1 marks padding; it may be out of range, and the mean skips it.
+    const padded = tf.tensor2d([[1, 2, -1], [0, -1, -1]], [2, 3], 'int32');
+    const ignoring = sparseCategoricalCrossentropy({ ignoreClass: -1 });
+    expect(arr(ignoring.call(padded, p))[2]).toBe(0);
+    expect(num(ignoring.apply(padded, p))).toBeCloseTo((per[0] + per[1] + per[3]) / 3, 5);
+    expect(num(ignoring.apply(padded, p, null, tf.tensor2d([[1, 0, 1], [1, 1, 1]])))).toBeCloseTo((per[0] + per[3]) / 2, 5);
   });
 
   it('[batch] labels against [batch, 1] predictions are accepted; mismatches name both shapes', () => {
