@@ -7,7 +7,7 @@ import type { FailureReport } from './testing/failure-rank';
 
 const CASES = join(__dirname, 'testing/collectives-rank.ts');
 const FAILURES = join(__dirname, 'testing/failure-rank.ts');
-const KINDS = ['sum', 'mean', 'broadcast', 'gathered', 'scattered'] as const;
+const KINDS = ['sum', 'mean', 'broadcast', 'gathered', 'scattered', 'allocated'] as const;
 
 function expectMatchesSerial(size: number, outcomes: RankOutcome<CaseResults[]>[]): void {
   expect(outcomes.map((o) => (o.ok ? 'ok' : o.error))).toEqual(outcomes.map(() => 'ok'));
@@ -35,7 +35,7 @@ function expectMatchesSerial(size: number, outcomes: RankOutcome<CaseResults[]>[
 /** Lengths: empty, one, odd, not divisible by the size, and more than one shared-memory round. */
 const lengthsFor = (size: number) => [0, 1, 7, size * 5 + 1, 5003];
 // Small slots and chunks make the awkward lengths span several rounds and pipeline chunks.
-const SMALL = { slotBytes: 1024, groupTimeoutMs: 10_000, timeoutMs: 30_000 };
+const SMALL = { slotBytes: 1024, arenaBytes: 65536, groupTimeoutMs: 10_000, timeoutMs: 30_000 };
 
 describe.each(['shm', 'tcp'] as const)('collectives over %s between threads', (transport) => {
   it.each([1, 2, 3, 4])('match a serial reference for %i ranks', async (size) => {

@@ -98,6 +98,7 @@ function removeNamespaces(): void {
         expect(result.broadcast).toEqual(want.broadcast);
         expect(result.gathered).toEqual(want.gathered);
         expect(result.scattered).toEqual(want.scattered);
+        expect(result.allocated).toEqual(want.allocated);
         result.mean.forEach((v, i) => expect(Math.abs(v - want.mean[i])).toBeLessThan(1e-4));
       }
     }

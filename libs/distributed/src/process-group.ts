@@ -96,6 +96,14 @@ export abstract class ProcessGroup {
     await this.run('barrier', options, (deadline) => this.doBarrier(deadline));
   }
 
+  /**
+   * A zeroed array for data this group will reduce; a group may place it where its collectives
+   * work fastest (shared memory groups: in shared memory, read in place). Plain memory here.
+   */
+  allocate(length: number): Float32Array {
+    return new Float32Array(length);
+  }
+
   /** Fails the group on every rank: calls in progress and later calls throw, naming this rank. */
   abort(reason = 'aborted'): void {
     if (!this.failure) this.fail(new CollectiveError(this.currentOp ?? 'barrier', this.rank, reason));

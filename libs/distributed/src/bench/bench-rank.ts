@@ -4,6 +4,8 @@ export interface BenchArgs {
   sizes: number[];
   /** Wall time to spend timing each size, in milliseconds. */
   targetMs: number;
+  /** All-reduce arrays from group.allocate() (in shared memory for a shared-memory group). */
+  allocate: boolean;
 }
 
 export interface BenchTiming {
@@ -34,9 +36,11 @@ function timeMemcpy(bytes: number, targetMs: number): number {
 export async function main(ctx: RankContext<BenchArgs>): Promise<BenchTiming[]> {
   const group = await ctx.createGroup();
   const timings: BenchTiming[] = [];
+  const largest = Math.max(...ctx.args.sizes) / 4;
+  const pool = ctx.args.allocate ? group.allocate(largest) : new Float32Array(largest);
   try {
     for (const bytes of ctx.args.sizes) {
-      const data = new Float32Array(bytes / 4).fill(1);
+      const data = pool.subarray(0, bytes / 4).fill(1);
       await group.allReduce(data);
       // Rank 0 picks the iteration count from one timed call, so every rank runs the same number.
       const plan = new Float32Array(1);

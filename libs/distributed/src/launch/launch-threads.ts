@@ -12,6 +12,8 @@ export interface LaunchThreadsOptions<A> extends LaunchOptions<A> {
   transport?: 'shm' | 'tcp';
   /** Shared-memory bytes per rank and round (see ProcessGroupShm). */
   slotBytes?: number;
+  /** Shared-memory bytes per rank for ProcessGroupShm.allocate (default 0: plain arrays). */
+  arenaBytes?: number;
 }
 
 export const RANK_ENTRY = join(__dirname, 'rank-entry.ts');
@@ -29,7 +31,7 @@ export async function launchThreads<A, R>(options: LaunchThreadsOptions<A>): Pro
   let group: GroupSpec;
   let store: StoreServer | null = null;
   if (transport === 'shm') {
-    group = { kind: 'shm', handle: createShmGroupHandle(size, options.slotBytes), timeoutMs: options.groupTimeoutMs };
+    group = { kind: 'shm', handle: createShmGroupHandle(size, options.slotBytes, options.arenaBytes), timeoutMs: options.groupTimeoutMs };
   } else {
     const token = randomBytes(16).toString('hex');
     store = await StoreServer.listen({ token });

@@ -3,10 +3,10 @@ import { CollectiveError, type CollectiveName } from '../errors';
 import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
 import { shardRange } from '../shard-range';
 import { abortShmGroup, OP_CODES, OP_NAMES, readShmAbort } from './shm-abort';
-import { BELL, EPOCH_BASE, headerIndex, slotOffset, type ShmGroupHandle } from './shm-layout';
+import { arenaOffset, BELL, EPOCH_BASE, headerIndex, slotOffset, type ShmGroupHandle } from './shm-layout';
 import { createReducer, type Reducer } from './simd-reducer';
 
-const SPIN_MS = 0.5;
+const SPIN_MS = 0.02;
 const WAIT_SLICE_MS = 100;
 
 /**
@@ -23,6 +23,8 @@ export class ProcessGroupShm extends ProcessGroup {
   private readonly spin: boolean;
   private epoch = 0;
   private buffer = 0;
+  /** Next free byte of this rank's arena. */
+  private arenaUsed = 0;
 
   constructor(
     private readonly handle: ShmGroupHandle,
@@ -39,7 +41,21 @@ export class ProcessGroupShm extends ProcessGroup {
     this.failure = readShmAbort(handle, rank);
   }
 
+  /**
+   * A zeroed array in this rank's arena of the group's shared memory when it has room (else an
+   * ordinary one): an all-reduce of such arrays on every rank reads them in place instead of
+   * copying them through the slots, one pass of sums and one of copies.
+   */
+  override allocate(length: number): Float32Array {
+    const bytes = Math.ceil((length * 4) / 16) * 16;
+    if (this.arenaUsed + bytes > this.handle.arenaBytes) return super.allocate(length);
+    const at = arenaOffset(this.handle, this.rank) + this.arenaUsed;
+    this.arenaUsed += bytes;
+    return new Float32Array(this.handle.memory.buffer, at, length).fill(0);
+  }
+
   protected async doAllReduce(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
+    if (this.inArena(data)) return this.allReduceInPlace(data, op, deadline);
     const rounds = Math.max(1, Math.ceil(data.length / this.slotFloats));
     for (let round = 0; round < rounds; round++) {
       const offset = round * this.slotFloats;
@@ -60,6 +76,35 @@ export class ProcessGroupShm extends ProcessGroup {
       }
       this.buffer ^= 1;
     }
+  }
+
+  /** All-reduce of arrays in the ranks' arenas: sum this rank's shard from the others' arrays, then copy theirs. */
+  private async allReduceInPlace(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
+    const offsets = await this.sync('allReduce', data.length, 0, deadline, data.byteOffset);
+    const { start, end } = shardRange(data.length, this.size, this.rank);
+    const mine = data.byteOffset;
+    for (let peer = 0; peer < this.size; peer++) {
+      if (peer !== this.rank) this.reducer.add(mine + start * 4, offsets[peer] + start * 4, end - start);
+    }
+    if (op === 'mean') this.reducer.scale(mine + start * 4, end - start, 1 / this.size);
+    await this.sync('allReduce', -1, 0, deadline);
+    for (let owner = 0; owner < this.size; owner++) {
+      if (owner === this.rank) continue;
+      const shard = shardRange(data.length, this.size, owner);
+      const from = (offsets[owner] >> 2) + shard.start;
+      data.set(this.floats.subarray(from, from + shard.end - shard.start), shard.start);
+    }
+    // The others may still be reading this rank's shard, and the caller may write to the array next.
+    await this.sync('allReduce', -1, 0, deadline);
+  }
+
+  private inArena(data: Float32Array): boolean {
+    const start = arenaOffset(this.handle, this.rank);
+    return (
+      data.buffer === this.handle.memory.buffer &&
+      data.byteOffset >= start &&
+      data.byteOffset + data.byteLength <= start + this.handle.arenaBytes
+    );
   }
 
   protected async doBroadcast(data: Float32Array, root: number, deadline: number): Promise<void> {
@@ -141,7 +186,13 @@ export class ProcessGroupShm extends ProcessGroup {
    * round of a collective) the ranks also check that they all called the same collective on the
    * same length and root.
    */
-  private async sync(op: CollectiveName, length: number, root: number, deadline: number): Promise<void> {
+  private async sync(
+    op: CollectiveName,
+    length: number,
+    root: number,
+    deadline: number,
+    arenaByte = -1,
+  ): Promise<number[]> {
     const { control, rank } = this;
     const epoch = ++this.epoch;
     if (length >= 0) {
@@ -149,12 +200,13 @@ export class ProcessGroupShm extends ProcessGroup {
       control[header] = OP_CODES[op];
       control[header + 1] = length;
       control[header + 2] = root;
+      control[header + 3] = arenaByte;
     }
     Atomics.store(control, EPOCH_BASE + rank, epoch);
     Atomics.add(control, BELL, 1);
     Atomics.notify(control, BELL);
     await this.waitForAll(op, epoch, deadline);
-    if (length >= 0) this.checkHeaders(op, epoch, length, root);
+    return length >= 0 ? this.checkHeaders(op, epoch, length, root) : [];
   }
 
   private arrived(epoch: number): boolean {
@@ -166,7 +218,8 @@ export class ProcessGroupShm extends ProcessGroup {
 
   private async waitForAll(op: CollectiveName, epoch: number, deadline: number): Promise<void> {
     if (this.spin) {
-      // Waking a sleeping thread costs tens to hundreds of microseconds; spin a little first.
+      // Spin a little before sleeping: a short spin catches a partner that is about to arrive,
+      // a long one steals the core that a late partner needs when the machine is busy.
       const spinUntil = performance.now() + SPIN_MS;
       do {
         for (let i = 0; i < 256; i++) if (this.arrived(epoch)) return;
@@ -195,7 +248,9 @@ export class ProcessGroupShm extends ProcessGroup {
     }
   }
 
-  private checkHeaders(op: CollectiveName, epoch: number, length: number, root: number): void {
+  /** Checks that all ranks called the same collective; returns their arena offsets. */
+  private checkHeaders(op: CollectiveName, epoch: number, length: number, root: number): number[] {
+    const offsets: number[] = [];
     for (let peer = 0; peer < this.size; peer++) {
       const header = headerIndex(epoch, peer);
       const [peerOp, peerLength, peerRoot] = [this.control[header], this.control[header + 1], this.control[header + 2]];
@@ -208,6 +263,18 @@ export class ProcessGroupShm extends ProcessGroup {
             'the same collectives in the same order on the same lengths',
         );
       }
+      offsets.push(this.control[header + 3]);
     }
+    const inArena = offsets.map((o) => o >= 0);
+    if (inArena.some((a) => a !== inArena[this.rank])) {
+      const odd = inArena.findIndex((a) => a !== inArena[0]);
+      throw new CollectiveError(
+        op,
+        this.rank,
+        `rank ${odd} passed ${inArena[odd] ? 'an array from group.allocate()' : 'an ordinary array'} and rank 0 ` +
+          `${inArena[0] ? 'one from group.allocate()' : 'an ordinary one'}: either every rank or none must use allocate()`,
+      );
+    }
+    return offsets;
   }
 }

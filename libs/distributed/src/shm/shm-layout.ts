@@ -4,7 +4,8 @@ import { Wasm, type WasmMemory } from '../wasm-api';
  * Where things live in a shared-memory group's WebAssembly.Memory. Int32 indices for the control
  * block, byte offsets for the rest; the data area holds two buffers (alternate rounds use
  * alternate buffers, so a round never overwrites what a slower rank is still reading), each with
- * one slot per rank.
+ * one slot per rank; after it, one arena per rank for arrays that live in shared memory
+ * (ProcessGroupShm.allocate), which collectives read in place.
  */
 export const MAX_RANKS = 256;
 export const BELL = 0; // bumped and notified on every arrival and on abort
@@ -14,8 +15,8 @@ export const ABORT_OP = 3;
 export const ABORT_REASON_BYTES = 4;
 export const EPOCH_BASE = 16; // one arrival counter per rank
 const HEADER_BASE = EPOCH_BASE + MAX_RANKS;
-const HEADER_INTS = 3; // op code, length, root
-export const REASON_BYTE_OFFSET = 8192;
+const HEADER_INTS = 4; // op code, length, root, byte offset of an arena array (or -1)
+export const REASON_BYTE_OFFSET = 12288;
 export const REASON_MAX_BYTES = 4096;
 export const DATA_BYTE_OFFSET = 16384;
 const PAGE_BYTES = 65536;
@@ -33,23 +34,38 @@ export interface ShmGroupHandle {
   memory: WasmMemory;
   size: number;
   slotBytes: number;
+  arenaBytes: number;
 }
 
-/** Default per-rank slot: rounds move this many bytes per rank (1 MiB keeps a round in L2). */
-export const DEFAULT_SLOT_BYTES = 1 << 20;
+/** Default per-rank slot: rounds move this many bytes per rank. */
+export const DEFAULT_SLOT_BYTES = 4 << 20;
 
-/** Allocates the shared memory for a group of `size` threads. */
-export function createShmGroupHandle(size: number, slotBytes = DEFAULT_SLOT_BYTES): ShmGroupHandle {
+/**
+ * Allocates the shared memory for a group of `size` threads: `slotBytes` per rank and round for
+ * arrays copied through the group, and `arenaBytes` per rank for arrays allocated in it.
+ */
+export function createShmGroupHandle(size: number, slotBytes = DEFAULT_SLOT_BYTES, arenaBytes = 0): ShmGroupHandle {
   if (!Number.isInteger(size) || size < 1 || size > MAX_RANKS) {
     throw new Error(`A shared-memory group holds 1 to ${MAX_RANKS} ranks. Received: size=${size}`);
   }
   if (!Number.isInteger(slotBytes) || slotBytes < 64 || slotBytes % 16 !== 0) {
     throw new Error(`slotBytes must be a multiple of 16, at least 64. Received: slotBytes=${slotBytes}`);
   }
-  const bytes = DATA_BYTE_OFFSET + 2 * size * slotBytes;
+  if (!Number.isInteger(arenaBytes) || arenaBytes < 0 || arenaBytes % 16 !== 0) {
+    throw new Error(`arenaBytes must be a non-negative multiple of 16. Received: arenaBytes=${arenaBytes}`);
+  }
+  const bytes = DATA_BYTE_OFFSET + 2 * size * slotBytes + size * arenaBytes;
   const pages = Math.ceil(bytes / PAGE_BYTES);
+  if (pages > 65536) {
+    throw new Error(`A shared-memory group is limited to 4 GiB; ${size} ranks x (2 x slotBytes + arenaBytes) is ${bytes} bytes`);
+  }
   const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
-  return { memory, size, slotBytes };
+  return { memory, size, slotBytes, arenaBytes };
+}
+
+/** Byte offset of `rank`'s arena. */
+export function arenaOffset(handle: ShmGroupHandle, rank: number): number {
+  return DATA_BYTE_OFFSET + 2 * handle.size * handle.slotBytes + rank * handle.arenaBytes;
 }
 
 /** Byte offset of `rank`'s slot in data buffer `buffer` (0 or 1). */

@@ -15,6 +15,8 @@ export interface CaseResults {
   broadcast: number[];
   gathered: number[];
   scattered: number[];
+  /** The all-reduce (sum) of an array from group.allocate(). */
+  allocated: number[];
 }
 
 /** Every collective on every length, in the same order on every rank. */
@@ -33,6 +35,9 @@ export async function runCollectiveCases(group: ProcessGroup, lengths: number[])
     const scattered = new Float32Array(end - start);
     await group.reduceScatter(rankInput(group.rank, length, 5), scattered);
     await group.barrier();
+    const allocated = group.allocate(length);
+    allocated.set(rankInput(group.rank, length, 1));
+    await group.allReduce(allocated);
     results.push({
       length,
       sum: Array.from(sum),
@@ -40,6 +45,7 @@ export async function runCollectiveCases(group: ProcessGroup, lengths: number[])
       broadcast: Array.from(broadcast),
       gathered: Array.from(gathered),
       scattered: Array.from(scattered),
+      allocated: Array.from(allocated),
     });
   }
   return results;
@@ -61,5 +67,6 @@ export function serialReference(size: number, rank: number, length: number): Cas
     broadcast: Array.from(rankInput(length % size, length, 3)),
     gathered: inputs(4).flatMap((input) => Array.from(input)),
     scattered: total(5).slice(start, end),
+    allocated: total(1),
   };
 }
