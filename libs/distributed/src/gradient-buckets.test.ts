@@ -18,6 +18,7 @@ describe('GradientBuckets', () => {
       size,
       entry: ENTRY,
       args: { capBytes: 1160 },
+      arenaBytes: 4096,
       groupTimeoutMs: 10_000,
       timeoutMs: 30_000,
     });

@@ -14,7 +14,14 @@ export class GradientBuckets {
   private readonly buffers: Float32Array[];
   private checkedOn: ProcessGroup | null = null;
 
-  constructor(specs: readonly FlatSpec[], options: { capBytes?: number } = {}) {
+  /**
+   * `allocate` makes the bucket buffers; pass `(n) => group.allocate(n)` so that a shared-memory
+   * group reduces them in place.
+   */
+  constructor(
+    specs: readonly FlatSpec[],
+    options: { capBytes?: number; allocate?: (length: number) => Float32Array } = {},
+  ) {
     const capBytes = options.capBytes ?? DEFAULT_BUCKET_CAP_BYTES;
     if (!(capBytes >= 4)) throw new Error(`GradientBuckets capBytes must be at least 4. Received: capBytes=${capBytes}`);
     const groups: FlatSpec[][] = [];
@@ -29,7 +36,7 @@ export class GradientBuckets {
       bytes += size;
     }
     this.layouts = groups.map((g) => new FlatLayout(g));
-    this.buffers = this.layouts.map((layout) => layout.allocate());
+    this.buffers = this.layouts.map((layout) => options.allocate?.(layout.size) ?? layout.allocate());
   }
 
   /** All-reduces gradients given as Float32Arrays by name, in place. */

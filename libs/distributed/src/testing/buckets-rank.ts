@@ -25,7 +25,7 @@ export async function main(ctx: RankContext<{ capBytes: number; reverse?: boolea
   try {
     await initBackend('cpu');
     const specs = ctx.args.reverse && ctx.rank === 1 ? [...BUCKET_SPECS].reverse() : BUCKET_SPECS;
-    const buckets = new GradientBuckets(specs, { capBytes: ctx.args.capBytes });
+    const buckets = new GradientBuckets(specs, { capBytes: ctx.args.capBytes, allocate: (n) => group.allocate(n) });
     const arrays = bucketGrads(ctx.rank);
     await buckets.allReduce(group, arrays, { op: 'mean' });
     const tensors = Object.fromEntries(
