@@ -98,6 +98,21 @@ describe.each(['shm', 'tcp'] as const)('collectives over %s between threads', (t
   });
 });
 
+describe('shared-memory arenas', () => {
+  it('refuse a mix of allocated and ordinary arrays on every rank', async () => {
+    const outcomes = await launchThreads<unknown, FailureReport>({
+      size: 2,
+      entry: FAILURES,
+      exportName: 'mixesAllocate',
+      arenaBytes: 1024,
+      timeoutMs: 20_000,
+    });
+    for (const outcome of outcomes) {
+      expect((outcome as { value: FailureReport }).value.error).toMatch(/either every rank or none must use allocate/);
+    }
+  });
+});
+
 describe('collectives between processes over TCP', () => {
   it('match a serial reference for 4 ranks', async () => {
     const outcomes = await launchProcesses<{ lengths: number[] }, CaseResults[]>({

@@ -1,15 +1,19 @@
 import { Wasm } from '../wasm-api';
-import { createReducer, reducerModuleBytes } from './simd-reducer';
+import { createReducer, jsReducer, reducerModuleBytes } from './simd-reducer';
 
 describe('SIMD reducer', () => {
   it.each([true, false])('validates as wasm SIMD (shared memory: %s)', (shared) => {
     expect(Wasm.validate(reducerModuleBytes(shared))).toBe(true);
   });
 
-  it.each([true, false])('adds and scales every length like a plain loop (shared memory: %s)', (shared) => {
+  it.each([
+    ['SIMD, shared memory', true, true],
+    ['SIMD', false, true],
+    ['JS fallback', false, false],
+  ])('%s: adds and scales every length like a scalar reference', (_, shared, simd) => {
     const memory = new Wasm.Memory({ initial: 1, maximum: 16, shared });
-    const reducer = createReducer(memory, shared);
-    expect(reducer.simd).toBe(true);
+    const reducer = simd ? createReducer(memory, shared) : jsReducer(memory);
+    expect(reducer.simd).toBe(simd);
     const floats = new Float32Array(memory.buffer);
     for (const count of [0, 1, 3, 4, 7, 8, 9, 31, 33, 100]) {
       const dst = Float32Array.from({ length: 120 }, (_, i) => i * 0.5 - 7);

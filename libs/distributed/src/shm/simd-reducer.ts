@@ -199,6 +199,11 @@ export function createReducer(memory: WasmMemory, shared: boolean, rank = 0): Re
     warned = true;
     rankLogger(rank).warn('wasm SIMD is unavailable: collectives reduce with a plain JS loop (several times slower)');
   }
+  return jsReducer(memory);
+}
+
+/** The same work as a plain JS loop: the fallback where wasm SIMD does not validate. */
+export function jsReducer(memory: WasmMemory): Reducer {
   return {
     simd: false,
     add(dstByte, srcByte, count) {
