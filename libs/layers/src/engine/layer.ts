@@ -275,8 +275,8 @@ export abstract class Layer {
    * Calls the layer. On tensors: builds on first use, checks the inputs, runs call(). On
    * SymbolicTensors: records a node in the functional graph and returns symbolic outputs.
    */
-  apply(inputs: Tensors, args?: CallArgs): Tensors;
   apply(inputs: SymbolicTensor | SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: Tensors, args?: CallArgs): Tensors;
   apply(
     inputs: Tensors | SymbolicTensor | SymbolicTensor[],
     args: CallArgs = {},
