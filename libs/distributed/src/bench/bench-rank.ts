@@ -11,50 +11,59 @@ export interface BenchArgs {
 export interface BenchTiming {
   bytes: number;
   iterations: number;
-  /** Mean seconds per all-reduce on rank 0. */
+  /** Median seconds per all-reduce on rank 0. */
   seconds: number;
-  /** Mean seconds per Float32Array.set of the same bytes, on rank 0 in the same run. */
+  /** Median seconds per Float32Array.set of the same bytes, on rank 0, between the all-reduces. */
   memcpySeconds: number;
 }
 
-function timeMemcpy(bytes: number, targetMs: number): number {
-  const src = new Float32Array(bytes / 4).fill(1);
-  const dst = new Float32Array(bytes / 4);
-  dst.set(src);
-  let iterations = 0;
-  const started = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < targetMs / 4 || iterations < 3) {
-    dst.set(src);
-    iterations++;
-    elapsed = Number(process.hrtime.bigint() - started) / 1e6;
-  }
-  return elapsed / 1e3 / iterations;
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** One rank of the collectives benchmark: all-reduce (sum) of each size, timed like nccl-tests. */
+/**
+ * One rank of the collectives benchmark: all-reduce (sum) of each size, timed like nccl-tests.
+ * Every rank also copies the same bytes between iterations, so the memcpy baseline runs under the
+ * same conditions (other ranks busy, same machine load) as the collective it is compared with;
+ * medians keep a busy machine's outliers out.
+ */
 export async function main(ctx: RankContext<BenchArgs>): Promise<BenchTiming[]> {
   const group = await ctx.createGroup();
   const timings: BenchTiming[] = [];
   const largest = Math.max(...ctx.args.sizes) / 4;
   const pool = ctx.args.allocate ? group.allocate(largest) : new Float32Array(largest);
+  const copySource = new Float32Array(largest).fill(1);
+  const copyTarget = new Float32Array(largest);
   try {
     for (const bytes of ctx.args.sizes) {
-      const data = pool.subarray(0, bytes / 4).fill(1);
+      const n = bytes / 4;
+      const data = pool.subarray(0, n).fill(1);
+      const copy = () => copyTarget.subarray(0, n).set(copySource.subarray(0, n));
       await group.allReduce(data);
-      // Rank 0 picks the iteration count from one timed call, so every rank runs the same number.
+      copy();
+      // Rank 0 picks the iteration count from one timed round, so every rank runs the same number.
       const plan = new Float32Array(1);
-      const probeStart = process.hrtime.bigint();
+      const probe = now();
       await group.allReduce(data);
-      plan[0] = Math.max(3, Math.min(2000, Math.ceil(ctx.args.targetMs / (Number(process.hrtime.bigint() - probeStart) / 1e6))));
+      copy();
+      plan[0] = Math.max(5, Math.min(2000, Math.ceil(ctx.args.targetMs / 1e3 / (now() - probe))));
       await group.broadcast(plan);
       await group.barrier();
-      const started = process.hrtime.bigint();
-      for (let i = 0; i < plan[0]; i++) await group.allReduce(data);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9 / plan[0];
-      const memcpySeconds = ctx.rank === 0 ? timeMemcpy(bytes, ctx.args.targetMs) : 0;
+      const reduceTimes: number[] = [];
+      const copyTimes: number[] = [];
+      for (let i = 0; i < plan[0]; i++) {
+        const start = now();
+        await group.allReduce(data);
+        const reduced = now();
+        copy();
+        copyTimes.push(now() - reduced);
+        reduceTimes.push(reduced - start);
+      }
       await group.barrier();
-      timings.push({ bytes, iterations: plan[0], seconds, memcpySeconds });
+      timings.push({ bytes, iterations: plan[0], seconds: median(reduceTimes), memcpySeconds: median(copyTimes) });
     }
     return timings;
   } finally {

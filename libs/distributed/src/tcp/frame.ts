@@ -48,9 +48,10 @@ export interface FrameSink {
 }
 
 /**
- * Cuts a socket's byte stream into frames, copying payloads straight to where the sink says.
- * While no sink is set (between collectives) bytes wait in a queue: a neighbour may start the
- * next collective first.
+ * Cuts a socket's byte stream into frames, putting payloads where the sink says. Bytes come
+ * either copied from a read buffer (push) or read by the socket straight into directTarget()
+ * (advanceDirect). While no sink is set (between collectives) bytes wait in a queue: a neighbour
+ * may start the next collective first.
  */
 export class FrameReader {
   private readonly queue: Buffer[] = [];
@@ -75,9 +76,28 @@ export class FrameReader {
     else this.queue.push(Buffer.from(data));
   }
 
+  /**
+   * Where the next socket read can land with no copy: the rest of the current header, or of the
+   * current payload; null while no collective listens or bytes wait in the queue.
+   */
+  directTarget(): Uint8Array | null {
+    if (!this.sink || this.queue.length > 0) return null;
+    if (!this.current) return this.header.subarray(this.headerFill);
+    return this.target!.subarray(this.targetFill);
+  }
+
+  /** `bytes` were read straight into the last directTarget(). */
+  advanceDirect(bytes: number): void {
+    this.guard(() => {
+      if (this.current) this.targetFill += bytes;
+      else if ((this.headerFill += bytes) === HEADER_BYTES) this.startPayload();
+      this.finishIfComplete();
+    });
+  }
+
   private parse(data: Buffer): void {
     let offset = 0;
-    try {
+    this.guard(() => {
       while (offset < data.length) {
         if (!this.sink) {
           this.queue.unshift(Buffer.from(data.subarray(offset)));
@@ -89,24 +109,35 @@ export class FrameReader {
           this.headerFill += take;
           offset += take;
           if (this.headerFill < HEADER_BYTES) return;
-          this.headerFill = 0;
-          this.current = decodeHeader(this.header);
-          this.target = this.sink.begin(this.current);
-          this.targetFill = 0;
+          this.startPayload();
         }
-        const take = Math.min(this.current.payloadBytes - this.targetFill, data.length - offset);
-        if (take > 0) {
-          this.target!.set(data.subarray(offset, offset + take), this.targetFill);
-          this.targetFill += take;
-          offset += take;
-        }
-        if (this.targetFill === this.current.payloadBytes) {
-          const done = this.current;
-          this.current = null;
-          this.target = null;
-          this.sink.end(done);
-        }
+        const take = Math.min(this.current!.payloadBytes - this.targetFill, data.length - offset);
+        this.target!.set(data.subarray(offset, offset + take), this.targetFill);
+        this.targetFill += take;
+        offset += take;
+        this.finishIfComplete();
       }
+    });
+  }
+
+  private startPayload(): void {
+    this.headerFill = 0;
+    this.current = decodeHeader(this.header);
+    this.target = this.sink!.begin(this.current);
+    this.targetFill = 0;
+  }
+
+  private finishIfComplete(): void {
+    if (!this.current || this.targetFill < this.current.payloadBytes) return;
+    const done = this.current;
+    this.current = null;
+    this.target = null;
+    this.sink!.end(done);
+  }
+
+  private guard(work: () => void): void {
+    try {
+      work();
     } catch (err) {
       this.sink = null;
       this.onError(err as Error);

@@ -171,6 +171,9 @@ export class ProcessGroupTcp extends ProcessGroup {
   protected announce(error: CollectiveError): void {
     this.stopInFlight?.(error);
     if (!this.links || this.released) return;
+    // Stop reading: the next read may be aimed straight at the caller's array, which is the
+    // caller's again now that the collective failed.
+    this.links.prev.pause();
     const payload = Buffer.from(JSON.stringify({ rank: error.rank, op: error.op, reason: error.reason }));
     const header = encodeHeader({
       kind: FRAME_ABORT,

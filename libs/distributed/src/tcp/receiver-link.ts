@@ -6,9 +6,10 @@ import { ACCEPT, encodeHello, type Hello } from './handshake';
 const READ_BUFFER_BYTES = 4 << 20;
 
 /**
- * Connects to the previous rank, the one this rank receives from. The socket reads into one
- * reused buffer (net's `onread`) and hands bytes straight to a FrameReader, which copies them
- * where the current collective wants them; no Buffer is allocated per read.
+ * Connects to the previous rank, the one this rank receives from. The socket reads with net's
+ * `onread`: a frame's payload straight into where the current collective wants it (the caller's
+ * array, or the reducer's memory), headers and anything else into one reused buffer whose bytes
+ * the FrameReader copies; no Buffer is allocated per read.
  */
 export function connectReceiver(
   address: { host: string; port: number },
@@ -17,6 +18,7 @@ export function connectReceiver(
   timeoutMs: number,
 ): Promise<{ socket: Socket; reader: FrameReader }> {
   const reader = new FrameReader();
+  const readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
   let accepted = false;
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -36,8 +38,12 @@ export function connectReceiver(
       port: address.port,
       noDelay: true,
       onread: {
-        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        buffer: () => (accepted ? reader.directTarget() : null) ?? readBuffer,
         callback: (bytes: number, buffer: Uint8Array) => {
+          if (buffer !== readBuffer) {
+            reader.advanceDirect(bytes);
+            return true;
+          }
           let data = Buffer.from(buffer.buffer, buffer.byteOffset, bytes);
           if (!accepted) {
             if (data[0] !== ACCEPT) {
