@@ -85,19 +85,28 @@ function theirStep(model: tfl.Sequential): (x: tf.Tensor, y: tf.Tensor) => Promi
   };
 }
 
-async function samplesPerSecond(
-  step: (x: tf.Tensor, y: tf.Tensor) => Promise<number>,
-  length: number, steps: number): Promise<number> {
+type Step = (x: tf.Tensor, y: tf.Tensor) => Promise<number>;
+
+/**
+ * Samples/s of both trainers on the same batch. Their steps alternate (ours, theirs, ours, ...) so
+ * that both see the same machine load: the ratio holds even when the absolute figures drift.
+ */
+async function compare(ours: Step, theirs: Step, length: number, rounds: number): Promise<{ ours: number; theirs: number }> {
   const x = tf.randomUniform([BATCH, length], 1, VOCAB, 'int32', 1);
   const y = tf.cast(tf.greater(tf.randomUniform([BATCH, 1], 0, 1, 'float32', 2), 0.5), 'float32');
-  await step(x, y); // warm-up: builds, first kernel runs
-  const start = performance.now();
-  let last = 0;
-  for (let i = 0; i < steps; i++) last = await step(x, y);
-  const seconds = (performance.now() - start) / 1000;
-  if (!Number.isFinite(last)) throw new Error(`loss is ${last}`);
+  await ours(x, y); // warm-up: builds, first kernel runs
+  await theirs(x, y);
+  const seconds = { ours: 0, theirs: 0 };
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, step] of [['ours', ours], ['theirs', theirs]] as const) {
+      const start = performance.now();
+      const loss = await step(x, y);
+      seconds[name] += (performance.now() - start) / 1000;
+      if (!Number.isFinite(loss)) throw new Error(`${name}: loss is ${loss}`);
+    }
+  }
   tf.dispose([x, y]);
-  return (steps * BATCH) / seconds;
+  return { ours: (rounds * BATCH) / seconds.ours, theirs: (rounds * BATCH) / seconds.theirs };
 }
 
 async function main(): Promise<void> {
@@ -110,11 +119,10 @@ async function main(): Promise<void> {
   for (const key of which) {
     const spec = specs[key];
     if (!spec) throw new Error(`Unknown model '${key}'. Expected one of: ${Object.keys(specs).join(', ')}`);
-    const steps = quick ? (key === 'lstm' ? 4 : 3) : 20;
-    const ours = await samplesPerSecond(ourStep(spec.ours(spec.length)), spec.length, steps);
-    const theirs = await samplesPerSecond(theirStep(spec.theirs()), spec.length, Math.max(2, Math.ceil(steps / 2)));
+    const rounds = quick ? 4 : 15;
+    const r = await compare(ourStep(spec.ours(spec.length)), theirStep(spec.theirs()), spec.length, rounds);
     console.log(
-      `${spec.name}\n  weft ${ours.toFixed(1)} samples/s, tfjs-layers ${theirs.toFixed(1)} samples/s, ratio ${(ours / theirs).toFixed(2)}x`,
+      `${spec.name}\n  weft ${r.ours.toFixed(1)} samples/s, tfjs-layers ${r.theirs.toFixed(1)} samples/s, ratio ${(r.ours / r.theirs).toFixed(2)}x`,
     );
   }
 }
