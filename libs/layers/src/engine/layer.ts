@@ -168,9 +168,12 @@ export abstract class Layer {
     return variable;
   }
 
-  /** Adds a loss computed during this call (activity regularization); the trainer sums them. */
+  /**
+   * Adds a loss computed during this call (activity regularization); the trainer sums them. The
+   * layer owns it (kept out of tidy scopes) until the next forward pass of its model.
+   */
   addLoss(loss: tf.Scalar | (() => tf.Scalar)): void {
-    this.callLosses.push(typeof loss === 'function' ? loss() : loss);
+    this.callLosses.push(tf.keep(typeof loss === 'function' ? loss() : loss));
   }
 
   /** Layers this layer owns and calls (wrappers, attention, nested models); their weights are ours. */
@@ -188,8 +191,9 @@ export abstract class Layer {
     return out;
   }
 
-  /** Forgets the losses of the previous call (the trainer calls this before each forward pass). */
+  /** Frees the losses of the previous call (models do this before each forward pass). */
   clearCallLosses(): void {
+    tf.dispose(this.callLosses);
     this.callLosses = [];
     for (const l of this.subLayers) l.clearCallLosses();
   }

@@ -136,6 +136,7 @@ export class Model extends Layer {
   override invoke(inputs: Tensors, args: CallArgs = {}): { outputs: Tensors; mask: MaskArg } {
     if (!this.built) this.build(asList(inputs).length > 1 ? asList(inputs).map((x) => x.shape) : asList(inputs)[0].shape);
     const xs = this.standardizeInputs(inputs);
+    this.clearCallLosses();
     const masks = asList((args.mask ?? null) as Mask | Mask[]);
     const result = runGraph(this.inputs, this.outputs, this.nodes, xs, masks, args);
     const single = this.outputs.length === 1;

@@ -99,6 +99,7 @@ export class Sequential extends Model {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (!this.built) this.build(list[0].shape);
     let [x] = this.standardizeInputs(list);
+    this.clearCallLosses();
     let mask: Mask = (Array.isArray(args.mask) ? args.mask[0] : args.mask) ?? null;
     for (const layer of this.stack) {
       const r = layer.invoke(x, { training: args.training, mask: layer.supportsMasking ? mask : null });

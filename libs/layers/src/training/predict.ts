@@ -21,6 +21,7 @@ export function predictModel(model: Model, x: DataInput, args: PredictArgs = {})
       }),
     );
   }
+  model.clearCallLosses(); // activity-regularization terms mean nothing at inference
   const outputs = chunks[0].map((_, i) => (chunks.length === 1 ? chunks[0][i] : tf.concat(chunks.map((c) => c[i]), 0)));
   if (chunks.length > 1) tf.dispose(chunks.flat());
   return outputs.length === 1 ? outputs[0] : outputs;

@@ -119,7 +119,8 @@ export class Dense extends Layer {
         y = this.activation.apply(y);
       }
       if (x.rank !== 2) y = tf.reshape(y, outShape);
-      if (this.activityRegularizer) this.addLoss(tf.keep(this.activityRegularizer.apply(y)));
+      // Keras 3 divides the activity penalty by the batch size.
+      if (this.activityRegularizer) this.addLoss(tf.div(this.activityRegularizer.apply(y), y.shape[0]) as tf.Scalar);
       return y;
     });
   }
