@@ -26,7 +26,7 @@ describe('Bidirectional', () => {
     runLayerTest({
       layer: () => new Bidirectional({ layer: new LSTM({ units: 2, returnSequences }), mergeMode: mergeMode as MergeMode }),
       inputs: x(),
-      expectedOutputShape: returnSequences ? [2, 4, mergeMode === 'concat' ? 4 : 2] : [2, mergeMode === 'concat' ? 4 : 2],
+      expectedOutputShape: returnSequences ? [2, 4, (mergeMode as string) === 'concat' ? 4 : 2] : [2, (mergeMode as string) === 'concat' ? 4 : 2],
       expectedNumTrainableWeights: 6,
       finiteDifferences: { samples: 3 },
       oracle: () =>

@@ -47,7 +47,7 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
       const perStep: tf.Tensor2D[][] = [[], [], [], [], [], []];
       for (let t = 0; t < steps; t++) {
         const hIn = recMask ? tf.mul(h, recMask) : h;
-        const [xZ, xR, xH] = tf.split(projected[t], 3, 1);
+        const [xZ, xR, xH] = gates(projected[t], 3);
         let z: tf.Tensor;
         let r: tf.Tensor;
         let candidate: tf.Tensor;
@@ -55,13 +55,13 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
         if (resetAfter) {
           let hu: tf.Tensor = tf.matMul(hIn, recKernel);
           if (recBias) hu = tf.add(hu, recBias);
-          const [hZ, hR, hH] = tf.split(hu, 3, 1);
+          const [hZ, hR, hH] = gates(hu, 3);
           z = applyActivation(rec, tf.add(xZ, hZ));
           r = applyActivation(rec, tf.add(xR, hR));
           recCandidate = hH;
           candidate = applyActivation(act, tf.add(xH, tf.mul(r, hH)));
         } else {
-          const [hZ, hR] = tf.split(tf.matMul(hIn, recZR), 2, 1);
+          const [hZ, hR] = gates(tf.matMul(hIn, recZR), 2);
           z = applyActivation(rec, tf.add(xZ, hZ));
           r = applyActivation(rec, tf.add(xR, hR));
           recCandidate = r; // unused in the reset-before gradient; keeps the saved layout fixed
@@ -156,4 +156,10 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
     const packed = fused(...inputs) as tf.Tensor3D;
     return unpackSequence(packed, steps, 0, args) as unknown as tf.TensorContainerObject;
   }) as unknown as SequenceResult;
+}
+
+/** [B, n * U] -> n tensors [B, U], by one unstack (a column split costs several kernels per step on wasm). */
+function gates(x: tf.Tensor, n: number): tf.Tensor[] {
+  const [batch, columns] = x.shape;
+  return tf.unstack(tf.reshape(x, [batch, n, columns / n]), 1);
 }
