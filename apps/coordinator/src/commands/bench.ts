@@ -11,13 +11,17 @@ ${describe}
   --json    print the rows as JSON instead of a table
 `;
 
-function flags(name: string, describe: string, args: string[]): { quick: boolean; json: boolean } | null {
+/** The flags every benchmark takes, or the exit code when there is nothing to run (help, a bad option). */
+function flags(name: string, describe: string, args: string[]): { quick: boolean; json: boolean } | number {
   const known = new Set(['--quick', '--json', '--help', '-h']);
   const unknown = args.find((a) => !known.has(a));
-  if (unknown) throw new Error(`weft bench ${name}: unknown option '${unknown}'. Options: --quick, --json`);
+  if (unknown) {
+    process.stderr.write(`weft bench ${name}: unknown option '${unknown}'. Options: --quick, --json\n`);
+    return 2;
+  }
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE(name, describe));
-    return null;
+    return 0;
   }
   return { quick: args.includes('--quick'), json: args.includes('--json') };
 }
@@ -28,7 +32,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
     describe: 'All-reduce time, algbw and busbw over shared memory and TCP, beside memcpy (like nccl-tests).',
     async run(args) {
       const options = flags('collectives', this.describe, args);
-      if (!options) return 0;
+      if (typeof options === 'number') return options;
       const rows = await runCollectivesBench({ quick: options.quick });
       process.stdout.write(`${options.json ? JSON.stringify(rows, null, 2) : formatCollectivesBench(rows)}\n`);
       return 0;

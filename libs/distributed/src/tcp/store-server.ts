@@ -22,6 +22,7 @@ export class StoreServer {
   private readonly values = new Map<string, string>();
   private readonly waiters = new Map<string, Array<(value: string) => void>>();
   private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
     private readonly server: Server,
@@ -60,6 +61,7 @@ export class StoreServer {
   close(): void {
     this.server.close();
     for (const socket of this.sockets) socket.destroy();
+    for (const timer of this.timers) clearTimeout(timer);
   }
 
   private serve(socket: Socket): void {
@@ -102,12 +104,15 @@ export class StoreServer {
         if (value !== undefined) return reply({ value });
         const wake = (found: string) => {
           clearTimeout(timer);
+          this.timers.delete(timer);
           reply({ value: found });
         };
         const timer = setTimeout(() => {
+          this.timers.delete(timer);
           this.waiters.set(request.key, (this.waiters.get(request.key) ?? []).filter((w) => w !== wake));
           reply({ error: `key '${request.key}' was not set within ${request.timeoutMs} ms` });
         }, request.timeoutMs ?? 0);
+        this.timers.add(timer);
         this.waiters.set(request.key, [...(this.waiters.get(request.key) ?? []), wake]);
         return;
       }
