@@ -35,6 +35,9 @@ export interface CallArgs {
 
 export type Tensors = tf.Tensor | tf.Tensor[];
 
+/** Symbolic inputs of a layer call; lists may hold the (list) results of earlier calls. */
+export type SymbolicInputs = SymbolicTensor | (SymbolicTensor | SymbolicTensor[])[];
+
 /** What a layer accepts, checked on every call (Keras's InputSpec). Axes may be negative. */
 export interface InputSpec {
   ndim?: number;
@@ -279,12 +282,10 @@ export abstract class Layer {
    * Calls the layer. On tensors: builds on first use, checks the inputs, runs call(). On
    * SymbolicTensors: records a node in the functional graph and returns symbolic outputs.
    */
-  apply(inputs: SymbolicTensor | SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: SymbolicInputs, args?: CallArgs): SymbolicTensor | SymbolicTensor[];
   apply(inputs: Tensors, args?: CallArgs): Tensors;
-  apply(
-    inputs: Tensors | SymbolicTensor | SymbolicTensor[],
-    args: CallArgs = {},
-  ): Tensors | SymbolicTensor | SymbolicTensor[] {
+  apply(inputs: Tensors | SymbolicInputs, args: CallArgs = {}): Tensors | SymbolicTensor | SymbolicTensor[] {
+    if (Array.isArray(inputs)) inputs = (inputs as unknown[]).flat() as tf.Tensor[] | SymbolicTensor[];
     const list = toList(inputs as (tf.Tensor | SymbolicTensor)[] | tf.Tensor | SymbolicTensor);
     const symbolic = list.filter((x) => x instanceof SymbolicTensor).length;
     if (symbolic > 0) {

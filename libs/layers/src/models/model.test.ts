@@ -20,9 +20,9 @@ describe('functional Model', () => {
     const shared = new Dense({ units: 2, name: 'shared' });
     const ha = shared.apply(a);
     const hb = shared.apply(b);
-    const sum = new Add({ name: 'sum' }).apply([ha, hb] as never);
-    const cat = new Concatenate({ name: 'cat' }).apply([ha, hb] as never);
-    const model = new Model({ inputs: [a, b], outputs: [sum as never, cat as never], name: 'two' });
+    const sum = new Add({ name: 'sum' }).apply([ha, hb]);
+    const cat = new Concatenate({ name: 'cat' }).apply([ha, hb]);
+    const model = new Model({ inputs: [a, b], outputs: [sum, cat], name: 'two' });
     expect(model.layers.map((l) => l.name)).toEqual(['a', 'b', 'shared', 'sum', 'cat']);
     expect(model.weights).toHaveLength(2); // the shared Dense counts once
     const xa = tf.randomNormal([4, 3]);
@@ -44,8 +44,8 @@ describe('functional Model', () => {
     const inner = new Sequential({ name: 'inner', layers: [new Dense({ units: 3, inputShape: [4], activation: 'tanh' })] });
     const x = input({ shape: [4] });
     const h = inner.apply(x);
-    const out = new Dense({ units: 1 }).apply(h as never);
-    const outer = new Model({ inputs: x, outputs: out as never });
+    const out = new Dense({ units: 1 }).apply(h);
+    const outer = new Model({ inputs: x, outputs: out });
     expect(outer.trainableWeights).toHaveLength(4);
     const copy = deserializeLayer(JSON.parse(JSON.stringify(serializeLayer(outer)))) as Model;
     copy.setWeights(outer.getWeights());
@@ -56,16 +56,16 @@ describe('functional Model', () => {
   it('propagates an Embedding mask and names a disconnected graph', () => {
     const ids = input({ shape: [3], dtype: 'int32' });
     const emb = new Embedding({ inputDim: 5, outputDim: 2, maskZero: true });
-    const model = new Model({ inputs: ids, outputs: emb.apply(ids) as never });
+    const model = new Model({ inputs: ids, outputs: emb.apply(ids) });
     const r = model.invoke(tf.tensor2d([[1, 0, 2]], [1, 3], 'int32'));
     expect(Array.from((r.mask as tf.Tensor).dataSync())).toEqual([1, 0, 1]);
     const other = input({ shape: [3] });
-    expect(() => new Model({ inputs: other, outputs: emb.apply(ids) as never })).toThrow(/Graph disconnected/);
+    expect(() => new Model({ inputs: other, outputs: emb.apply(ids) })).toThrow(/Graph disconnected/);
   });
 
   it('rejects duplicate layer names', () => {
     const x = input({ shape: [2] });
-    const y = new Dense({ units: 1, name: 'd' }).apply(new Dense({ units: 1, name: 'd' }).apply(x) as never);
-    expect(() => new Model({ inputs: x, outputs: y as never })).toThrow(/The name "d" is used 2 times/);
+    const y = new Dense({ units: 1, name: 'd' }).apply(new Dense({ units: 1, name: 'd' }).apply(x));
+    expect(() => new Model({ inputs: x, outputs: y })).toThrow(/The name "d" is used 2 times/);
   });
 });

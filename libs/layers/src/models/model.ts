@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputLayer } from '../engine/input-layer';
-import { Layer, type CallArgs, type LayerArgs, type Mask, type MaskArg, type Tensors } from '../engine/layer';
+import { Layer, type CallArgs, type LayerArgs, type Mask, type MaskArg, type SymbolicInputs, type Tensors } from '../engine/layer';
 import { deserializeLayer, registerLayer, serializeLayer, type SerializedLayer } from '../engine/registry';
 import { isShapeList, shapeToString, type Shape } from '../engine/shape';
 import { Node, SymbolicTensor } from '../engine/symbolic-tensor';
@@ -16,8 +16,8 @@ import { runGraph, topologicalNodes } from './graph';
 import { summarize, type SummaryArgs } from './summary';
 
 export interface ModelArgs {
-  inputs: SymbolicTensor | SymbolicTensor[];
-  outputs: SymbolicTensor | SymbolicTensor[];
+  inputs: SymbolicInputs;
+  outputs: SymbolicInputs;
   name?: string;
 }
 
@@ -51,7 +51,7 @@ export class Model extends Layer {
 
   constructor(args: ModelArgs | LayerArgs = {}) {
     super({ name: args.name });
-    if ('inputs' in args && 'outputs' in args) this.initGraph(asList(args.inputs), asList(args.outputs));
+    if ('inputs' in args && 'outputs' in args) this.initGraph(asList(args.inputs).flat(), asList(args.outputs).flat());
   }
 
   /** Wires the graph between inputs and outputs; validates connectivity and layer names. */

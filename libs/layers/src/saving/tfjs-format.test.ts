@@ -77,7 +77,7 @@ describe('tfjs LayersModel export', () => {
     const bn = norm.apply(flat);
     const a = new Dense({ units: 3, name: 'a' }).apply(bn);
     const b = new Activation({ activation: 'tanh' }).apply(new Dense({ units: 2, name: 'b' }).apply(bn));
-    const out = new Concatenate().apply([a, b] as never);
+    const out = new Concatenate().apply([a, b]);
     const model = new Model({ inputs: ids, outputs: out });
     // Non-default gamma, beta and moving statistics, so that inference-mode normalization is checked.
     norm.setWeights([
