@@ -23,6 +23,12 @@ import { singleShape, shapeToString, type Shape } from '../../engine/shape';
 import { assertOneOf, assertPositiveInt } from '../../engine/validate';
 import { checkDataFormat, convOutputLength, normalizeTuple, type Padding } from './conv-utils';
 
+/** Bias and activation applied inside the convolution kernel. */
+export interface FusedEpilogue {
+  bias: tf.Tensor | null;
+  activation: 'linear' | 'relu';
+}
+
 export interface BaseConvArgs extends LayerArgs {
   filters: number;
   kernelSize: number | number[];
@@ -121,16 +127,30 @@ export abstract class BaseConv extends Layer {
     return [shape[0], ...spatial, this.filters];
   }
 
-  /** The convolution itself (no bias, no activation, dilation already in the kernel) on channels-last inputs. */
-  protected abstract convolve(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor;
+  /**
+   * The convolution on channels-last inputs, dilation already in the kernel. With `fused`, the
+   * bias and a linear/relu activation go into the same kernel (Conv1D/Conv2D); without, neither.
+   */
+  protected abstract convolve(x: tf.Tensor, kernel: tf.Tensor, fused: FusedEpilogue | null): tf.Tensor;
+
+  /** Whether convolve() can fuse the bias and activation. */
+  protected readonly fusesEpilogue: boolean = false;
 
   call(inputs: Tensors, _args: CallArgs): Tensors {
     return tf.tidy(() => {
       let x = Array.isArray(inputs) ? inputs[0] : inputs;
       if (x.dtype !== 'float32') x = tf.cast(x, 'float32');
-      let y = this.convolve(x, dilateKernel(this.kernel!.read(), this.dilationRate));
-      if (this.bias) y = tf.add(y, this.bias.read());
-      y = this.activation.apply(y);
+      const kernel = dilateKernel(this.kernel!.read(), this.dilationRate);
+      const bias = this.bias ? this.bias.read() : null;
+      const act = this.activation.name;
+      let y: tf.Tensor;
+      if (this.fusesEpilogue && (act === 'linear' || act === 'relu')) {
+        y = this.convolve(x, kernel, { bias, activation: act });
+      } else {
+        y = this.convolve(x, kernel, null);
+        if (bias) y = tf.add(y, bias);
+        y = this.activation.apply(y);
+      }
       if (this.activityRegularizer) this.addLoss(tf.keep(this.activityRegularizer.apply(y)));
       return y;
     });

@@ -12,7 +12,7 @@ export class Conv3D extends BaseConv {
     super(3, args);
   }
 
-  protected convolve(x: tf.Tensor, kernel: tf.Tensor): tf.Tensor {
+  protected convolve(x: tf.Tensor, kernel: tf.Tensor, _fused: null): tf.Tensor {
     return tf.conv3d(
       x as tf.Tensor5D,
       kernel as tf.Tensor5D,
