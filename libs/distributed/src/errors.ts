@@ -1,6 +1,10 @@
 /** The collectives a ProcessGroup offers; errors name the one that failed. */
 export type CollectiveName = 'allReduce' | 'broadcast' | 'allGather' | 'reduceScatter' | 'barrier' | 'rendezvous';
 
+/** Each collective's number on the wire and in shared memory, where ranks check they agree. */
+export const OP_NAMES: readonly CollectiveName[] = ['allReduce', 'broadcast', 'allGather', 'reduceScatter', 'barrier', 'rendezvous'];
+export const OP_CODES = Object.fromEntries(OP_NAMES.map((op, i) => [op, i])) as Record<CollectiveName, number>;
+
 /**
  * A collective failed. `rank` is the rank where the failure started (a timeout, an abort, a peer
  * that vanished), which is not necessarily the rank that throws: every rank of the group gets one.

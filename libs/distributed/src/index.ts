@@ -4,7 +4,7 @@ export { shardRange } from './shard-range';
 export { ProcessGroupShm } from './shm/process-group-shm';
 export { createShmGroupHandle, type ShmGroupHandle } from './shm/shm-layout';
 export { abortShmGroup } from './shm/shm-abort';
-export { createReducer, type Reducer } from './shm/simd-reducer';
+export { createReducer, type Reducer } from './simd-reducer';
 export { ProcessGroupTcp } from './tcp/process-group-tcp';
 export { createTcpGroup, type TcpGroupOptions } from './tcp/rendezvous';
 export { StoreServer } from './tcp/store-server';

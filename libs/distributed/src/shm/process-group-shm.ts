@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { CollectiveError, type CollectiveName } from '../errors';
+import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../errors';
 import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
 import { shardRange } from '../shard-range';
-import { abortShmGroup, OP_CODES, OP_NAMES, readShmAbort } from './shm-abort';
+import { abortShmGroup, readShmAbort } from './shm-abort';
 import { arenaOffset, BELL, EPOCH_BASE, headerIndex, slotOffset, type ShmGroupHandle } from './shm-layout';
-import { createReducer, type Reducer } from './simd-reducer';
+import { createReducer, type Reducer } from '../simd-reducer';
 
 const SPIN_MS = 0.02;
 const WAIT_SLICE_MS = 100;

@@ -1,5 +1,4 @@
-import type { CollectiveName } from '../errors';
-import { CollectiveError } from '../errors';
+import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../errors';
 import {
   ABORT_OP,
   ABORT_RANK,
@@ -10,8 +9,6 @@ import {
   REASON_MAX_BYTES,
   type ShmGroupHandle,
 } from './shm-layout';
-
-const OPS: CollectiveName[] = ['allReduce', 'broadcast', 'allGather', 'reduceScatter', 'barrier', 'rendezvous'];
 
 /**
  * Marks the group failed in shared memory and wakes every waiting rank; the first abort wins.
@@ -24,7 +21,7 @@ export function abortShmGroup(handle: ShmGroupHandle, rank: number, op: Collecti
   new Uint8Array(handle.memory.buffer, REASON_BYTE_OFFSET, bytes.length).set(bytes);
   Atomics.store(control, ABORT_REASON_BYTES, bytes.length);
   Atomics.store(control, ABORT_RANK, rank);
-  Atomics.store(control, ABORT_OP, OPS.indexOf(op));
+  Atomics.store(control, ABORT_OP, OP_CODES[op]);
   Atomics.store(control, ABORT_STATE, 2);
   Atomics.add(control, BELL, 1);
   Atomics.notify(control, BELL);
@@ -36,12 +33,6 @@ export function readShmAbort(handle: ShmGroupHandle, reportedBy: number): Collec
   if (Atomics.load(control, ABORT_STATE) !== 2) return null;
   const length = Atomics.load(control, ABORT_REASON_BYTES);
   const reason = Buffer.from(new Uint8Array(handle.memory.buffer, REASON_BYTE_OFFSET, length).slice()).toString('utf8');
-  const op = OPS[Atomics.load(control, ABORT_OP)] ?? 'barrier';
+  const op = OP_NAMES[Atomics.load(control, ABORT_OP)] ?? 'barrier';
   return new CollectiveError(op, Atomics.load(control, ABORT_RANK), reason, reportedBy);
 }
-
-export const OP_CODES: Record<CollectiveName, number> = Object.fromEntries(OPS.map((op, i) => [op, i])) as Record<
-  CollectiveName,
-  number
->;
-export { OPS as OP_NAMES };

@@ -1,10 +1,9 @@
 import type { Socket } from 'node:net';
 import { rankLogger, type Logger } from '@weft/tensor';
-import { CollectiveError, type CollectiveName } from '../errors';
+import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../errors';
 import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
 import { shardRange } from '../shard-range';
-import { OP_CODES, OP_NAMES } from '../shm/shm-abort';
-import { createReducer, type Reducer } from '../shm/simd-reducer';
+import { createReducer, type Reducer } from '../simd-reducer';
 import { Wasm, type WasmMemory } from '../wasm-api';
 import { encodeHeader, FRAME_ABORT, FRAME_DATA, FrameReader, type FrameHeader, type FrameSink } from './frame';
 import type { RingLinks } from './ring-links';

@@ -1,5 +1,5 @@
 import { rankLogger } from '@weft/tensor';
-import { Wasm, type WasmMemory, type WasmModule } from '../wasm-api';
+import { Wasm, type WasmMemory, type WasmModule } from './wasm-api';
 
 /*
  * A hand-assembled wasm module doing the element-wise float32 work of a reduction on a memory it

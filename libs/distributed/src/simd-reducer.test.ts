@@ -1,4 +1,4 @@
-import { Wasm } from '../wasm-api';
+import { Wasm } from './wasm-api';
 import { createReducer, jsReducer, reducerModuleBytes } from './simd-reducer';
 
 describe('SIMD reducer', () => {
