@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { abortShmGroup } from '../shm/shm-abort';
@@ -5,7 +6,6 @@ import { createShmGroupHandle } from '../shm/shm-layout';
 import { StoreServer } from '../tcp/store-server';
 import { collectOutcomes } from './outcome-collector';
 import type { GroupSpec, LaunchOptions, RankOutcome, RankStart } from './rank-context';
-import { randomBytes } from 'node:crypto';
 
 export interface LaunchThreadsOptions<A> extends LaunchOptions<A> {
   /** 'shm' (default): one SharedArrayBuffer; 'tcp': loopback sockets, as between processes. */
@@ -17,8 +17,8 @@ export interface LaunchThreadsOptions<A> extends LaunchOptions<A> {
 }
 
 export const RANK_ENTRY = join(__dirname, 'rank-entry.ts');
-/** Loads TypeScript in threads and processes (see the workspace conventions). */
-export const TS_EXEC_ARGV = ['--require', 'tsx/cjs'];
+/** Loads TypeScript in threads and processes (see the workspace conventions), from any working directory. */
+export const TS_EXEC_ARGV = ['--require', require.resolve('tsx/cjs')];
 
 /**
  * Runs `size` ranks as worker threads of this process, each calling the entry module's function
