@@ -43,6 +43,9 @@ describe('Layer base', () => {
     const b = new Dense({ units: 1 });
     expect(a.name).toMatch(/^dense(_\d+)?$/);
     expect(b.name).not.toBe(a.name);
+    const taken = new Dense({ units: 1, name: 'dense_77' });
+    const auto = Array.from({ length: 80 }, () => new Dense({ units: 1 }).name);
+    expect(auto).not.toContain(taken.name);
   });
 
   it('rebuilds a registered custom layer from its config, and names the fix for an unregistered one', () => {

@@ -57,13 +57,23 @@ export interface AddWeightArgs {
 }
 
 const nameCounts = new Map<string, number>();
+const usedNames = new Set<string>();
 
-/** "Dense" -> "dense", "dense_1", ... unique in this process, as Keras auto-names layers. */
+/**
+ * "Dense" -> "dense", "dense_1", ... unique in this process, as Keras auto-names layers; names
+ * given explicitly (or loaded from a config) are never handed out again.
+ */
 export function uniqueLayerName(className: string): string {
   const prefix = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
-  const n = nameCounts.get(prefix) ?? 0;
+  let n = nameCounts.get(prefix) ?? 0;
+  let name = n === 0 ? prefix : `${prefix}_${n}`;
+  while (usedNames.has(name)) {
+    n += 1;
+    name = `${prefix}_${n}`;
+  }
   nameCounts.set(prefix, n + 1);
-  return n === 0 ? prefix : `${prefix}_${n}`;
+  usedNames.add(name);
+  return name;
 }
 
 function toList<T>(x: T | T[]): T[] {
@@ -97,6 +107,7 @@ export abstract class Layer {
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0 || args.name.includes('/'))) {
       throw new Error(`Layer names must be non-empty strings without '/'. Received: name=${JSON.stringify(args.name)}`);
     }
+    if (args.name !== undefined) usedNames.add(args.name);
     this.name = args.name ?? uniqueLayerName(className);
     this.trainable = args.trainable ?? true;
     this.dtype = args.dtype ?? 'float32';

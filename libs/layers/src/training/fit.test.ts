@@ -106,6 +106,15 @@ describe('compile and fit', () => {
     const y = tf.tensor2d([[1], [3]]);
     expect(await model.evaluate(x, y)).toBeCloseTo(5, 5);
     expect(await model.evaluate(x, y, { sampleWeight: tf.tensor1d([1, 0]) })).toBeCloseTo(0.5, 5);
+    // classWeight {class: weight} acts as per-sample weights from the labels.
+    const labels = tf.tensor2d([[0, 1], [1, 0]]);
+    const cw = new Sequential({ layers: [new Dense({ units: 2, inputShape: [1], kernelInitializer: 'zeros', useBias: false })] });
+    cw.compile({ optimizer: 'sgd', loss: 'mse' });
+    const h1 = await cw.fit(x, labels, { classWeight: { 0: 1, 1: 0 }, epochs: 1, verbose: 0, shuffle: false });
+    const h2 = await cw.fit(x, labels, { sampleWeight: tf.tensor1d([0, 1]), epochs: 1, verbose: 0, shuffle: false });
+    expect(h1.history.loss[0]).toBeCloseTo(0.25, 5); // only sample 1 (class 0) counts: mse 0.5 / 2 samples
+    expect(h2.history.loss[0]).toBeLessThan(0.25); // same weighting, one step later
+    await expect(cw.fit(x, labels, { classWeight: { 1: 1 }, verbose: 0 })).rejects.toThrow(/classWeight has no entry for class 0/);
     const before = model.getWeights()[0].dataSync()[0];
     await model.trainOnBatch(x, y, { sampleWeight: tf.tensor1d([0, 0]) });
     expect(model.getWeights()[0].dataSync()[0]).toBe(before);
