@@ -3,7 +3,16 @@ import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../err
 import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
 import { shardRange } from '../shard-range';
 import { abortShmGroup, readShmAbort } from './shm-abort';
-import { arenaOffset, BELL, EPOCH_BASE, headerIndex, slotOffset, type ShmGroupHandle } from './shm-layout';
+import {
+  arenaOffset,
+  BELL,
+  EPOCH_BASE,
+  headerIndex,
+  scratchBytes,
+  scratchOffset,
+  slotOffset,
+  type ShmGroupHandle,
+} from './shm-layout';
 import { createReducer, type Reducer } from '../simd-reducer';
 
 const SPIN_MS = 0.02;
@@ -56,6 +65,7 @@ export class ProcessGroupShm extends ProcessGroup {
 
   protected async doAllReduce(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
     if (this.inArena(data)) return this.allReduceInPlace(data, op, deadline);
+    if (data.length * 4 <= scratchBytes(this.handle.slotBytes)) return this.allReduceSmall(data, op, deadline);
     const rounds = Math.max(1, Math.ceil(data.length / this.slotFloats));
     for (let round = 0; round < rounds; round++) {
       const offset = round * this.slotFloats;
@@ -76,6 +86,22 @@ export class ProcessGroupShm extends ProcessGroup {
       }
       this.buffer ^= 1;
     }
+  }
+
+  /**
+   * A small all-reduce with one barrier: every rank sums all the slots itself, in rank order (so
+   * every rank gets the same bits), where the large path splits the sums and needs a second
+   * barrier before the copies out. Latency, not bandwidth, is what small all-reduces cost.
+   */
+  private async allReduceSmall(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
+    this.floats.set(data, this.slot(this.rank) >> 2);
+    await this.sync('allReduce', data.length, 0, deadline);
+    const sum = scratchOffset(this.handle, this.rank);
+    this.floats.copyWithin(sum >> 2, this.slot(0) >> 2, (this.slot(0) >> 2) + data.length);
+    for (let peer = 1; peer < this.size; peer++) this.reducer.add(sum, this.slot(peer), data.length);
+    if (op === 'mean') this.reducer.scale(sum, data.length, 1 / this.size);
+    data.set(this.floats.subarray(sum >> 2, (sum >> 2) + data.length));
+    this.buffer ^= 1;
   }
 
   /** All-reduce of arrays in the ranks' arenas: sum this rank's shard from the others' arrays, then copy theirs. */

@@ -5,7 +5,8 @@ import { Wasm, type WasmMemory } from '../wasm-api';
  * block, byte offsets for the rest; the data area holds two buffers (alternate rounds use
  * alternate buffers, so a round never overwrites what a slower rank is still reading), each with
  * one slot per rank; after it, one arena per rank for arrays that live in shared memory
- * (ProcessGroupShm.allocate), which collectives read in place.
+ * (ProcessGroupShm.allocate), which collectives read in place; last, one small scratch area per
+ * rank where a rank sums a small all-reduce for itself.
  */
 export const MAX_RANKS = 256;
 export const BELL = 0; // bumped and notified on every arrival and on abort
@@ -54,13 +55,23 @@ export function createShmGroupHandle(size: number, slotBytes = DEFAULT_SLOT_BYTE
   if (!Number.isInteger(arenaBytes) || arenaBytes < 0 || arenaBytes % 16 !== 0) {
     throw new Error(`arenaBytes must be a non-negative multiple of 16. Received: arenaBytes=${arenaBytes}`);
   }
-  const bytes = DATA_BYTE_OFFSET + 2 * size * slotBytes + size * arenaBytes;
+  const bytes = DATA_BYTE_OFFSET + size * (2 * slotBytes + arenaBytes + scratchBytes(slotBytes));
   const pages = Math.ceil(bytes / PAGE_BYTES);
   if (pages > 65536) {
     throw new Error(`A shared-memory group is limited to 4 GiB; ${size} ranks x (2 x slotBytes + arenaBytes) is ${bytes} bytes`);
   }
   const memory = new Wasm.Memory({ initial: pages, maximum: pages, shared: true });
   return { memory, size, slotBytes, arenaBytes };
+}
+
+/** Bytes of a rank's scratch area: all-reduces up to this size take one barrier instead of two. */
+export function scratchBytes(slotBytes: number): number {
+  return Math.min(slotBytes, 64 * 1024);
+}
+
+/** Byte offset of `rank`'s scratch area. */
+export function scratchOffset(handle: ShmGroupHandle, rank: number): number {
+  return arenaOffset(handle, handle.size) + rank * scratchBytes(handle.slotBytes);
 }
 
 /** Byte offset of `rank`'s arena. */
