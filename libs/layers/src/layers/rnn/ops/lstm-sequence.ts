@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { applyActivation, derivativeFromOutput, type FusedActivation } from './activation-derivative';
 import type { SequenceArgs, SequenceResult } from './sequence-args';
 import {
-  flatStack,
   projectAllSteps,
   sequenceWeightGradients,
   sumRows,
@@ -86,32 +85,36 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
         }
         hs.push(h);
       }
-      save([x, kernel, recKernel, ...gates, ...cellActs, ...prevCells, ...recInputs, ...(masks ?? []), ...(recMask ? [recMask] : [])]);
+      // Stacked here: saving per-step tensors would clone each of them (one kernel apiece).
+      save([x, kernel, recKernel, ...[gates, cellActs, prevCells, recInputs].map((list) => tf.stack(list)), ...(masks ?? []), ...(recMask ? [recMask] : [])]);
       const value = tf.stack([...hs, c]) as tf.Tensor3D;
 
       const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
-        const [xs, k0, rk] = saved as tf.Tensor2D[];
-        const take = (from: number) => saved.slice(3 + from * steps, 3 + (from + 1) * steps);
+        const [xs, k0, rk, S, C, CP, H] = saved;
+        const m = masks ? (saved.slice(7, 7 + steps) as tf.Tensor2D[]) : null;
+        const rm = recMask ? saved[saved.length - 1] : null;
         // Transposed once: a transposed matmul inside the loop would re-transpose every step.
         const rkT = tf.transpose(rk);
-        const gateValues = tf.unstack(tf.reshape(tf.stack(take(0)), [steps, batch, 4, units]), 2); // 4 x [T, B, U]
+        // S [T, B, 4U]: activated gates (oneSigmoid: sigmoid(2z) in the cell-candidate block); C: tanh of the
+        // new cells, CP: the previous cells, H: the previous outputs as the recurrent matmul saw them.
+        const gateValues = tf.unstack(tf.reshape(S, [steps, batch, 4, units]), 2); // 4 x [T, B, U]
         const [I, F, O] = [gateValues[0], gateValues[1], gateValues[3]];
         const Gc = oneSigmoid ? tf.sub(tf.mul(gateValues[2], 2), 1) : gateValues[2];
-        const C = tf.stack(take(1));
-        const CP = tf.stack(take(2));
-        const m = masks ? take(4) : null;
-        const rm = recMask ? saved[saved.length - 1] : null;
         // dLoss/dz_t = [dc, dc, dc, dh] * K_t, with dc the gradient reaching the new cell state.
+        // With one sigmoid, every block's derivative is s(1 - s) (times 4 for the candidate, as
+        // d tanh(z)/dz = 1 - g^2 = 4 s(1 - s)), so K is one product over all four blocks.
         const K = tf.unstack(
-          tf.concat(
-            [
-              tf.mul(Gc, derivativeFromOutput(rec, I)),
-              tf.mul(CP, derivativeFromOutput(rec, F)),
-              tf.mul(I, derivativeFromOutput(act, Gc)),
-              tf.mul(C, derivativeFromOutput(rec, O)),
-            ],
-            2,
-          ),
+          oneSigmoid
+            ? tf.mul(tf.concat([Gc, CP, tf.mul(I, 4), C], 2), tf.mul(S, tf.sub(1, S)))
+            : tf.concat(
+                [
+                  tf.mul(Gc, derivativeFromOutput(rec, I)),
+                  tf.mul(CP, derivativeFromOutput(rec, F)),
+                  tf.mul(I, derivativeFromOutput(act, Gc)),
+                  tf.mul(C, derivativeFromOutput(rec, O)),
+                ],
+                2,
+              ),
         );
         const P = tf.unstack(tf.mul(O, derivativeFromOutput(act, C)));
         const Fs = tf.unstack(F);
@@ -138,8 +141,8 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
           dh = dhPrev;
           dc = dcPrev;
         }
-        const { dInputs, dKernel, dFlat } = sequenceWeightGradients(xs as unknown as tf.Tensor3D, k0, dzs);
-        const grads: tf.Tensor[] = [dInputs, dKernel, tf.matMul(flatStack(take(3) as tf.Tensor2D[]), dFlat, true, false)];
+        const { dInputs, dKernel, dFlat } = sequenceWeightGradients(xs as tf.Tensor3D, k0 as tf.Tensor2D, dzs);
+        const grads: tf.Tensor[] = [dInputs, dKernel, tf.matMul(tf.reshape(H, [steps * batch, units]), dFlat, true, false)];
         if (hasBias) grads.push(sumRows(dFlat));
         grads.push(dh, dc);
         return grads;
