@@ -43,7 +43,8 @@ it('a worker thread rebuilds the compiled model from describeModel() and takes t
     y: { values: y.dataSync(), shape: y.shape },
   });
   trainer.resetMetrics();
-  const loss = await trainer.trainStep({ xs: [x], ys: [y] });
+  await trainer.trainStep({ xs: [x], ys: [y] });
+  const loss = trainer.logs(model.outputNames).loss;
   expect(remote.loss).toBeCloseTo(loss, 6);
   expect(remote.metricState).toEqual(trainer.getMetricState());
   const local = describeModel(model);

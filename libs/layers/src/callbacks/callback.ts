@@ -28,6 +28,14 @@ export abstract class Callback {
     this.params = params;
   }
 
+  /**
+   * Whether this callback reads the logs passed to onBatchEnd. fit reads the loss back from the
+   * device for a batch only when some callback does (by default: those that override onBatchEnd).
+   */
+  get wantsBatchLogs(): boolean {
+    return this.onBatchEnd !== Callback.prototype.onBatchEnd;
+  }
+
   onTrainBegin(_logs?: Logs): void | Promise<void> {}
   onTrainEnd(_logs?: Logs): void | Promise<void> {}
   onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}
@@ -54,6 +62,10 @@ export class CallbackList {
 
   setParams(params: TrainingParams): void {
     for (const c of this.callbacks) c.setParams(params);
+  }
+
+  get wantsBatchLogs(): boolean {
+    return this.callbacks.some((c) => c.wantsBatchLogs);
   }
 
   async onTrainBegin(logs?: Logs): Promise<void> {

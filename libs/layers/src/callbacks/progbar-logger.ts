@@ -51,6 +51,11 @@ export class ProgbarLogger extends Callback {
     return this.verbose === 1 && Boolean(this.stream.isTTY);
   }
 
+  /** Batch logs matter only to the in-place bar; one line per epoch needs the epoch logs alone. */
+  override get wantsBatchLogs(): boolean {
+    return this.inPlace;
+  }
+
   override onEpochBegin(epoch: number): void {
     this.stream.write(`Epoch ${epoch + 1}/${this.params?.epochs ?? '?'}\n`);
     this.epochStart = performance.now();

@@ -35,7 +35,13 @@ export async function evaluateModel(model: Model, x: DataInput, y: DataInput, ar
   const ys = toTensorList(y, model.outputNames, 'y', model.name);
   if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
   checkData(model, xs, ys, [args.sampleWeight ?? null]);
-  const logs = runEvaluation(model, new Trainer(model), xs, ys, args.sampleWeight ?? null, args.batchSize ?? 32, args.steps ?? Infinity);
+  const trainer = new Trainer(model);
+  let logs: Record<string, number>;
+  try {
+    logs = runEvaluation(model, trainer, xs, ys, args.sampleWeight ?? null, args.batchSize ?? 32, args.steps ?? Infinity);
+  } finally {
+    trainer.dispose();
+  }
   const values = Object.values(logs);
   return values.length === 1 ? values[0] : values;
 }

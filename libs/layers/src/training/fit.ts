@@ -78,6 +78,7 @@ export async function fitModel(model: Model, x: DataInput, y: DataInput, args: F
   const batchesPerPass = Math.ceil(n / batchSize);
   const steps = args.stepsPerEpoch !== undefined ? checkPositiveInt(args.stepsPerEpoch, 'stepsPerEpoch') : batchesPerPass;
   const trainer = new Trainer(model, gradientHook);
+  const validationTrainer = new Trainer(model);
   const history = new History();
   const callbacks: Callback[] = [...(args.callbacks ?? []), history];
   if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 }));
@@ -86,6 +87,7 @@ export async function fitModel(model: Model, x: DataInput, y: DataInput, args: F
   const metricNames = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
   list.setParams({ epochs, steps, verbose, metrics: [...metricNames, ...(validation ? metricNames.map((m) => `val_${m}`) : [])] });
 
+  const wantsBatchLogs = list.wantsBatchLogs;
   const random = args.seed !== undefined ? seededRandom(args.seed) : Math.random;
   const shuffle = args.shuffle ?? true;
   let order: Int32Array | null = null;
@@ -113,11 +115,11 @@ export async function fitModel(model: Model, x: DataInput, y: DataInput, args: F
         } finally {
           tf.dispose(batchTensors.filter((t) => t) as tf.Tensor[]);
         }
-        await list.onBatchEnd(step, trainer.logs(model.outputNames));
+        await list.onBatchEnd(step, wantsBatchLogs ? trainer.logs(model.outputNames) : {});
       }
       const logs = trainer.logs(model.outputNames);
       if (validation) {
-        const valLogs = runEvaluation(model, new Trainer(model), validation.xs, validation.ys, validation.sw, args.validationBatchSize ?? batchSize);
+        const valLogs = runEvaluation(model, validationTrainer, validation.xs, validation.ys, validation.sw, args.validationBatchSize ?? batchSize);
         for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
       }
       await list.onEpochEnd(epoch, logs);
@@ -125,6 +127,8 @@ export async function fitModel(model: Model, x: DataInput, y: DataInput, args: F
     await list.onTrainEnd();
   } finally {
     tf.dispose(owned);
+    trainer.dispose();
+    validationTrainer.dispose();
   }
   return history;
 }

@@ -20,5 +20,6 @@ export async function trainOnBatch(model: Model, x: DataInput, y: DataInput, arg
     tf.dispose([cw, sw !== args.sampleWeight ? sw : null].filter((t): t is tf.Tensor => t !== null));
   }
   const values = Object.values(trainer.logs(model.outputNames));
+  trainer.dispose();
   return values.length === 1 ? values[0] : values;
 }

@@ -46,7 +46,8 @@ export function requireCompiled(model: TrainableModel, what: string): CompiledMo
  * with state in plain numbers (getMetricState/setMetricState let a distribution sum replicas).
  */
 export class Trainer {
-  private lossTotal = 0;
+  /** Sum of batch loss x batch size since the last reset, kept on the device: read only for logs. */
+  private lossSum: tf.Scalar | null = null;
   private lossCount = 0;
 
   constructor(
@@ -100,8 +101,8 @@ export class Trainer {
     this.compiled.optimizer.applyGradients(grads, this.model.trainableWeights);
   }
 
-  /** One training step; returns the batch loss. */
-  async trainStep(batch: Batch): Promise<number> {
+  /** One training step. Reads nothing back from the device: the loss is accumulated there (see logs()). */
+  async trainStep(batch: Batch): Promise<void> {
     const { loss, grads, outputs, masks } = this.computeGradients(batch);
     try {
       let toApply = grads;
@@ -112,14 +113,14 @@ export class Trainer {
       this.applyGradients(toApply);
       if (toApply !== grads) tf.dispose(toApply);
       this.updateMetrics(batch, outputs, masks);
-      return this.trackLoss(loss, batch);
+      this.trackLoss(loss, batch);
     } finally {
       tf.dispose([loss, ...grads, ...outputs, ...(masks.filter((m) => m) as tf.Tensor[])]);
     }
   }
 
-  /** Forward pass in inference mode, loss and metrics updated; returns the batch loss. */
-  testStep(batch: Batch): number {
+  /** Forward pass in inference mode; loss and metrics updated. */
+  testStep(batch: Batch): void {
     const { loss, outputs, masks } = tf.tidy(() => {
       const f = this.forward(batch, false);
       const l = this.totalLoss(f.outputs, f.masks, batch, true);
@@ -128,18 +129,23 @@ export class Trainer {
     this.model.clearCallLosses();
     try {
       this.updateMetrics(batch, outputs, outputs.map((_, i) => masks[i] ?? null));
-      return this.trackLoss(loss, batch);
+      this.trackLoss(loss, batch);
     } finally {
       tf.dispose([loss, ...outputs, ...masks]);
     }
   }
 
-  private trackLoss(loss: tf.Scalar, batch: Batch): number {
-    const value = loss.dataSync()[0];
+  /** Keras's loss tracker: the mean of batch losses weighted by batch size. */
+  private trackLoss(loss: tf.Scalar, batch: Batch): void {
     const n = batch.xs[0].shape[0];
-    this.lossTotal += value * n;
+    const previous = this.lossSum;
+    this.lossSum = tf.keep(tf.tidy(() => (previous ? tf.add(previous, tf.mul(loss, n)) : tf.mul(loss, n))) as tf.Scalar);
+    previous?.dispose();
     this.lossCount += n;
-    return value;
+  }
+
+  private lossTotal(): number {
+    return this.lossSum ? this.lossSum.dataSync()[0] : 0;
   }
 
   private updateMetrics(batch: Batch, outputs: tf.Tensor[], masks: Mask[]): void {
@@ -161,20 +167,23 @@ export class Trainer {
   }
 
   resetMetrics(): void {
-    this.lossTotal = 0;
+    this.lossSum?.dispose();
+    this.lossSum = null;
     this.lossCount = 0;
     for (const ms of this.compiled.metrics) for (const m of ms) m.resetState();
   }
 
   /** Loss tracker and metric accumulators, flat; they sum across data-parallel replicas. */
   getMetricState(): number[] {
-    return [this.lossTotal, this.lossCount, ...this.compiled.metrics.flat().flatMap((m) => m.getState())];
+    return [this.lossTotal(), this.lossCount, ...this.compiled.metrics.flat().flatMap((m) => m.getState())];
   }
 
   setMetricState(values: number[]): void {
     const expected = this.getMetricState().length;
     if (values.length !== expected) throw new Error(`setMetricState expects ${expected} numbers (from getMetricState). Received: ${values.length}`);
-    [this.lossTotal, this.lossCount] = values;
+    this.lossSum?.dispose();
+    this.lossSum = tf.keep(tf.scalar(values[0]));
+    this.lossCount = values[1];
     let k = 2;
     for (const m of this.compiled.metrics.flat()) {
       const n = m.getState().length;
@@ -183,9 +192,15 @@ export class Trainer {
     }
   }
 
-  /** {loss, metric names...}: the running means since the last reset. */
+  /** Frees the device-side loss accumulator. */
+  dispose(): void {
+    this.lossSum?.dispose();
+    this.lossSum = null;
+  }
+
+  /** {loss, metric names...}: the running means since the last reset (one read of the loss sum). */
   logs(outputNames: string[]): Record<string, number> {
-    const logs: Record<string, number> = { loss: this.lossCount === 0 ? 0 : this.lossTotal / this.lossCount };
+    const logs: Record<string, number> = { loss: this.lossCount === 0 ? 0 : this.lossTotal() / this.lossCount };
     for (const { name, metric } of this.metricEntries(outputNames)) logs[name] = metric.result();
     return logs;
   }
