@@ -39,7 +39,7 @@ export function getRegisteredLayer(className: string): LayerClass {
   if (!cls) {
     throw new Error(
       `Unknown layer class '${className}'. If it is a custom layer, give it \`static className = '${className}'\` ` +
-        `and call registerLayer(${className}) (or decorate it with @registerLayer) before loading the model, ` +
+        `and call registerLayer(${className}) before loading the model, ` +
         `in every thread or process that loads it.`,
     );
   }
