@@ -17,7 +17,7 @@ const registry = new Map<string, LayerClass>();
 /**
  * Makes a layer class rebuildable from its config (`deserializeLayer`), e.g. in a worker thread or
  * process that loads a saved model. Custom layers must register in every thread/process that
- * loads them. Usable as a decorator or a plain call.
+ * loads them; returns the class, so `export const X = registerLayer(class X extends Layer {...})` works too.
  */
 export function registerLayer<T extends LayerClass>(cls: T): T {
   if (!Object.prototype.hasOwnProperty.call(cls, 'className') || !cls.className) {
