@@ -1,7 +1,7 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-// Dependency direction: tensor <- layers <- distributed <- apps; tools and test may use everything.
+// Dependency direction: tensor <- layers <- distributed <- apps and examples; tools and test may use everything.
 const depConstraints = [
   { sourceTag: 'scope:tensor', onlyDependOnLibsWithTags: ['scope:tensor'] },
   { sourceTag: 'scope:layers', onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers'] },
@@ -15,6 +15,7 @@ const depConstraints = [
   },
   { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },
   { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['*'] },
+  { sourceTag: 'type:examples', onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers', 'scope:distributed'] },
 ];
 
 export default [
