@@ -10,7 +10,9 @@ beforeAll(async () => {
 
 // Whole training runs against tfjs-layers' fit from the same initial weights and data order:
 // losses, gradients and optimizer updates all have to agree for the weights to match.
-describe.each(['sgd', 'adam'])('fit vs tfjs-layers (%s)', (optimizer) => {
+// Adam's epsilon sits differently in Keras 3 (on sqrt(v) before bias correction) and tfjs (after):
+// a few 1e-5 over 9 steps of size ~1e-3, so its weight tolerance is wider.
+describe.each([['sgd', 1e-5], ['adam', 5e-5]] as const)('fit vs tfjs-layers (%s)', (optimizer, weightTolerance) => {
   it('gives the same weights and epoch losses', async () => {
     const x = tf.randomNormal([24, 4], 0, 1, 'float32', 1);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 24 }, (_, i) => (i * 7) % 3), 'int32'), 3);
@@ -26,7 +28,7 @@ describe.each(['sgd', 'adam'])('fit vs tfjs-layers (%s)', (optimizer) => {
     const a = ours.getWeights();
     const b = theirs.getWeights();
     a.forEach((w, i) => {
-      expect(tf.max(tf.abs(tf.sub(w, b[i]))).dataSync()[0]).toBeLessThan(1e-5);
+      expect(tf.max(tf.abs(tf.sub(w, b[i]))).dataSync()[0]).toBeLessThan(weightTolerance);
     });
   });
 });
