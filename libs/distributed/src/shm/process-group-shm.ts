@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../errors';
 import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
 import { shardRange } from '../shard-range';
+import { createReducer, type Reducer } from '../simd-reducer';
 import { abortShmGroup, readShmAbort } from './shm-abort';
 import {
   arenaOffset,
@@ -13,7 +14,6 @@ import {
   slotOffset,
   type ShmGroupHandle,
 } from './shm-layout';
-import { createReducer, type Reducer } from '../simd-reducer';
 
 const SPIN_MS = 0.02;
 const WAIT_SLICE_MS = 100;
@@ -22,7 +22,9 @@ const WAIT_SLICE_MS = 100;
  * A process group of worker threads sharing one WebAssembly.Memory (a SharedArrayBuffer). Data
  * moves through per-rank slots in rounds: every rank copies its chunk in, an Atomics barrier,
  * each rank reduces its shard of the chunk across all slots with the SIMD reducer
- * (reduce-scatter), a barrier, every rank copies all shards out (all-gather).
+ * (reduce-scatter), a barrier, every rank copies all shards out (all-gather). Arrays from
+ * allocate() skip the copies in; small all-reduces need one barrier. A rank waits with a short
+ * spin, then Atomics.wait: its thread's event loop is blocked while it waits in a collective.
  */
 export class ProcessGroupShm extends ProcessGroup {
   private readonly control: Int32Array;
