@@ -87,14 +87,6 @@ export class Sequential extends Model {
     this.rebuildGraph();
   }
 
-  /** The output shape of each layer, once built. */
-  layerOutputShape(layer: Layer): Shape | null {
-    const i = this.stack.indexOf(layer);
-    if (!this.built || i < 0) return null;
-    const node = layer.inboundNodes[layer.inboundNodes.length - 1];
-    return node ? node.outputs[0].shape : null;
-  }
-
   override invoke(inputs: Tensors, args: CallArgs = {}): { outputs: Tensors; mask: MaskArg } {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     if (!this.built) this.build(list[0].shape);

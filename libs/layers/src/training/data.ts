@@ -55,11 +55,10 @@ export interface DataModel {
 }
 
 /** Normalises x or y into one tensor per model input (or output), in order. */
-export function toTensorList(data: DataInput | number[] | number[][], names: string[], what: 'x' | 'y', modelName: string): tf.Tensor[] {
+export function toTensorList(data: DataInput, names: string[], what: 'x' | 'y', modelName: string): tf.Tensor[] {
   if (data instanceof tf.Tensor) return [data];
   if (Array.isArray(data)) {
-    if (data.length > 0 && data.every((d) => d instanceof tf.Tensor)) return data as tf.Tensor[];
-    if (data.every((d) => typeof d === 'number' || Array.isArray(d))) return [tf.tensor(data as number[])];
+    if (data.length > 0 && data.every((d) => d instanceof tf.Tensor)) return data;
   } else if (data && typeof data === 'object') {
     const record = data as Record<string, tf.Tensor>;
     const missing = names.filter((n) => !(n in record));
@@ -70,7 +69,7 @@ export function toTensorList(data: DataInput | number[] | number[][], names: str
   }
   throw new Error(
     `${what} must be a tf.Tensor, an array of tensors (one per model ${what === 'x' ? 'input' : 'output'}) or an object keyed by ` +
-      `${what === 'x' ? 'input' : 'output'} name. Received: ${data === null ? 'null' : typeof data}`,
+      `${what === 'x' ? 'input' : 'output'} name (wrap plain arrays with tf.tensor). Received: ${data === null ? 'null' : Array.isArray(data) ? 'an array of non-tensors' : typeof data}`,
   );
 }
 
