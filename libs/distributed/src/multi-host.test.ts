@@ -27,9 +27,15 @@ function unsupportedReason(): string | null {
   const probe = `weft-probe-${tag}`;
   try {
     execFileSync('ip', ['netns', 'add', probe], { stdio: 'ignore' });
-    execFileSync('ip', ['netns', 'del', probe], { stdio: 'ignore' });
   } catch {
     return "'ip netns add' is not permitted here";
+  }
+  try {
+    execFileSync('ip', ['-n', probe, 'link', 'add', 'probe0', 'type', 'veth', 'peer', 'name', 'probe1'], { stdio: 'ignore' });
+  } catch {
+    return 'veth pairs cannot be created here';
+  } finally {
+    execFileSync('ip', ['netns', 'del', probe], { stdio: 'ignore' });
   }
   return null;
 }
