@@ -319,7 +319,7 @@ export abstract class Layer {
     const shapes = list.map((x) => x.shape as Shape);
     this.assertInputCompatibility(shapes, list.map((x) => x.dtype));
     this.ensureBuilt(shapes, Array.isArray(inputs));
-    const mask = this.supportsMasking || args.mask != null ? args.mask ?? null : null;
+    const mask = args.mask ?? null;
     const outputs = this.call(inputs, { ...args, mask });
     const outMask = !withMask || (mask === null && !this.producesMask) ? null : this.computeMask(inputs, mask);
     return { outputs, mask: outMask };
