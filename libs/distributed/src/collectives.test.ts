@@ -104,7 +104,7 @@ describe('shared-memory arenas', () => {
       size: 2,
       entry: FAILURES,
       exportName: 'mixesAllocate',
-      arenaBytes: 1024,
+      arenaBytes: 1 << 17,
       timeoutMs: 20_000,
     });
     for (const outcome of outcomes) {

@@ -66,8 +66,8 @@ export class ProcessGroupShm extends ProcessGroup {
   }
 
   protected async doAllReduce(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
-    if (this.inArena(data)) return this.allReduceInPlace(data, op, deadline);
     if (data.length * 4 <= scratchBytes(this.handle.slotBytes)) return this.allReduceSmall(data, op, deadline);
+    if (this.inArena(data)) return this.allReduceInPlace(data, op, deadline);
     const rounds = Math.max(1, Math.ceil(data.length / this.slotFloats));
     for (let round = 0; round < rounds; round++) {
       const offset = round * this.slotFloats;

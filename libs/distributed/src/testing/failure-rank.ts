@@ -73,12 +73,16 @@ export async function abortsGroup(ctx: RankContext): Promise<FailureReport> {
   }
 }
 
-/** Rank 0 all-reduces an array from group.allocate(), the others ordinary arrays: all must fail. */
+/**
+ * Rank 0 all-reduces an array from group.allocate(), the others ordinary arrays, too large for
+ * the one-barrier small path (which copies either kind): all must fail.
+ */
 export async function mixesAllocate(ctx: RankContext): Promise<FailureReport> {
   const group = await ctx.createGroup();
   const started = Date.now();
+  const length = 1 << 15;
   try {
-    await group.allReduce(ctx.rank === 0 ? group.allocate(16) : new Float32Array(16), { timeoutMs: 10_000 });
+    await group.allReduce(ctx.rank === 0 ? group.allocate(length) : new Float32Array(length), { timeoutMs: 10_000 });
     return { error: null, elapsedMs: Date.now() - started };
   } catch (err) {
     return { error: (err as Error).message, elapsedMs: Date.now() - started };
