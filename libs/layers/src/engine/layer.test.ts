@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@weft/tensor';
 import { Dense } from '../layers/core/dense';
-import { Layer, type CallArgs, type Tensors } from './layer';
+import { Layer, toSnakeCase, type CallArgs, type Tensors } from './layer';
 import { deserializeLayer, registerLayer, serializeLayer } from './registry';
 import type { Shape } from './shape';
 
@@ -70,5 +70,16 @@ describe('Layer base', () => {
     layer.apply(tf.ones([1, 3]));
     expect(() => layer.setWeights([tf.ones([3, 2])])).toThrow(/has 2 weights \(d\/kernel, d\/bias\). Received: 1 values/);
     expect(() => layer.setWeights([tf.ones([2, 2]), tf.ones([2])])).toThrow(/expected shape \[3,2\]. Received: shape=\[2,2\]/);
+  });
+});
+
+describe('automatic layer names', () => {
+  it('follow Keras snake_case', () => {
+    expect(toSnakeCase('GlobalMaxPooling1D')).toBe('global_max_pooling1d');
+    expect(toSnakeCase('Conv1D')).toBe('conv1d');
+    expect(toSnakeCase('SimpleRNN')).toBe('simple_rnn');
+    expect(toSnakeCase('LSTM')).toBe('lstm');
+    expect(toSnakeCase('MultiHeadAttention')).toBe('multi_head_attention');
+    expect(toSnakeCase('BatchNormalization')).toBe('batch_normalization');
   });
 });

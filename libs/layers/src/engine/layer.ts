@@ -56,6 +56,14 @@ export interface AddWeightArgs {
   dtype?: tf.DataType;
 }
 
+/** Keras's to_snake_case: "GlobalMaxPooling1D" -> "global_max_pooling1d", "SimpleRNN" -> "simple_rnn". */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
 const nameCounts = new Map<string, number>();
 const usedNames = new Set<string>();
 
@@ -64,7 +72,7 @@ const usedNames = new Set<string>();
  * given explicitly (or loaded from a config) are never handed out again.
  */
 export function uniqueLayerName(className: string): string {
-  const prefix = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  const prefix = toSnakeCase(className);
   let n = nameCounts.get(prefix) ?? 0;
   let name = n === 0 ? prefix : `${prefix}_${n}`;
   while (usedNames.has(name)) {
