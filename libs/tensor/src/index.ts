@@ -4,3 +4,4 @@ export { listGpus, listCpus, gpuWorkerEnv, type Device, type DeviceKind } from '
 export { logger, rankLogger, type Logger } from './logger';
 export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainingKernelNames } from './kernels/register';
 export { FlatLayout, type FlatEntry, type FlatSpec } from './flat-buffer';
+export { adamUpdate, WEFT_ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs, type AdamUpdateResult } from './kernels/adam-update';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { adamUpdate } from '@weft/tensor';
 import { Optimizer, type OptimizerArgs } from './optimizer';
 
 export interface AdamArgs extends OptimizerArgs {
@@ -34,11 +35,23 @@ export class Adam extends Optimizer {
     const alpha = (lr * Math.sqrt(1 - Math.pow(this.beta2, step))) / (1 - Math.pow(this.beta1, step));
     const m = slot('momentum');
     const velocity = slot('velocity');
+    const vHat = this.amsgrad ? slot('velocityHat') : undefined;
+    // One pass per variable where the backend has the fused kernel (wasm, cpu): same bits as the ops below.
+    const fused = adamUpdate(
+      { variable: v, gradient: g, momentum: m, velocity, velocityHat: vHat },
+      { alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad },
+    );
+    if (fused) {
+      m.assign(fused.momentum);
+      velocity.assign(fused.velocity);
+      if (vHat) vHat.assign(fused.velocityHat!);
+      v.assign(fused.variable);
+      return;
+    }
     m.assign(tf.add(m, tf.mul(tf.sub(g, m), 1 - this.beta1)));
     velocity.assign(tf.add(velocity, tf.mul(tf.sub(tf.square(g), velocity), 1 - this.beta2)));
     let second: tf.Tensor = velocity;
-    if (this.amsgrad) {
-      const vHat = slot('velocityHat');
+    if (vHat) {
       vHat.assign(tf.maximum(vHat, velocity));
       second = vHat;
     }

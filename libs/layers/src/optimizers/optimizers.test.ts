@@ -92,6 +92,16 @@ describe('optimizers: Keras 3 update rules (float64 references)', () => {
     expectClose(runOurs(adam({ learningRate: 0.05, beta2: 0.9, amsgrad: true }), STEPS),
       runReference(STEPS, adamRule(0.9, 0.9, 1e-7, true), 3, () => 0.05));
   });
+  it('Adam and AdamW on wasm (fused SIMD update) follow the cpu trajectory within 1e-6', async () => {
+    const cpu = [runOurs(adam({ learningRate: 0.05 }), STEPS), runOurs(adamw({ learningRate: 0.05, weightDecay: 0.1 }), STEPS)];
+    await initBackend('wasm');
+    try {
+      const wasm = [runOurs(adam({ learningRate: 0.05 }), STEPS), runOurs(adamw({ learningRate: 0.05, weightDecay: 0.1 }), STEPS)];
+      wasm.forEach((w, i) => expectClose(w, cpu[i], 1e-6));
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  });
   it('AdamW: decoupled weight decay before the Adam step', () => {
     expectClose(runOurs(adamw({ learningRate: 0.05, weightDecay: 0.1 }), STEPS),
       runReference(STEPS, adamRule(0.9, 0.999, 1e-7, false, 0.1), 3, () => 0.05));

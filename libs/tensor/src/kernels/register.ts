@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { adamUpdateKernel } from './adam-update';
 import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input';
@@ -23,6 +24,7 @@ const kernels: WasmKernel<any>[] = [
   gatherV2Kernel,
   unpackKernel,
   identityKernel,
+  adamUpdateKernel,
 ];
 
 /** Names of the wasm kernels weft adds or replaces. */
