@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@weft/tensor';
 import { runLayerTest } from '../../testing';
+import { constant } from '../../initializers';
 import { Dense } from './dense';
 
 beforeAll(async () => {
@@ -57,7 +58,8 @@ describe('runLayerTest', () => {
   it('fails when the oracle disagrees', () => {
     expect(() =>
       runLayerTest({
-        layer: () => new Dense({ units: 3 }),
+        // A bias of -10 makes every pre-activation negative, so linear and relu must disagree.
+        layer: () => new Dense({ units: 3, biasInitializer: constant({ value: -10 }) }),
         inputs: tf.randomNormal([4, 5], 0, 1, 'float32', 7),
         oracle: () => tfl.layers.dense({ units: 3, activation: 'relu' }),
         finiteDifferences: false,
