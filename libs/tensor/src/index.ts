@@ -5,3 +5,11 @@ export { logger, rankLogger, type Logger } from './logger';
 export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainingKernelNames } from './kernels/register';
 export { FlatLayout, type FlatEntry, type FlatSpec } from './flat-buffer';
 export { adamUpdate, WEFT_ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs, type AdamUpdateResult } from './kernels/adam-update';
+export {
+  hasLstmSequenceKernels,
+  lstmSequenceForward,
+  lstmSequenceBackward,
+  type LstmForwardInputs,
+  type LstmForwardResult,
+  type LstmBackwardInputs,
+} from './kernels/lstm-ops';

@@ -8,6 +8,8 @@ import { equalKernel } from './equal';
 import { fusedMatMulKernel } from './fused-mat-mul';
 import { gatherV2Kernel } from './gather-v2';
 import { identityKernel } from './identity';
+import { lstmBackwardKernel } from './lstm-backward';
+import { lstmForwardKernel } from './lstm-forward';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { unpackKernel } from './unpack';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
@@ -25,6 +27,8 @@ const kernels: WasmKernel<any>[] = [
   unpackKernel,
   identityKernel,
   adamUpdateKernel,
+  lstmForwardKernel,
+  lstmBackwardKernel,
 ];
 
 /** Names of the wasm kernels weft adds or replaces. */

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasLstmSequenceKernels } from '@weft/tensor';
 import { applyActivation, derivativeFromOutput, type FusedActivation } from './activation-derivative';
+import { lstmSequenceOnKernels } from './lstm-sequence-kernels';
 import type { SequenceArgs, SequenceResult } from './sequence-args';
 import {
   projectAllSteps,
@@ -30,6 +32,7 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
   const steps = args.inputs.shape[1];
   // tanh(x) = 2 sigmoid(2x) - 1: with the cell-candidate block scaled by 2, one sigmoid covers every gate.
   const oneSigmoid = act === 'tanh' && rec === 'sigmoid';
+  if (oneSigmoid && hasLstmSequenceKernels()) return lstmSequenceOnKernels(args);
   return tf.tidy(() => {
     const xT = timeMajorInputs(args);
     const masks = stepMasks(args.mask);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@weft/tensor';
+import { hasLstmSequenceKernels, initBackend } from '@weft/tensor';
 // tfjs-core's CJS bundle registers no gradients; tfjs-layers' bundle (the test oracle) does.
 import '@tensorflow/tfjs-layers';
 import {
@@ -115,24 +115,26 @@ const cases: Case[] = [
   { name: 'SimpleRNN masked, dropout, relu', cell: 'simple', mask: true, dropout: true, activation: 'relu' },
 ];
 
-describe('fused recurrent sequence ops', () => {
-  it.each(cases)('$name: outputs and every gradient equal the step-by-step version', (c) => {
-    const params = makeParams(c, 100);
-    const constants = makeConstants(c);
-    const fused = runFused(c, toArgs(c, params, constants));
-    const reference = runReference(c, toArgs(c, params, constants));
-    if (c.returnSequences === false) expect(fused.outputs).toBeNull();
-    else expectClose(fused.outputs!, reference.outputs!, 1e-5);
-    expectClose(fused.lastOutput, reference.lastOutput, 1e-5);
-    fused.states.forEach((s, i) => expectClose(s, reference.states[i], 1e-5));
+function expectMatchesStepByStep(c: Case): void {
+  const params = makeParams(c, 100);
+  const constants = makeConstants(c);
+  const fused = runFused(c, toArgs(c, params, constants));
+  const reference = runReference(c, toArgs(c, params, constants));
+  if (c.returnSequences === false) expect(fused.outputs).toBeNull();
+  else expectClose(fused.outputs!, reference.outputs!, 1e-5);
+  expectClose(fused.lastOutput, reference.lastOutput, 1e-5);
+  fused.states.forEach((s, i) => expectClose(s, reference.states[i], 1e-5));
 
-    const gradsFused = tf.grads((...p: tf.Tensor[]) => lossOf(runFused(c, toArgs(c, p, constants))))(params);
-    const gradsReference = tf.grads((...p: tf.Tensor[]) => lossOf(runReference(c, toArgs(c, p, constants))))(params);
-    gradsFused.forEach((g, i) => {
-      expect(g.shape).toEqual(params[i].shape);
-      expectClose(g, gradsReference[i], 1e-4);
-    });
+  const gradsFused = tf.grads((...p: tf.Tensor[]) => lossOf(runFused(c, toArgs(c, p, constants))))(params);
+  const gradsReference = tf.grads((...p: tf.Tensor[]) => lossOf(runReference(c, toArgs(c, p, constants))))(params);
+  gradsFused.forEach((g, i) => {
+    expect(g.shape).toEqual(params[i].shape);
+    expectClose(g, gradsReference[i], 1e-4);
   });
+}
+
+describe('fused recurrent sequence ops', () => {
+  it.each(cases)('$name: outputs and every gradient equal the step-by-step version', (c) => expectMatchesStepByStep(c));
 
   it.each(cases.filter((c) => c.activation !== 'relu'))('$name: gradients agree with finite differences', (c) => {
     const params = makeParams(c, 200);
@@ -178,6 +180,40 @@ describe('fused recurrent sequence ops', () => {
     expect(tf.memory().numTensors).toBe(before);
     const grads = tf.grads((...p: tf.Tensor[]) => lossOf(runFused(c, toArgs(c, p, constants))))(params);
     tf.dispose(grads);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('LSTM on wasm: the step loop in one kernel each way (WeftLstmForward/Backward)', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  const lstmCases: Case[] = [
+    { name: 'LSTM', cell: 'lstm' },
+    { name: 'LSTM masked, dropout', cell: 'lstm', mask: true, dropout: true },
+    { name: 'LSTM no bias, last output only', cell: 'lstm', bias: false, returnSequences: false },
+    { name: 'LSTM masked, dropout, last output only', cell: 'lstm', mask: true, dropout: true, returnSequences: false },
+  ];
+  it.each(lstmCases)('$name: outputs and every gradient equal the step-by-step version', (c) => {
+    expect(hasLstmSequenceKernels()).toBe(true);
+    expectMatchesStepByStep(c);
+  });
+
+  it('runs the two kernels and no per-step ops; leaks no tensors', async () => {
+    const c: Case = { name: 'leak', cell: 'lstm', mask: true, dropout: true };
+    const params = makeParams(c, 400);
+    const constants = makeConstants(c);
+    const before = tf.memory().numTensors;
+    const profile = await tf.profile(() => {
+      const grads = tf.grads((...p: tf.Tensor[]) => lossOf(runFused(c, toArgs(c, p, constants))))(params);
+      tf.dispose(grads);
+    });
+    const names = profile.kernelNames;
+    expect(names).toEqual(expect.arrayContaining(['WeftLstmForward', 'WeftLstmBackward']));
+    expect(names).not.toContain('Sigmoid');
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { lstmSequenceBackward, lstmSequenceForward } from '@weft/tensor';
+import type { SequenceArgs, SequenceResult } from './sequence-args';
+import { flatWeightGradients, sumRows, timeMajorInputs, unpackSequence } from './sequence-plumbing';
+
+/**
+ * lstmSequence (tanh cell, sigmoid gates) where the backend runs the whole step loop in one kernel
+ * each way (wasm with weft's kernels): the same maths as the op-by-op loop in lstm-sequence.ts
+ * without its dozen kernel launches per step. Around the two kernels, the input projection and
+ * the weight gradients are one matmul each, as there.
+ */
+export function lstmSequenceOnKernels(args: SequenceArgs): SequenceResult {
+  const { returnSequences } = args;
+  const steps = args.inputs.shape[1];
+  return tf.tidy(() => {
+    const xT = timeMajorInputs(args);
+    const mask = args.mask ? (tf.transpose(tf.cast(args.mask, 'float32')) as tf.Tensor2D) : null;
+    const recMask = args.recurrentDropoutMask ?? null;
+    const hasBias = !!args.bias;
+
+    const fused = tf.customGrad((...all: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const save = all.pop() as tf.GradSaveFunc;
+      const x = all[0] as tf.Tensor3D;
+      const [kernel, recKernel] = all.slice(1, 3) as tf.Tensor2D[];
+      const bias = hasBias ? (all[3] as tf.Tensor) : null;
+      const [h0, c0] = all.slice(hasBias ? 4 : 3) as tf.Tensor2D[];
+      const [, batch, features] = x.shape;
+      const units = recKernel.shape[0];
+      // tanh(x) = 2 sigmoid(2x) - 1: with the cell-candidate block scaled by 2, one sigmoid covers every gate.
+      const scale = tf.concat([tf.ones([2 * units]), tf.fill([units], 2), tf.ones([units])]);
+      let projected = tf.matMul(tf.reshape(x, [steps * batch, features]), tf.mul(kernel, scale));
+      if (bias) projected = tf.add(projected, tf.mul(bias, scale));
+      const { packed, S, C, CP, H } = lstmSequenceForward({
+        projected: tf.reshape(projected, [steps, batch, 4 * units]),
+        recKernel: tf.mul(recKernel, scale) as tf.Tensor2D,
+        h0,
+        c0,
+        mask,
+        recMask,
+      });
+      save([x, kernel, recKernel, S, C, CP, H, ...(mask ? [mask] : []), ...(recMask ? [recMask] : [])]);
+
+      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+        const [xs, S, C, CP, H] = [0, 3, 4, 5, 6].map((i) => saved[i] as tf.Tensor3D);
+        const [k0, rk] = [saved[1], saved[2]] as tf.Tensor2D[];
+        const m = mask ? (saved[7] as tf.Tensor2D) : null;
+        const rm = recMask ? (saved[saved.length - 1] as tf.Tensor2D) : null;
+        const { dZ, dh0, dc0 } = lstmSequenceBackward(
+          { dy: dy as tf.Tensor3D, S, C, CP, recKernelT: tf.transpose(rk), mask: m, recMask: rm },
+          returnSequences,
+        );
+        const dFlat = tf.reshape(dZ, [steps * batch, 4 * units]) as tf.Tensor2D;
+        const { dInputs, dKernel } = flatWeightGradients(xs, k0, dFlat);
+        const grads: tf.Tensor[] = [dInputs, dKernel, tf.matMul(tf.reshape(H, [steps * batch, units]), dFlat, true, false)];
+        if (hasBias) grads.push(sumRows(dFlat));
+        grads.push(dh0, dc0);
+        return grads;
+      };
+      return { value: packed, gradFunc };
+    });
+
+    const [h0, c0] = args.initialStates;
+    const inputs = [xT, args.kernel, args.recurrentKernel, ...(hasBias ? [args.bias as tf.Tensor] : []), h0, c0];
+    const packed = fused(...inputs) as tf.Tensor3D;
+    return unpackSequence(packed, steps, 1, args) as unknown as tf.TensorContainerObject;
+  }) as unknown as SequenceResult;
+}
