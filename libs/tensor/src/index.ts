@@ -12,4 +12,5 @@ export {
   type LstmForwardInputs,
   type LstmForwardResult,
   type LstmBackwardInputs,
+  type LstmBackwardResult,
 } from './kernels/lstm-ops';

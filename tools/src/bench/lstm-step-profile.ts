@@ -4,7 +4,8 @@
  * most. Phases are marked from outside the library: each layer's forward is wrapped, and an
  * identity with a custom gradient on each layer's output switches the phase when backprop reaches it.
  *
- *   npx tsx tools/src/bench/lstm-step-profile.ts [--backend wasm|cpu] [--steps 10]
+ *   npx tsx tools/src/bench/lstm-step-profile.ts [--backend wasm|cpu] [--steps 10] [--shapes]
+ * (--shapes: kernels listed by input shapes and attributes too)
  */
 import { initBackend, tf, type BackendRequest } from '@weft/tensor';
 import { layers, Sequential, Trainer, type Layer } from '@weft/layers';
@@ -42,13 +43,14 @@ class PhaseClock {
 }
 
 /** Wraps every kernel registered for the backend so that each launch is timed and charged to the current phase. */
-function instrumentKernels(backend: string, clock: PhaseClock): void {
+function instrumentKernels(backend: string, clock: PhaseClock, withShapes: boolean): void {
   for (const config of tf.getKernelsForBackend(backend)) {
     const inner = config.kernelFunc;
     (config as { kernelFunc: tf.KernelFunc }).kernelFunc = (args) => {
       const start = performance.now();
       const out = inner(args);
-      clock.kernel(config.kernelName, performance.now() - start);
+      const shapes = withShapes ? ` ${Object.values(args.inputs).map((t) => `[${t.shape}]`).join('')}${JSON.stringify(args.attrs ?? {})}` : '';
+      clock.kernel(config.kernelName + shapes, performance.now() - start);
       return out;
     };
   }
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
     clock.enter('loss fwd+bwd');
     return applyLoss(...args);
   };
-  instrumentKernels(tf.getBackend(), clock);
+  instrumentKernels(tf.getBackend(), clock, argv.includes('--shapes'));
 
   const x = tf.randomUniform([BATCH, LENGTH], 1, VOCAB, 'int32', 1);
   const y = tf.cast(tf.greater(tf.randomUniform([BATCH, 1], 0, 1, 'float32', 2), 0.5), 'float32');

@@ -18,8 +18,10 @@ export interface LstmBackwardAttrs {
  * Inputs: dy [T + 1, B, U] (the gradient of packed), S, C, CP from the forward kernel,
  * recKernelT [4U, U] (the unscaled recurrent kernel, transposed), optional mask [T, B] and
  * recMask [B, U] as given to the forward kernel.
- * Outputs: dZ [T, B, 4U] (gradients of the unscaled gate pre-activations; the kernel gradients
- * are matmuls over it), dh0 and dc0 [B, U].
+ * Outputs: dZ [T, B, 4U] (gradients of the unscaled gate pre-activations), dh0 and dc0 [B, U],
+ * and dZT [4U, T * B], dZ transposed: the kernel gradients are dZT x inputs, so that the small
+ * inputs are the matmul's right operand (the wasm matmul packs its right operand on every call
+ * with new data, which for dZ costs most of a matmul).
  */
 function lstmBackward({ inputs, backend, attrs }: WasmKernelArgs<LstmBackwardAttrs>): tf.TensorInfo[] {
   const { dy, S, C, CP, recKernelT, mask, recMask } = inputs;
@@ -36,6 +38,8 @@ function lstmBackward({ inputs, backend, attrs }: WasmKernelArgs<LstmBackwardAtt
   const dZ = backend.makeOutput([steps, batch, gates], 'float32');
   const dh0 = backend.makeOutput([batch, units], 'float32');
   const dc0 = backend.makeOutput([batch, units], 'float32');
+  const dZT = backend.makeOutput([gates, steps * batch], 'float32');
+  const rows = steps * batch;
   let heap = heapFloats(backend);
   const dyAt = heapIndex(backend, dy);
   const dh = heap.slice(dyAt + (steps - 1) * bu, dyAt + steps * bu);
@@ -50,6 +54,7 @@ function lstmBackward({ inputs, backend, attrs }: WasmKernelArgs<LstmBackwardAtt
     const ca = heapIndex(backend, C) + t * bu;
     const cp = heapIndex(backend, CP) + t * bu;
     const m = mask ? heapIndex(backend, mask) + t * batch : -1;
+    const zT = heapIndex(backend, dZT);
     for (let b = 0; b < batch; b++) {
       const g0 = s0 + b * gates;
       const mb = m >= 0 ? heap[m + b] : 1;
@@ -66,10 +71,19 @@ function lstmBackward({ inputs, backend, attrs }: WasmKernelArgs<LstmBackwardAtt
         const dcNew = f(dcIn + f(dhNew * f(o * f(1 - f(act * act)))));
         const gc = f(f(sg * 2) - 1);
         const out = dzi + b * gates + j;
-        heap[out] = f(dcNew * f(gc * f(i * f(1 - i))));
-        heap[out + units] = f(dcNew * f(heap[cp + k] * f(fg * f(1 - fg))));
-        heap[out + 2 * units] = f(dcNew * f(f(i * 4) * f(sg * f(1 - sg))));
-        heap[out + 3 * units] = f(dhNew * f(act * f(o * f(1 - o))));
+        const zI = f(dcNew * f(gc * f(i * f(1 - i))));
+        const zF = f(dcNew * f(heap[cp + k] * f(fg * f(1 - fg))));
+        const zG = f(dcNew * f(f(i * 4) * f(sg * f(1 - sg))));
+        const zO = f(dhNew * f(act * f(o * f(1 - o))));
+        heap[out] = zI;
+        heap[out + units] = zF;
+        heap[out + 2 * units] = zG;
+        heap[out + 3 * units] = zO;
+        const col = zT + j * rows + t * batch + b;
+        heap[col] = zI;
+        heap[col + units * rows] = zF;
+        heap[col + 2 * units * rows] = zG;
+        heap[col + 3 * units * rows] = zO;
         let dcPrev = f(dcNew * fg);
         if (m >= 0) {
           dcPrev = f(dcPrev + f(dc[k] * skip));
@@ -97,7 +111,7 @@ function lstmBackward({ inputs, backend, attrs }: WasmKernelArgs<LstmBackwardAtt
   heap = heapFloats(backend);
   heap.set(dh, heapIndex(backend, dh0));
   heap.set(dc, heapIndex(backend, dc0));
-  return [dZ, dh0, dc0];
+  return [dZ, dh0, dc0, dZT];
 }
 
 export const lstmBackwardKernel: WasmKernel<LstmBackwardAttrs> = {

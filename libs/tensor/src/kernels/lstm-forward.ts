@@ -56,9 +56,7 @@ function lstmForward({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
     const z = matMul2D(backend, hIn, recKernel, batch, units, gates);
     backend.disposeData(hIn.dataId);
     heap = heapFloats(backend);
-    const zi = heapIndex(backend, z);
-    const p = heapIndex(backend, projected) + t * batch * gates;
-    for (let k = 0; k < batch * gates; k++) heap[zi + k] = f(heap[p + k] + heap[zi + k]);
+    addInto(heap, heapIndex(backend, z), heapIndex(backend, projected) + t * batch * gates, batch * gates);
     const s = runStockKernel(tf.Sigmoid, backend, { x: z });
     backend.disposeData(z.dataId);
     const last = t === steps - 1;
@@ -68,48 +66,86 @@ function lstmForward({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
     heap.copyWithin(heapIndex(backend, S) + t * batch * gates, si, si + batch * gates);
     const row = t * bu;
     const cp = heapIndex(backend, CP) + row;
-    const ca = heapIndex(backend, C) + row;
     const hOut = heapIndex(backend, packed) + row;
-    // The previous carried h (masking keeps it) and where the new carried c goes.
-    const hPrev = t === 0 ? heapIndex(backend, h0) : hOut - bu;
-    const cNext = last ? heapIndex(backend, packed) + steps * bu : cp + bu;
-    const m = mask ? heapIndex(backend, mask) + t * batch : -1;
-    const rm = recMask ? heapIndex(backend, recMask) : -1;
-    const hNext = last ? -1 : heapIndex(backend, hIn);
-    const hStack = last ? -1 : heapIndex(backend, H) + row + bu;
-    for (let b = 0; b < batch; b++) {
-      const g0 = si + b * gates;
-      const mb = m >= 0 ? heap[m + b] : 1;
-      for (let j = 0; j < units; j++) {
-        const k = b * units + j;
-        const i = heap[g0 + j];
-        const fg = heap[g0 + units + j];
-        const g = f(f(heap[g0 + 2 * units + j] * 2) - 1);
-        const o = heap[g0 + 3 * units + j];
-        const c = heap[cp + k];
-        const cNew = f(f(fg * c) + f(i * g));
-        const act = f(Math.tanh(cNew));
-        const hNew = f(o * act);
-        heap[ca + k] = act;
-        let h = hNew;
-        let cc = cNew;
-        if (m >= 0) {
-          const hp = heap[hPrev + k];
-          h = f(hp + f(mb * f(hNew - hp)));
-          cc = f(c + f(mb * f(cNew - c)));
-        }
-        heap[hOut + k] = h;
-        heap[cNext + k] = cc;
-        if (hNext >= 0) {
-          const v = rm >= 0 ? f(h * heap[rm + k]) : h;
-          heap[hNext + k] = v;
-          heap[hStack + k] = v;
-        }
-      }
-    }
+    cellStep(heap, {
+      s: si,
+      cPrev: cp,
+      act: heapIndex(backend, C) + row,
+      hPrev: t === 0 ? heapIndex(backend, h0) : hOut - bu,
+      hOut,
+      cOut: last ? heapIndex(backend, packed) + steps * bu : cp + bu,
+      mask: mask ? heapIndex(backend, mask) + t * batch : -1,
+      recMask: recMask ? heapIndex(backend, recMask) : -1,
+      hIn: last ? -1 : heapIndex(backend, hIn),
+      hInStack: last ? -1 : heapIndex(backend, H) + row + bu,
+      batch,
+      units,
+    });
     backend.disposeData(s.dataId);
   }
   return [packed, S, C, CP, H];
+}
+
+/** heap[dst + k] += heap[src + k] for k < n, in float32. */
+function addInto(heap: Float32Array, dst: number, src: number, n: number): void {
+  for (let k = 0; k < n; k++) heap[dst + k] = Math.fround(heap[src + k] + heap[dst + k]);
+}
+
+/** Heap positions (in floats) for one step of the cell; -1 where absent. */
+interface CellStep {
+  /** [B, 4U] gate sigmoids, candidate block of sigmoid(2z). */
+  s: number;
+  /** [B, U] previous carried cell and h; where tanh of the new cell, the carried h and c go. */
+  cPrev: number;
+  hPrev: number;
+  act: number;
+  hOut: number;
+  cOut: number;
+  /** [B] this step's mask, [B, U] recurrent dropout mask. */
+  mask: number;
+  recMask: number;
+  /** [B, U] the next step's recurrent matmul input, and its copy in the H stack. */
+  hIn: number;
+  hInStack: number;
+  batch: number;
+  units: number;
+}
+
+/** c = f c + i g, h = o tanh(c), carried through masked rows; the next recurrent input h * recMask. */
+function cellStep(heap: Float32Array, p: CellStep): void {
+  const f = Math.fround;
+  const { units, mask, recMask, hIn } = p;
+  const gates = 4 * units;
+  for (let b = 0; b < p.batch; b++) {
+    const g0 = p.s + b * gates;
+    const mb = mask >= 0 ? heap[mask + b] : 1;
+    for (let j = 0; j < units; j++) {
+      const k = b * units + j;
+      const i = heap[g0 + j];
+      const fg = heap[g0 + units + j];
+      const g = f(f(heap[g0 + 2 * units + j] * 2) - 1);
+      const o = heap[g0 + 3 * units + j];
+      const c = heap[p.cPrev + k];
+      const cNew = f(f(fg * c) + f(i * g));
+      const act = f(Math.tanh(cNew));
+      const hNew = f(o * act);
+      heap[p.act + k] = act;
+      let h = hNew;
+      let cc = cNew;
+      if (mask >= 0) {
+        const hp = heap[p.hPrev + k];
+        h = f(hp + f(mb * f(hNew - hp)));
+        cc = f(c + f(mb * f(cNew - c)));
+      }
+      heap[p.hOut + k] = h;
+      heap[p.cOut + k] = cc;
+      if (hIn >= 0) {
+        const v = recMask >= 0 ? f(h * heap[recMask + k]) : h;
+        heap[hIn + k] = v;
+        heap[p.hInStack + k] = v;
+      }
+    }
+  }
 }
 
 function checkShapes(inputs: Record<string, tf.TensorInfo>, steps: number, batch: number, units: number): void {

@@ -52,8 +52,17 @@ export interface LstmBackwardInputs {
   recMask?: tf.Tensor2D | null;
 }
 
-/** Backprop through time for lstmSequenceForward: dZ [T, B, 4U] (unscaled pre-activation gradients), dh0, dc0. */
-export function lstmSequenceBackward(inputs: LstmBackwardInputs, returnSequences: boolean): { dZ: tf.Tensor3D; dh0: tf.Tensor2D; dc0: tf.Tensor2D } {
-  const [dZ, dh0, dc0] = tf.engine().runKernel(WEFT_LSTM_BACKWARD, present({ ...inputs }), { returnSequences }) as tf.Tensor[];
-  return { dZ: dZ as tf.Tensor3D, dh0: dh0 as tf.Tensor2D, dc0: dc0 as tf.Tensor2D };
+export interface LstmBackwardResult {
+  /** [T, B, 4U] gradients of the unscaled gate pre-activations. */
+  dZ: tf.Tensor3D;
+  /** [4U, T * B] the same, transposed (the better left operand for the kernel gradients). */
+  dZT: tf.Tensor2D;
+  dh0: tf.Tensor2D;
+  dc0: tf.Tensor2D;
+}
+
+/** Backprop through time for lstmSequenceForward. */
+export function lstmSequenceBackward(inputs: LstmBackwardInputs, returnSequences: boolean): LstmBackwardResult {
+  const [dZ, dh0, dc0, dZT] = tf.engine().runKernel(WEFT_LSTM_BACKWARD, present({ ...inputs }), { returnSequences }) as tf.Tensor[];
+  return { dZ: dZ as tf.Tensor3D, dZT: dZT as tf.Tensor2D, dh0: dh0 as tf.Tensor2D, dc0: dc0 as tf.Tensor2D };
 }

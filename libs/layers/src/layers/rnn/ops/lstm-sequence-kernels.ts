@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lstmSequenceBackward, lstmSequenceForward } from '@weft/tensor';
 import type { SequenceArgs, SequenceResult } from './sequence-args';
-import { flatWeightGradients, sumRows, timeMajorInputs, unpackSequence } from './sequence-plumbing';
+import { timeMajorInputs, unpackSequence } from './sequence-plumbing';
 
 /**
  * lstmSequence (tanh cell, sigmoid gates) where the backend runs the whole step loop in one kernel
@@ -45,14 +45,16 @@ export function lstmSequenceOnKernels(args: SequenceArgs): SequenceResult {
         const [k0, rk] = [saved[1], saved[2]] as tf.Tensor2D[];
         const m = mask ? (saved[7] as tf.Tensor2D) : null;
         const rm = recMask ? (saved[saved.length - 1] as tf.Tensor2D) : null;
-        const { dZ, dh0, dc0 } = lstmSequenceBackward(
+        const { dZ, dZT, dh0, dc0 } = lstmSequenceBackward(
           { dy: dy as tf.Tensor3D, S, C, CP, recKernelT: tf.transpose(rk), mask: m, recMask: rm },
           returnSequences,
         );
         const dFlat = tf.reshape(dZ, [steps * batch, 4 * units]) as tf.Tensor2D;
-        const { dInputs, dKernel } = flatWeightGradients(xs, k0, dFlat);
-        const grads: tf.Tensor[] = [dInputs, dKernel, tf.matMul(tf.reshape(H, [steps * batch, units]), dFlat, true, false)];
-        if (hasBias) grads.push(sumRows(dFlat));
+        // [4U, T*B] x [T*B, D], then transposed: the wasm matmul repacks its right operand, best kept small.
+        const weightGrad = (inputs: tf.Tensor3D) => tf.transpose(tf.matMul(dZT, tf.reshape(inputs, [steps * batch, inputs.shape[2]])));
+        const dInputs = tf.reshape(tf.matMul(dFlat, k0, false, true), xs.shape);
+        const grads: tf.Tensor[] = [dInputs, weightGrad(xs), weightGrad(H)];
+        if (hasBias) grads.push(tf.reshape(tf.matMul(dZT, tf.ones([steps * batch, 1])), [4 * units]));
         grads.push(dh0, dc0);
         return grads;
       };

@@ -63,17 +63,11 @@ export function sequenceWeightGradients(
   kernel: tf.Tensor2D,
   inputGrads: tf.Tensor2D[],
 ): { dInputs: tf.Tensor3D; dKernel: tf.Tensor2D; dFlat: tf.Tensor2D } {
-  const [steps, batch] = xT.shape;
-  const dFlat = tf.reshape(tf.stack(inputGrads), [steps * batch, kernel.shape[1]]) as tf.Tensor2D;
-  return { ...flatWeightGradients(xT, kernel, dFlat), dFlat };
-}
-
-/** The same from the pre-activation gradients of all steps as one [T * B, G] tensor. */
-export function flatWeightGradients(xT: tf.Tensor3D, kernel: tf.Tensor2D, dFlat: tf.Tensor2D): { dInputs: tf.Tensor3D; dKernel: tf.Tensor2D } {
   const [steps, batch, features] = xT.shape;
+  const dFlat = tf.reshape(tf.stack(inputGrads), [steps * batch, kernel.shape[1]]) as tf.Tensor2D;
   const dKernel: tf.Tensor2D = tf.matMul(tf.reshape(xT, [steps * batch, features]), dFlat, true, false);
   const dInputs = tf.reshape(tf.matMul(dFlat, kernel, false, true), [steps, batch, features]) as tf.Tensor3D;
-  return { dInputs, dKernel };
+  return { dInputs, dKernel, dFlat };
 }
 
 /** [T, B, U] stacked states, flattened to [T * B, U]. */
