@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { lstmStepSimdOn } from './lstm-cell-simd';
+import type { WasmMemory } from './wasm-asm';
 import { matMul2D, runStockKernel, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the LSTM sequence forward kernel (ours; wasm only). */
@@ -15,9 +17,10 @@ export const heapFloats = (backend: BackendWasm): Float32Array => (backend.wasm 
 
 /**
  * The step loop of an LSTM over a sequence (Keras gate order i, f, c, o; sigmoid gates, tanh cell)
- * in one kernel, so that a step costs one recurrent matmul, one sigmoid over all gates and a JS
- * pass over the cell, with no tensors made per step in between. Element-wise work is rounded to
- * float32 where the equivalent tf ops round, so results match the op-by-op loop.
+ * in one kernel, so that a step costs one recurrent matmul and one pass over the gates and cell,
+ * with no tensors made per step in between. The pass is a wasm SIMD function (lstm-cell-simd.ts)
+ * when units is a multiple of 4, else the stock sigmoid and a JS loop rounded to float32 where
+ * the equivalent tf ops round.
  *
  * Inputs: projected [T, B, 4U] (inputs x kernel + bias, every step), recKernel [U, 4U], h0, c0
  * [B, U], optional mask [T, B] (1 real step, 0 padding: the state carries over), optional
@@ -52,32 +55,46 @@ function lstmForward({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
       heap[CP0 + k] = heap[c + k];
     }
   }
+  const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
+  const simdStep = memory && units % 4 === 0 ? lstmStepSimdOn(memory) : null;
   for (let t = 0; t < steps; t++) {
     const z = matMul2D(backend, hIn, recKernel, batch, units, gates);
     backend.disposeData(hIn.dataId);
+    const last = t === steps - 1;
+    const row = t * bu;
+    const at = (info: tf.TensorInfo, offset = 0) => heapIndex(backend, info) + offset;
+    if (simdStep) {
+      if (!last) hIn = backend.makeOutput([batch, units], 'float32');
+      const b4 = (index: number) => index * 4;
+      simdStep(
+        b4(at(projected, t * batch * gates)), b4(at(z)), b4(at(S, t * batch * gates)), b4(at(CP, row)),
+        b4(t === 0 ? at(h0) : at(packed, row - bu)), b4(at(C, row)), b4(at(packed, row)),
+        b4(last ? at(packed, steps * bu) : at(CP, row + bu)),
+        mask ? b4(at(mask, t * batch)) : 0, recMask ? b4(at(recMask)) : 0,
+        last ? 0 : b4(at(hIn)), last ? 0 : b4(at(H, row + bu)), batch, units,
+      );
+      backend.disposeData(z.dataId);
+      continue;
+    }
     heap = heapFloats(backend);
-    addInto(heap, heapIndex(backend, z), heapIndex(backend, projected) + t * batch * gates, batch * gates);
+    addInto(heap, at(z), at(projected, t * batch * gates), batch * gates);
     const s = runStockKernel(tf.Sigmoid, backend, { x: z });
     backend.disposeData(z.dataId);
-    const last = t === steps - 1;
     if (!last) hIn = backend.makeOutput([batch, units], 'float32');
     heap = heapFloats(backend);
-    const si = heapIndex(backend, s);
-    heap.copyWithin(heapIndex(backend, S) + t * batch * gates, si, si + batch * gates);
-    const row = t * bu;
-    const cp = heapIndex(backend, CP) + row;
-    const hOut = heapIndex(backend, packed) + row;
+    const si = at(s);
+    heap.copyWithin(at(S, t * batch * gates), si, si + batch * gates);
     cellStep(heap, {
       s: si,
-      cPrev: cp,
-      act: heapIndex(backend, C) + row,
-      hPrev: t === 0 ? heapIndex(backend, h0) : hOut - bu,
-      hOut,
-      cOut: last ? heapIndex(backend, packed) + steps * bu : cp + bu,
-      mask: mask ? heapIndex(backend, mask) + t * batch : -1,
-      recMask: recMask ? heapIndex(backend, recMask) : -1,
-      hIn: last ? -1 : heapIndex(backend, hIn),
-      hInStack: last ? -1 : heapIndex(backend, H) + row + bu,
+      cPrev: at(CP, row),
+      act: at(C, row),
+      hPrev: t === 0 ? at(h0) : at(packed, row - bu),
+      hOut: at(packed, row),
+      cOut: last ? at(packed, steps * bu) : at(CP, row + bu),
+      mask: mask ? at(mask, t * batch) : -1,
+      recMask: recMask ? at(recMask) : -1,
+      hIn: last ? -1 : at(hIn),
+      hInStack: last ? -1 : at(H, row + bu),
       batch,
       units,
     });

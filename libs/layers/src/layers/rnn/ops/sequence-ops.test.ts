@@ -18,7 +18,7 @@ import {
 const B = 3;
 const T = 5;
 const D = 4;
-const U = 3;
+const UNITS = 3;
 const fns: Record<FusedActivation, (x: tf.Tensor) => tf.Tensor> = {
   tanh: tf.tanh,
   sigmoid: tf.sigmoid,
@@ -40,10 +40,13 @@ interface Case {
   activation?: FusedActivation;
   recurrentActivation?: FusedActivation;
   returnSequences?: boolean;
+  /** Default 3; the wasm LSTM kernel runs its SIMD cell when units is a multiple of 4. */
+  units?: number;
 }
 
 /** Differentiable tensors of a case: inputs, kernel, recurrent kernel, [bias], initial states. */
 function makeParams(c: Case, seed: number): tf.Tensor[] {
+  const U = c.units ?? UNITS;
   const gates = c.cell === 'lstm' ? 4 : c.cell === 'gru' ? 3 : 1;
   const r = (shape: number[], i: number) => tf.randomUniform(shape, -1, 1, 'float32', seed + i);
   const params = [r([B, T, D], 1), r([D, gates * U], 2), r([U, gates * U], 3)];
@@ -54,6 +57,7 @@ function makeParams(c: Case, seed: number): tf.Tensor[] {
 }
 
 function makeConstants(c: Case) {
+  const U = c.units ?? UNITS;
   // Row 0: steps 0-1 masked (leading), row 1: step 2 masked, row 2: every step masked.
   const mask = c.mask
     ? tf.tensor2d([0, 0, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0], [B, T])
@@ -196,6 +200,9 @@ describe('LSTM on wasm: the step loop in one kernel each way (WeftLstmForward/Ba
     { name: 'LSTM masked, dropout', cell: 'lstm', mask: true, dropout: true },
     { name: 'LSTM no bias, last output only', cell: 'lstm', bias: false, returnSequences: false },
     { name: 'LSTM masked, dropout, last output only', cell: 'lstm', mask: true, dropout: true, returnSequences: false },
+    { name: 'LSTM, 8 units (SIMD cell)', cell: 'lstm', units: 8 },
+    { name: 'LSTM masked, dropout, 8 units (SIMD cell)', cell: 'lstm', mask: true, dropout: true, units: 8 },
+    { name: 'LSTM no bias, last output only, 4 units (SIMD cell)', cell: 'lstm', bias: false, returnSequences: false, units: 4 },
   ];
   it.each(lstmCases)('$name: outputs and every gradient equal the step-by-step version', (c) => {
     expect(hasLstmSequenceKernels()).toBe(true);

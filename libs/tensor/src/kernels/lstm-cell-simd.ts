@@ -1,0 +1,119 @@
+import { countedLoop, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
+
+/*
+ * One LSTM forward step after its recurrent matmul, as a hand-written wasm SIMD function on the wasm
+ * backend's memory, four units a turn (units must be a multiple of 4):
+ *   z = projected + recurrent (every gate);  s = sigmoid(z)          -> S[t]
+ *   g = 2 s_c - 1  (the candidate block was scaled by 2: g = tanh(z_c))
+ *   c' = s_f c + s_i g;  a = tanh(c') = 2 sigmoid(2c') - 1           -> C[t]
+ *   h' = s_o a;  with a mask m: h = h + m (h' - h), c = c + m (c' - c) -> carried h, c
+ *   the next recurrent input h * recMask                              -> hIn and H[t + 1]
+ * exp is Cephes' expf (range reduction by ln 2, degree-5 polynomial: about 1 ulp).
+ * Addresses are byte offsets; mask, recMask and hIn are 0 when absent.
+ */
+
+// Parameters.
+const [P, R, S, C_PREV, H_PREV, ACT, H_OUT, C_OUT, MASK, REC_MASK, H_IN, H_IN_STACK, BATCH, UNITS] = [...Array(14).keys()];
+// i32 locals.
+const [B, J, U_BYTES, ROW_G, ROW_U, G0, G1, G2, G3, U0] = [14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
+// v128 locals.
+const [M, ZI, ZF, ZG, ZO, CV, CNEW, AV, HV, CC, X, FX, RR, HP] = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37];
+const LOCALS = [...Array(10).fill(I32), ...Array(14).fill(V128)];
+
+const NEG = [0xfd, 0xe1, 0x01]; // f32x4.neg
+const splat = (value: number) => [...op.f32(value), ...op.f32x4Splat];
+const at = (base: number, offset: number) => [...op.get(base), ...op.get(offset), ...op.i32Add];
+const load = (base: number, offset: number) => [...at(base, offset), ...op.v128Load()];
+
+/** exp of the v128 on the stack, left on the stack (uses locals X, FX, RR). */
+function exp(): number[] {
+  const poly = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+  const horner = [...splat(poly[0])];
+  for (const c of poly.slice(1)) horner.push(...op.get(RR), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add);
+  return [
+    ...splat(88.0), ...op.f32x4Min, ...splat(-87.33654), ...op.f32x4Max, ...op.set(X),
+    ...op.get(X), ...splat(1.44269504088896341), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(FX),
+    ...op.get(X), ...op.get(FX), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
+    ...op.get(FX), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(RR),
+    // (poly r^2 + r + 1) * 2^n, 2^n built in the exponent bits.
+    ...horner, ...op.get(RR), ...op.f32x4Mul, ...op.get(RR), ...op.f32x4Mul, ...op.get(RR), ...op.f32x4Add, ...splat(1), ...op.f32x4Add,
+    ...op.get(FX), ...op.i32x4TruncSatF32x4S, ...op.i32(127), ...op.i32x4Splat, ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
+    ...op.f32x4Mul,
+  ];
+}
+
+/** 1 / (1 + exp(-v)) of the v128 on the stack. */
+const sigmoid = (): number[] => [...NEG, ...exp(), ...splat(1), ...op.f32x4Add, ...op.set(X), ...splat(1), ...op.get(X), ...op.f32x4Div];
+
+function stepCode(): number[] {
+  const gate = (g: number, z: number) => [
+    ...load(P, g), ...load(R, g), ...op.f32x4Add, ...sigmoid(), ...op.set(z),
+    ...at(S, g), ...op.get(z), ...op.v128Store(),
+  ];
+  const masked = [
+    ...load(H_PREV, U0), ...op.set(HP),
+    ...op.get(HP), ...op.get(M), ...op.get(HV), ...op.get(HP), ...op.f32x4Sub, ...op.f32x4Mul, ...op.f32x4Add, ...op.set(HV),
+    ...op.get(CV), ...op.get(M), ...op.get(CNEW), ...op.get(CV), ...op.f32x4Sub, ...op.f32x4Mul, ...op.f32x4Add, ...op.set(CC),
+  ];
+  const recurrentInput = [
+    ...op.get(REC_MASK), ...op.i32Eqz,
+    ...op.ifElse(
+      [...at(H_IN, U0), ...op.get(HV), ...op.v128Store(), ...at(H_IN_STACK, U0), ...op.get(HV), ...op.v128Store()],
+      [
+        ...load(REC_MASK, U0), ...op.get(HV), ...op.f32x4Mul, ...op.set(X),
+        ...at(H_IN, U0), ...op.get(X), ...op.v128Store(), ...at(H_IN_STACK, U0), ...op.get(X), ...op.v128Store(),
+      ],
+    ),
+  ];
+  const inner = [
+    ...op.get(ROW_G), ...op.get(J), ...op.i32Add, ...op.tee(G0), ...op.get(U_BYTES), ...op.i32Add, ...op.tee(G1),
+    ...op.get(U_BYTES), ...op.i32Add, ...op.tee(G2), ...op.get(U_BYTES), ...op.i32Add, ...op.set(G3),
+    ...op.get(ROW_U), ...op.get(J), ...op.i32Add, ...op.set(U0),
+    ...gate(G0, ZI), ...gate(G1, ZF), ...gate(G2, ZG), ...gate(G3, ZO),
+    ...load(C_PREV, U0), ...op.set(CV),
+    // c' = s_f c + s_i (2 s_c - 1)
+    ...op.get(ZF), ...op.get(CV), ...op.f32x4Mul,
+    ...op.get(ZI), ...op.get(ZG), ...splat(2), ...op.f32x4Mul, ...splat(1), ...op.f32x4Sub, ...op.f32x4Mul,
+    ...op.f32x4Add, ...op.set(CNEW),
+    // a = 2 sigmoid(2c') - 1
+    ...op.get(CNEW), ...splat(2), ...op.f32x4Mul, ...sigmoid(), ...splat(2), ...op.f32x4Mul, ...splat(1), ...op.f32x4Sub, ...op.set(AV),
+    ...at(ACT, U0), ...op.get(AV), ...op.v128Store(),
+    ...op.get(ZO), ...op.get(AV), ...op.f32x4Mul, ...op.set(HV),
+    ...op.get(CNEW), ...op.set(CC),
+    ...op.get(MASK), ...op.i32Eqz, ...op.ifElse([], masked),
+    ...at(H_OUT, U0), ...op.get(HV), ...op.v128Store(),
+    ...at(C_OUT, U0), ...op.get(CC), ...op.v128Store(),
+    ...op.get(H_IN), ...op.i32Eqz, ...op.ifElse([], recurrentInput),
+  ];
+  const row = [
+    ...op.get(B), ...op.get(U_BYTES), ...op.i32(4), ...op.i32Mul, ...op.i32Mul, ...op.set(ROW_G),
+    ...op.get(B), ...op.get(U_BYTES), ...op.i32Mul, ...op.set(ROW_U),
+    ...op.get(MASK), ...op.i32Eqz,
+    ...op.ifElse(
+      [...splat(1), ...op.set(M)],
+      [...op.get(MASK), ...op.get(B), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.f32Load(), ...op.f32x4Splat, ...op.set(M)],
+    ),
+    ...op.i32(0), ...op.set(J),
+    ...countedLoop(J, U_BYTES, 16, inner),
+  ];
+  return [
+    ...op.get(UNITS), ...op.i32(2), ...op.i32Shl, ...op.set(U_BYTES),
+    ...countedLoop(B, BATCH, 1, row),
+  ];
+}
+
+function lstmStepFunction(): AsmFunction {
+  return { name: 'lstmStep', params: Array(14).fill(I32), locals: LOCALS, code: stepCode() };
+}
+
+export type LstmStepSimd = (
+  p: number, r: number, s: number, cPrev: number, hPrev: number, act: number, hOut: number, cOut: number,
+  mask: number, recMask: number, hIn: number, hInStack: number, batch: number, units: number,
+) => void;
+
+const instances = new WeakMap<WasmMemory, { lstmStep: LstmStepSimd } | null>();
+
+/** The SIMD LSTM step bound to `memory`, or null where wasm SIMD is unavailable. */
+export function lstmStepSimdOn(memory: WasmMemory): LstmStepSimd | null {
+  return instantiateOn(instances, memory, () => [lstmStepFunction()])?.lstmStep ?? null;
+}

@@ -1,0 +1,142 @@
+/*
+ * A small assembler for hand-written wasm functions that work on the wasm backend's own memory
+ * (the module imports it): opcodes as byte arrays, structured loops, and a module builder.
+ * Enough for element-wise float32 kernels with SIMD (f32x4); see adam-simd.ts and lstm-cell-simd.ts.
+ */
+
+/** The slice of the WebAssembly global used here (the workspace compiles without the DOM lib, which declares it). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmGlobal {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+  validate(bytes: Uint8Array): boolean;
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+export function uleb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+export function sleb(value: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    const done = (value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+const simd = (code: number) => [0xfd, ...uleb(code)];
+const f32Bytes = (value: number) => [...new Uint8Array(new Float32Array([value]).buffer)];
+
+export const op = {
+  get: (local: number) => [0x20, ...uleb(local)],
+  set: (local: number) => [0x21, ...uleb(local)],
+  tee: (local: number) => [0x22, ...uleb(local)],
+  i32: (value: number) => [0x41, ...sleb(value)],
+  f32: (value: number) => [0x43, ...f32Bytes(value)],
+  i32Add: [0x6a],
+  i32Mul: [0x6c],
+  i32And: [0x71],
+  i32Shl: [0x74],
+  i32GeU: [0x4f],
+  i32Eqz: [0x45],
+  f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
+  f32Add: [0x92],
+  f32Sub: [0x93],
+  f32Mul: [0x94],
+  f32Div: [0x95],
+  f32Sqrt: [0x91],
+  v128Load: (offset = 0) => [...simd(0x00), 2, ...uleb(offset)],
+  v128Store: (offset = 0) => [...simd(0x0b), 2, ...uleb(offset)],
+  f32x4Splat: simd(0x13),
+  f32x4Extract: (lane: number) => [...simd(0x1f), lane],
+  f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
+  f32x4Mul: simd(0xe6),
+  f32x4Div: simd(0xe7),
+  f32x4Min: simd(0xe8),
+  f32x4Max: simd(0xe9),
+  f32x4Sqrt: simd(0xe3),
+  f32x4Nearest: simd(0x6a),
+  i32x4Add: simd(0xae),
+  i32x4Shl: simd(0xab),
+  i32x4Splat: simd(0x11),
+  i32x4TruncSatF32x4S: simd(0xf8),
+  /** if (cond on the stack) { then } else { otherwise } */
+  ifElse: (then: number[], otherwise: number[] = []) => [0x04, 0x40, ...then, ...(otherwise.length ? [0x05, ...otherwise] : []), 0x0b],
+};
+
+/** while (i < end) { body; i += step } with i32 locals. */
+export const countedLoop = (i: number, end: number, step: number, body: number[]): number[] => [
+  0x02, 0x40, 0x03, 0x40,
+  ...op.get(i), ...op.get(end), ...op.i32GeU, 0x0d, 1,
+  ...body,
+  ...op.get(i), ...op.i32(step), ...op.i32Add, ...op.set(i),
+  0x0c, 0, 0x0b, 0x0b,
+];
+
+/** A function: its signature, extra locals (type per local) and code. */
+export interface AsmFunction {
+  name: string;
+  params: number[];
+  locals: number[];
+  code: number[];
+}
+
+function functionBody(fn: AsmFunction): number[] {
+  // Runs of equal types, as the binary format groups locals.
+  const groups: number[][] = [];
+  for (const type of fn.locals) {
+    const last = groups[groups.length - 1];
+    if (last && last[1] === type) last[0]++;
+    else groups.push([1, type]);
+  }
+  const body = [...uleb(groups.length), ...groups.flatMap(([n, t]) => [...uleb(n), t]), ...fn.code, 0x0b];
+  return [...uleb(body.length), ...body];
+}
+
+const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const name = (text: string) => [...uleb(text.length), ...Buffer.from(text, 'latin1')];
+
+/** A module importing env.memory (shared when the memory is), exporting the functions (no results). */
+export function moduleBytes(functions: AsmFunction[], sharedMemory: boolean): Uint8Array {
+  const limits = sharedMemory ? [0x03, 0, ...uleb(65536)] : [0x00, 0];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vector(functions.map((f) => [0x60, ...uleb(f.params.length), ...f.params, 0]))),
+    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, ...limits]])),
+    ...section(3, vector(functions.map((_, i) => uleb(i)))),
+    ...section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(10, vector(functions.map(functionBody))),
+  ]);
+}
+
+/**
+ * Instantiates a module's functions on `memory` once per memory and builder; null where the
+ * module does not validate (no wasm SIMD).
+ */
+export function instantiateOn<T>(cache: WeakMap<WasmMemory, T | null>, memory: WasmMemory, functions: () => AsmFunction[]): T | null {
+  if (!cache.has(memory)) {
+    const bytes = moduleBytes(functions(), typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer);
+    cache.set(memory, Wasm.validate(bytes) ? (new Wasm.Instance(new Wasm.Module(bytes), { env: { memory } }).exports as T) : null);
+  }
+  return cache.get(memory) ?? null;
+}
