@@ -1,3 +1,5 @@
+import { countedLoop, F32, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
+
 /*
  * The Adam update as a hand-assembled wasm SIMD function run on the wasm backend's own memory (the
  * module imports it), four floats a turn: a JS loop over the same arrays is several times slower.
@@ -10,108 +12,45 @@
  *     wOut[i] = w[i] - (mi * alpha) / (sqrt(vi) + eps))
  */
 
-/** The slice of the WebAssembly global used here (the workspace compiles without the DOM lib, which declares it). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmGlobal {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-const simd = (code: number) => [0xfd, ...uleb(code)];
-const get = (local: number) => [0x20, ...uleb(local)];
-const set = (local: number) => [0x21, ...uleb(local)];
-
-/** The SIMD (lanes = 4, v128 ops) or scalar (lanes = 1, f32 ops) form of one turn of the loop. */
-function ops(lanes: 4 | 1) {
-  const v = lanes === 4;
-  return {
-    load: v ? [...simd(0x00), 2, 0] : [0x2a, 2, 0],
-    store: v ? [...simd(0x0b), 2, 0] : [0x38, 2, 0],
-    add: v ? simd(0xe4) : [0x92],
-    sub: v ? simd(0xe5) : [0x93],
-    mul: v ? simd(0xe6) : [0x94],
-    div: v ? simd(0xe7) : [0x95],
-    sqrt: v ? simd(0xe3) : [0x91],
-  };
-}
-
 // Params 0-6: byte offsets of w, g, m, v, wOut, mOut, vOut; 7: n; 8-11: alpha, c1, c2, eps.
 const [W, G, M, V, W_OUT, M_OUT, V_OUT, N, ALPHA, C1, C2, EPS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 // Locals: i, end (i32); gi, mi, vi (v128 for the SIMD loop, f32 for the tail); the splatted scalars (v128).
 const [I, END, GV, MV, VV, GS, MS, VS, ALPHA4, C14, C24, EPS4] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
 
+/** One turn of the loop: four floats (SIMD) or one (the tail). */
 function turn(lanes: 4 | 1): number[] {
-  const o = ops(lanes);
-  const [g, m, v] = lanes === 4 ? [GV, MV, VV] : [GS, MS, VS];
-  const [alpha, c1, c2, eps] = lanes === 4 ? [ALPHA4, C14, C24, EPS4] : [ALPHA, C1, C2, EPS];
-  const at = (base: number) => [...get(base), ...get(I), 0x6a];
+  const v = lanes === 4;
+  const [load, store, add, sub, mul, div, sqrt] = v
+    ? [op.v128Load(), op.v128Store(), op.f32x4Add, op.f32x4Sub, op.f32x4Mul, op.f32x4Div, op.f32x4Sqrt]
+    : [op.f32Load(), op.f32Store(), op.f32Add, op.f32Sub, op.f32Mul, op.f32Div, op.f32Sqrt];
+  const [g, m, vv] = v ? [GV, MV, VV] : [GS, MS, VS];
+  const [alpha, c1, c2, eps] = v ? [ALPHA4, C14, C24, EPS4] : [ALPHA, C1, C2, EPS];
+  const at = (base: number) => [...op.get(base), ...op.get(I), ...op.i32Add];
   return [
-    ...at(G), ...o.load, ...set(g),
-    ...at(M), ...o.load, ...get(g), ...at(M), ...o.load, ...o.sub, ...get(c1), ...o.mul, ...o.add, ...set(m),
-    ...at(M_OUT), ...get(m), ...o.store,
-    ...at(V), ...o.load, ...get(g), ...get(g), ...o.mul, ...at(V), ...o.load, ...o.sub, ...get(c2), ...o.mul, ...o.add, ...set(v),
-    ...at(V_OUT), ...get(v), ...o.store,
-    ...at(W_OUT), ...at(W), ...o.load, ...get(m), ...get(alpha), ...o.mul, ...get(v), ...o.sqrt, ...get(eps), ...o.add, ...o.div, ...o.sub, ...o.store,
+    ...at(G), ...load, ...op.set(g),
+    ...at(M), ...load, ...op.get(g), ...at(M), ...load, ...sub, ...op.get(c1), ...mul, ...add, ...op.set(m),
+    ...at(M_OUT), ...op.get(m), ...store,
+    ...at(V), ...load, ...op.get(g), ...op.get(g), ...mul, ...at(V), ...load, ...sub, ...op.get(c2), ...mul, ...add, ...op.set(vv),
+    ...at(V_OUT), ...op.get(vv), ...store,
+    ...at(W_OUT), ...at(W), ...load, ...op.get(m), ...op.get(alpha), ...mul, ...op.get(vv), ...sqrt, ...op.get(eps), ...add, ...div, ...sub, ...store,
   ];
 }
-
-/** while (i < end) { body; i += step } */
-const loop = (step: number, body: number[]) => [
-  0x02, 0x40, 0x03, 0x40,
-  ...get(I), ...get(END), 0x4f, 0x0d, 1,
-  ...body,
-  ...get(I), 0x41, ...uleb(step), 0x6a, ...set(I),
-  0x0c, 0, 0x0b, 0x0b,
-];
 
 /** end = (n & mask) * 4 bytes */
-const setEnd = (mask: number) => [...get(N), 0x41, ...(mask === -4 ? [0x7c] : [0x7f]), 0x71, 0x41, 2, 0x74, ...set(END)];
+const setEnd = (mask: number) => [...op.get(N), ...op.i32(mask), ...op.i32And, ...op.i32(2), ...op.i32Shl, ...op.set(END)];
 
-function adamBody(): number[] {
-  const splat = (from: number, to: number) => [...get(from), ...simd(0x13), ...set(to)];
-  const code = [
-    ...splat(ALPHA, ALPHA4), ...splat(C1, C14), ...splat(C2, C24), ...splat(EPS, EPS4),
-    ...setEnd(-4), ...loop(16, turn(4)),
-    ...setEnd(-1), ...loop(4, turn(1)),
-  ];
-  const locals = [[2, I32], [3, V128], [3, F32], [4, V128]];
-  const body = [...uleb(locals.length), ...locals.flat(), ...code, 0x0b];
-  return [...uleb(body.length), ...body];
-}
-
-const vector = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const name = (text: string) => [...uleb(text.length), ...Buffer.from(text, 'latin1')];
-
-function moduleBytes(sharedMemory: boolean): Uint8Array {
-  const limits = sharedMemory ? [0x03, 0, ...uleb(65536)] : [0x00, 0];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([[0x60, 12, ...Array(8).fill(I32), ...Array(4).fill(F32), 0]])),
-    ...section(2, vector([[...name('env'), ...name('memory'), 0x02, ...limits]])),
-    ...section(3, vector([[0]])),
-    ...section(7, vector([[...name('adam'), 0x00, 0]])),
-    ...section(10, vector([adamBody()])),
-  ]);
+function adamFunction(): AsmFunction {
+  const splat = (from: number, to: number) => [...op.get(from), ...op.f32x4Splat, ...op.set(to)];
+  return {
+    name: 'adam',
+    params: [...Array(8).fill(I32), ...Array(4).fill(F32)],
+    locals: [I32, I32, V128, V128, V128, F32, F32, F32, V128, V128, V128, V128],
+    code: [
+      ...splat(ALPHA, ALPHA4), ...splat(C1, C14), ...splat(C2, C24), ...splat(EPS, EPS4),
+      ...setEnd(-4), ...countedLoop(I, END, 16, turn(4)),
+      ...setEnd(-1), ...countedLoop(I, END, 4, turn(1)),
+    ],
+  };
 }
 
 export type AdamSimd = (
@@ -119,14 +58,9 @@ export type AdamSimd = (
   alpha: number, c1: number, c2: number, eps: number,
 ) => void;
 
-const instances = new WeakMap<WasmMemory, AdamSimd | null>();
+const instances = new WeakMap<WasmMemory, { adam: AdamSimd } | null>();
 
 /** The SIMD Adam function bound to `memory`, or null where wasm SIMD is unavailable. */
 export function adamSimdOn(memory: WasmMemory): AdamSimd | null {
-  if (!instances.has(memory)) {
-    const bytes = moduleBytes(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer);
-    const fn = Wasm.validate(bytes) ? (new Wasm.Instance(new Wasm.Module(bytes), { env: { memory } }).exports.adam as AdamSimd) : null;
-    instances.set(memory, fn);
-  }
-  return instances.get(memory) ?? null;
+  return instantiateOn(instances, memory, () => [adamFunction()])?.adam ?? null;
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { adamSimdOn, type WasmMemory } from './adam-simd';
+import { adamSimdOn } from './adam-simd';
+import type { WasmMemory } from './wasm-asm';
 import type { WasmKernel, WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the fused Adam update kernel (ours; registered on wasm and cpu). */
