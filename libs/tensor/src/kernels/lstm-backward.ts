@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { heapFloats, heapIndex } from './lstm-forward';
+import { lstmSimdOn } from './lstm-cell-simd';
+import type { WasmMemory } from './wasm-asm';
 import { matMul2D, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the LSTM sequence backward kernel (ours; wasm only). */
@@ -34,84 +36,122 @@ function lstmBackward({ inputs, backend, attrs }: WasmKernelArgs<LstmBackwardAtt
     }
   }
   const bu = batch * units;
-  const f = Math.fround;
+  const rows = steps * batch;
   const dZ = backend.makeOutput([steps, batch, gates], 'float32');
+  // The running dh and dc live in the dh0 and dc0 outputs.
   const dh0 = backend.makeOutput([batch, units], 'float32');
   const dc0 = backend.makeOutput([batch, units], 'float32');
-  const dZT = backend.makeOutput([gates, steps * batch], 'float32');
-  const rows = steps * batch;
-  let heap = heapFloats(backend);
-  const dyAt = heapIndex(backend, dy);
-  const dh = heap.slice(dyAt + (steps - 1) * bu, dyAt + steps * bu);
-  const dc = heap.slice(dyAt + steps * bu, dyAt + (steps + 1) * bu);
+  const dZT = backend.makeOutput([gates, rows], 'float32');
   // dh * (1 - m): the part of dh that skips a masked step.
-  const dhSkip = mask ? new Float32Array(bu) : null;
+  const skip = mask ? backend.makeOutput([batch, units], 'float32') : null;
+  const at = (info: tf.TensorInfo, offset = 0) => heapIndex(backend, info) + offset;
+  const heap = heapFloats(backend);
+  heap.copyWithin(at(dh0), at(dy, (steps - 1) * bu), at(dy, steps * bu));
+  heap.copyWithin(at(dc0), at(dy, steps * bu), at(dy, (steps + 1) * bu));
+  const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
+  const simd = memory && units % 4 === 0 ? lstmSimdOn(memory) : null;
   for (let t = steps - 1; t >= 0; t--) {
     const dz = backend.makeOutput([batch, gates], 'float32');
-    heap = heapFloats(backend);
-    const dzi = heapIndex(backend, dz);
-    const s0 = heapIndex(backend, S) + t * batch * gates;
-    const ca = heapIndex(backend, C) + t * bu;
-    const cp = heapIndex(backend, CP) + t * bu;
-    const m = mask ? heapIndex(backend, mask) + t * batch : -1;
-    const zT = heapIndex(backend, dZT);
-    for (let b = 0; b < batch; b++) {
-      const g0 = s0 + b * gates;
-      const mb = m >= 0 ? heap[m + b] : 1;
-      const skip = f(1 - mb);
-      for (let j = 0; j < units; j++) {
-        const k = b * units + j;
-        const dhNew = m >= 0 ? f(dh[k] * mb) : dh[k];
-        const dcIn = m >= 0 ? f(dc[k] * mb) : dc[k];
-        const i = heap[g0 + j];
-        const fg = heap[g0 + units + j];
-        const sg = heap[g0 + 2 * units + j];
-        const o = heap[g0 + 3 * units + j];
-        const act = heap[ca + k];
-        const dcNew = f(dcIn + f(dhNew * f(o * f(1 - f(act * act)))));
-        const gc = f(f(sg * 2) - 1);
-        const out = dzi + b * gates + j;
-        const zI = f(dcNew * f(gc * f(i * f(1 - i))));
-        const zF = f(dcNew * f(heap[cp + k] * f(fg * f(1 - fg))));
-        const zG = f(dcNew * f(f(i * 4) * f(sg * f(1 - sg))));
-        const zO = f(dhNew * f(act * f(o * f(1 - o))));
-        heap[out] = zI;
-        heap[out + units] = zF;
-        heap[out + 2 * units] = zG;
-        heap[out + 3 * units] = zO;
-        const col = zT + j * rows + t * batch + b;
-        heap[col] = zI;
-        heap[col + units * rows] = zF;
-        heap[col + 2 * units * rows] = zG;
-        heap[col + 3 * units * rows] = zO;
-        let dcPrev = f(dcNew * fg);
-        if (m >= 0) {
-          dcPrev = f(dcPrev + f(dc[k] * skip));
-          dhSkip![k] = f(dh[k] * skip);
-        }
-        dc[k] = dcPrev;
-      }
-    }
-    heap.copyWithin(heapIndex(backend, dZ) + t * batch * gates, dzi, dzi + batch * gates);
+    const step: BackStep = {
+      s: at(S, t * batch * gates), act: at(C, t * bu), cPrev: at(CP, t * bu), dh: at(dh0), dc: at(dc0),
+      skip: skip ? at(skip) : -1, mask: mask ? at(mask, t * batch) : -1, dz: at(dz), dzStack: at(dZ, t * batch * gates),
+      dzT: at(dZT, t * batch), rows, batch, units,
+    };
+    if (simd) {
+      const b4 = (i: number) => (i < 0 ? 0 : i * 4);
+      simd.lstmBackStep(b4(step.s), b4(step.act), b4(step.cPrev), b4(step.dh), b4(step.dc), b4(step.skip), b4(step.mask), b4(step.dz),
+        b4(step.dzStack), b4(step.dzT), rows * 4, batch, units);
+    } else backCellStep(heapFloats(backend), step);
     const mm = matMul2D(backend, dz, recKernelT, batch, gates, units);
     backend.disposeData(dz.dataId);
-    heap = heapFloats(backend);
-    const mi = heapIndex(backend, mm);
-    const rm = recMask ? heapIndex(backend, recMask) : -1;
-    const extra = t > 0 && attrs.returnSequences ? dyAt + (t - 1) * bu : -1;
-    for (let k = 0; k < bu; k++) {
-      let v = heap[mi + k];
-      if (rm >= 0) v = f(v * heap[rm + k]);
-      if (dhSkip) v = f(v + dhSkip[k]);
-      if (extra >= 0) v = f(v + heap[extra + k]);
-      dh[k] = v;
-    }
+    const finish = {
+      mm: at(mm), recMask: recMask ? at(recMask) : -1, skip: skip ? at(skip) : -1,
+      extra: t > 0 && attrs.returnSequences ? at(dy, (t - 1) * bu) : -1, dh: at(dh0), n: bu,
+    };
+    if (simd) {
+      const b4 = (i: number) => (i < 0 ? 0 : i * 4);
+      simd.lstmBackFinish(b4(finish.mm), b4(finish.recMask), b4(finish.skip), b4(finish.extra), b4(finish.dh), finish.n);
+    } else finishStep(heapFloats(backend), finish);
     backend.disposeData(mm.dataId);
   }
-  heap = heapFloats(backend);
-  heap.set(dh, heapIndex(backend, dh0));
-  heap.set(dc, heapIndex(backend, dc0));
+  if (skip) backend.disposeData(skip.dataId);
   return [dZ, dh0, dc0, dZT];
+}
+
+/** Heap positions (in floats) for one backward step; -1 where absent. */
+interface BackStep {
+  /** [B, 4U] gate sigmoids, [B, U] tanh of the new cell and the previous cell of this step. */
+  s: number;
+  act: number;
+  cPrev: number;
+  /** [B, U] running dh and dc (dc is updated in place to the previous step's), dh * (1 - m). */
+  dh: number;
+  dc: number;
+  skip: number;
+  /** [B] this step's mask. */
+  mask: number;
+  /** [B, 4U] the step's dz (the matmul input) and its place in dZ; this step's first column of dZT [4U, rows]. */
+  dz: number;
+  dzStack: number;
+  dzT: number;
+  rows: number;
+  batch: number;
+  units: number;
+}
+
+/** dz = [dc', dc', dc', dh'] * K (every gate's derivative), dc <- dc' f (+ the masked part), as the op-by-op gradient rounds. */
+function backCellStep(heap: Float32Array, p: BackStep): void {
+  const f = Math.fround;
+  const { units, rows, batch, mask } = p;
+  const gates = 4 * units;
+  for (let b = 0; b < batch; b++) {
+    const g0 = p.s + b * gates;
+    const mb = mask >= 0 ? heap[mask + b] : 1;
+    const skip = f(1 - mb);
+    for (let j = 0; j < units; j++) {
+      const k = b * units + j;
+      const dh = heap[p.dh + k];
+      const dc = heap[p.dc + k];
+      const dhNew = mask >= 0 ? f(dh * mb) : dh;
+      const dcIn = mask >= 0 ? f(dc * mb) : dc;
+      const i = heap[g0 + j];
+      const fg = heap[g0 + units + j];
+      const sg = heap[g0 + 2 * units + j];
+      const o = heap[g0 + 3 * units + j];
+      const act = heap[p.act + k];
+      const dcNew = f(dcIn + f(dhNew * f(o * f(1 - f(act * act)))));
+      const gc = f(f(sg * 2) - 1);
+      const z = [
+        f(dcNew * f(gc * f(i * f(1 - i)))),
+        f(dcNew * f(heap[p.cPrev + k] * f(fg * f(1 - fg)))),
+        f(dcNew * f(f(i * 4) * f(sg * f(1 - sg)))),
+        f(dhNew * f(act * f(o * f(1 - o)))),
+      ];
+      for (let g = 0; g < 4; g++) {
+        heap[p.dz + b * gates + g * units + j] = z[g];
+        heap[p.dzStack + b * gates + g * units + j] = z[g];
+        heap[p.dzT + (g * units + j) * rows + b] = z[g];
+      }
+      let dcPrev = f(dcNew * fg);
+      if (mask >= 0) {
+        dcPrev = f(dcPrev + f(dc * skip));
+        heap[p.skip + k] = f(dh * skip);
+      }
+      heap[p.dc + k] = dcPrev;
+    }
+  }
+}
+
+/** dh <- (mm * recMask) + dh * (1 - m) + dy of the previous step's output, each term where present. */
+function finishStep(heap: Float32Array, p: { mm: number; recMask: number; skip: number; extra: number; dh: number; n: number }): void {
+  const f = Math.fround;
+  for (let k = 0; k < p.n; k++) {
+    let v = heap[p.mm + k];
+    if (p.recMask >= 0) v = f(v * heap[p.recMask + k]);
+    if (p.skip >= 0) v = f(v + heap[p.skip + k]);
+    if (p.extra >= 0) v = f(v + heap[p.extra + k]);
+    heap[p.dh + k] = v;
+  }
 }
 
 export const lstmBackwardKernel: WasmKernel<LstmBackwardAttrs> = {

@@ -106,14 +106,141 @@ function lstmStepFunction(): AsmFunction {
   return { name: 'lstmStep', params: Array(14).fill(I32), locals: LOCALS, code: stepCode() };
 }
 
-export type LstmStepSimd = (
-  p: number, r: number, s: number, cPrev: number, hPrev: number, act: number, hOut: number, cOut: number,
-  mask: number, recMask: number, hIn: number, hInStack: number, batch: number, units: number,
-) => void;
+/*
+ * One backward step before the recurrent matmul (see backCellStep in lstm-backward.ts), four units a turn:
+ *   dh' = dh m, dc_in = dc m (no mask: m = 1 and no products);  dc' = dc_in + dh' s_o (1 - a^2)
+ *   dz = [dc' (2 s_c - 1) s_i (1 - s_i), dc' c s_f (1 - s_f), dc' 4 s_i s_c (1 - s_c), dh' a s_o (1 - s_o)]
+ *     -> dz and its place in dZ; then dz's columns to this step's columns of dZT
+ *   dc <- dc' s_f + dc (1 - m);  skip <- dh (1 - m)
+ * Params: s, act, cPrev, dh, dc, skip, mask, dz, dzStack, dzT (byte offsets; skip and mask 0
+ * without a mask), rowsBytes (dZT's row length in bytes), batch, units.
+ */
+const BP = { s: 0, act: 1, cPrev: 2, dh: 3, dc: 4, skip: 5, mask: 6, dz: 7, dzStack: 8, dzT: 9, rowsBytes: 10, batch: 11, units: 12 };
+const BI = { b: 13, j: 14, uBytes: 15, rowG: 16, rowU: 17, g0: 18, g1: 19, g2: 20, g3: 21, u0: 22, ta: 23 };
+const BV = { m: 24, skip: 25, dh: 26, dc: 27, dhNew: 28, dcNew: 29, i: 30, f: 31, sg: 32, o: 33, act: 34, z: 35 };
 
-const instances = new WeakMap<WasmMemory, { lstmStep: LstmStepSimd } | null>();
+function backStepCode(): number[] {
+  const one = splat(1);
+  const oneMinus = (v: number) => [...one, ...op.get(v), ...op.f32x4Sub];
+  /** Stores the v128 in BV.z to dz and dzStack at gate offset g. */
+  const storeZ = (g: number) => [
+    ...op.set(BV.z),
+    ...at(BP.dz, g), ...op.get(BV.z), ...op.v128Store(),
+    ...at(BP.dzStack, g), ...op.get(BV.z), ...op.v128Store(),
+  ];
+  const inner = [
+    ...op.get(BI.rowG), ...op.get(BI.j), ...op.i32Add, ...op.tee(BI.g0), ...op.get(BI.uBytes), ...op.i32Add, ...op.tee(BI.g1),
+    ...op.get(BI.uBytes), ...op.i32Add, ...op.tee(BI.g2), ...op.get(BI.uBytes), ...op.i32Add, ...op.set(BI.g3),
+    ...op.get(BI.rowU), ...op.get(BI.j), ...op.i32Add, ...op.set(BI.u0),
+    ...load(BP.dh, BI.u0), ...op.set(BV.dh),
+    ...load(BP.dc, BI.u0), ...op.set(BV.dc),
+    ...op.get(BP.mask), ...op.i32Eqz,
+    ...op.ifElse(
+      [...op.get(BV.dh), ...op.set(BV.dhNew), ...op.get(BV.dc), ...op.set(BV.dcNew)],
+      [...op.get(BV.dh), ...op.get(BV.m), ...op.f32x4Mul, ...op.set(BV.dhNew), ...op.get(BV.dc), ...op.get(BV.m), ...op.f32x4Mul, ...op.set(BV.dcNew)],
+    ),
+    ...load(BP.s, BI.g0), ...op.set(BV.i),
+    ...load(BP.s, BI.g1), ...op.set(BV.f),
+    ...load(BP.s, BI.g2), ...op.set(BV.sg),
+    ...load(BP.s, BI.g3), ...op.set(BV.o),
+    ...load(BP.act, BI.u0), ...op.set(BV.act),
+    // dc' = dc_in + dh' (o (1 - a a))
+    ...op.get(BV.dcNew), ...op.get(BV.dhNew), ...op.get(BV.o), ...one, ...op.get(BV.act), ...op.get(BV.act), ...op.f32x4Mul, ...op.f32x4Sub,
+    ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Add, ...op.set(BV.dcNew),
+    // i gate: dc' ((2 s_c - 1) (s_i (1 - s_i)))
+    ...op.get(BV.dcNew), ...op.get(BV.sg), ...splat(2), ...op.f32x4Mul, ...one, ...op.f32x4Sub,
+    ...op.get(BV.i), ...oneMinus(BV.i), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Mul, ...storeZ(BI.g0),
+    // f gate: dc' (c (s_f (1 - s_f)))
+    ...op.get(BV.dcNew), ...load(BP.cPrev, BI.u0), ...op.get(BV.f), ...oneMinus(BV.f), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Mul,
+    ...storeZ(BI.g1),
+    // candidate: dc' ((4 s_i) (s_c (1 - s_c)))
+    ...op.get(BV.dcNew), ...op.get(BV.i), ...splat(4), ...op.f32x4Mul, ...op.get(BV.sg), ...oneMinus(BV.sg), ...op.f32x4Mul,
+    ...op.f32x4Mul, ...op.f32x4Mul, ...storeZ(BI.g2),
+    // o gate: dh' (a (s_o (1 - s_o)))
+    ...op.get(BV.dhNew), ...op.get(BV.act), ...op.get(BV.o), ...oneMinus(BV.o), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Mul,
+    ...storeZ(BI.g3),
+    // dc <- dc' s_f (+ dc (1 - m)); skip <- dh (1 - m)
+    ...op.get(BV.dcNew), ...op.get(BV.f), ...op.f32x4Mul, ...op.set(BV.z),
+    ...op.get(BP.mask), ...op.i32Eqz,
+    ...op.ifElse([], [
+      ...op.get(BV.z), ...op.get(BV.dc), ...op.get(BV.skip), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(BV.z),
+      ...at(BP.skip, BI.u0), ...op.get(BV.dh), ...op.get(BV.skip), ...op.f32x4Mul, ...op.v128Store(),
+    ]),
+    ...at(BP.dc, BI.u0), ...op.get(BV.z), ...op.v128Store(),
+  ];
+  const row = [
+    ...op.get(BI.b), ...op.get(BI.uBytes), ...op.i32(4), ...op.i32Mul, ...op.i32Mul, ...op.set(BI.rowG),
+    ...op.get(BI.b), ...op.get(BI.uBytes), ...op.i32Mul, ...op.set(BI.rowU),
+    ...op.get(BP.mask), ...op.i32Eqz,
+    ...op.ifElse(
+      [...one, ...op.set(BV.m)],
+      [...op.get(BP.mask), ...op.get(BI.b), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.f32Load(), ...op.f32x4Splat, ...op.set(BV.m)],
+    ),
+    ...oneMinus(BV.m), ...op.set(BV.skip),
+    ...op.i32(0), ...op.set(BI.j),
+    ...countedLoop(BI.j, BI.uBytes, 16, inner),
+  ];
+  return [
+    ...op.get(BP.units), ...op.i32(2), ...op.i32Shl, ...op.set(BI.uBytes),
+    ...op.i32(0), ...op.set(BI.b),
+    ...countedLoop(BI.b, BP.batch, 1, row),
+    // dZT[:, t * B + b] = dz[b, :], column by column: reads down dz's columns, writes runs of B floats.
+    ...op.i32(0), ...op.set(BI.j),
+    ...op.get(BI.uBytes), ...op.i32(2), ...op.i32Shl, ...op.set(BI.g3),
+    ...countedLoop(BI.j, BI.g3, 4, [
+      ...op.get(BP.dzT), ...op.get(BI.j), ...op.i32(2), ...op.i32ShrU, ...op.get(BP.rowsBytes), ...op.i32Mul, ...op.i32Add, ...op.set(BI.ta),
+      ...op.get(BP.dz), ...op.get(BI.j), ...op.i32Add, ...op.set(BI.g0),
+      ...op.i32(0), ...op.set(BI.b),
+      ...countedLoop(BI.b, BP.batch, 1, [
+        ...op.get(BI.ta), ...op.get(BI.b), ...op.i32(2), ...op.i32Shl, ...op.i32Add,
+        ...op.get(BI.g0), ...op.f32Load(), ...op.f32Store(),
+        ...op.get(BI.g0), ...op.get(BI.g3), ...op.i32Add, ...op.set(BI.g0),
+      ]),
+    ]),
+  ];
+}
 
-/** The SIMD LSTM step bound to `memory`, or null where wasm SIMD is unavailable. */
-export function lstmStepSimdOn(memory: WasmMemory): LstmStepSimd | null {
-  return instantiateOn(instances, memory, () => [lstmStepFunction()])?.lstmStep ?? null;
+function lstmBackStepFunction(): AsmFunction {
+  return { name: 'lstmBackStep', params: Array(13).fill(I32), locals: [...Array(11).fill(I32), ...Array(12).fill(V128)], code: backStepCode() };
+}
+
+/** dh <- mm * recMask + skip + extra (byte offsets; each of recMask, skip, extra 0 when absent), n floats, n a multiple of 4. */
+function lstmBackFinishFunction(): AsmFunction {
+  const [MM, RM, SKIP, EXTRA, DH, N, I, END, V] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const term = (base: number, combine: number[]) => [
+    ...op.get(base), ...op.i32Eqz,
+    ...op.ifElse([], [...op.get(V), ...load(base, I), ...combine, ...op.set(V)]),
+  ];
+  return {
+    name: 'lstmBackFinish',
+    params: Array(6).fill(I32),
+    locals: [I32, I32, V128],
+    code: [
+      ...op.get(N), ...op.i32(2), ...op.i32Shl, ...op.set(END),
+      ...countedLoop(I, END, 16, [
+        ...load(MM, I), ...op.set(V),
+        ...term(RM, op.f32x4Mul), ...term(SKIP, op.f32x4Add), ...term(EXTRA, op.f32x4Add),
+        ...at(DH, I), ...op.get(V), ...op.v128Store(),
+      ]),
+    ],
+  };
+}
+
+export interface LstmSimd {
+  lstmStep(
+    p: number, r: number, s: number, cPrev: number, hPrev: number, act: number, hOut: number, cOut: number,
+    mask: number, recMask: number, hIn: number, hInStack: number, batch: number, units: number,
+  ): void;
+  lstmBackStep(
+    s: number, act: number, cPrev: number, dh: number, dc: number, skip: number, mask: number, dz: number,
+    dzStack: number, dzT: number, rowsBytes: number, batch: number, units: number,
+  ): void;
+  lstmBackFinish(mm: number, recMask: number, skip: number, extra: number, dh: number, n: number): void;
+}
+
+const instances = new WeakMap<WasmMemory, LstmSimd | null>();
+
+/** The SIMD LSTM step functions bound to `memory`, or null where wasm SIMD is unavailable. */
+export function lstmSimdOn(memory: WasmMemory): LstmSimd | null {
+  return instantiateOn(instances, memory, () => [lstmStepFunction(), lstmBackStepFunction(), lstmBackFinishFunction()]);
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { lstmStepSimdOn } from './lstm-cell-simd';
+import { lstmSimdOn } from './lstm-cell-simd';
 import type { WasmMemory } from './wasm-asm';
 import { matMul2D, runStockKernel, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
@@ -56,7 +56,7 @@ function lstmForward({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
     }
   }
   const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
-  const simdStep = memory && units % 4 === 0 ? lstmStepSimdOn(memory) : null;
+  const simdStep = memory && units % 4 === 0 ? lstmSimdOn(memory)?.lstmStep : null;
   for (let t = 0; t < steps; t++) {
     const z = matMul2D(backend, hIn, recKernel, batch, units, gates);
     backend.disposeData(hIn.dataId);
