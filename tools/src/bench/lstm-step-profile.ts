@@ -49,7 +49,7 @@ function instrumentKernels(backend: string, clock: PhaseClock, withShapes: boole
     (config as { kernelFunc: tf.KernelFunc }).kernelFunc = (args) => {
       const start = performance.now();
       const out = inner(args);
-      const shapes = withShapes ? ` ${Object.values(args.inputs).map((t) => `[${t.shape}]`).join('')}${JSON.stringify(args.attrs ?? {})}` : '';
+      const shapes = withShapes ? ` ${Object.values(args.inputs).map((t) => `[${t?.shape}]`).join('')}${JSON.stringify(args.attrs ?? {})}` : '';
       clock.kernel(config.kernelName + shapes, performance.now() - start);
       return out;
     };
