@@ -18,9 +18,9 @@ export interface LstmBackwardAttrs {
  * matmul dz x recKernel^T gives the previous dh. Rounded to float32 where the equivalent tf ops round.
  *
  * Inputs: dy [T + 1, B, U] (the gradient of packed), S, C, CP from the forward kernel,
- * recKernelT [4U, U] (the unscaled recurrent kernel, transposed), optional mask [T, B] and
+ * recKernelT [4U, U] (the recurrent kernel, transposed), optional mask [T, B] and
  * recMask [B, U] as given to the forward kernel.
- * Outputs: dZ [T, B, 4U] (gradients of the unscaled gate pre-activations), dh0 and dc0 [B, U],
+ * Outputs: dZ [T, B, 4U] (gradients of the gate pre-activations), dh0 and dc0 [B, U],
  * and dZT [4U, T * B], dZ transposed: the kernel gradients are dZT x inputs, so that the small
  * inputs are the matmul's right operand (the wasm matmul packs its right operand on every call
  * with new data, which for dZ costs most of a matmul).

@@ -4,7 +4,7 @@ import { countedLoop, I32, instantiateOn, op, V128, type AsmFunction, type WasmM
  * One LSTM forward step after its recurrent matmul, as a hand-written wasm SIMD function on the wasm
  * backend's memory, four units a turn (units must be a multiple of 4):
  *   z = projected + recurrent (every gate);  s = sigmoid(z)          -> S[t]
- *   g = 2 s_c - 1  (the candidate block was scaled by 2: g = tanh(z_c))
+ *   except s_c = sigmoid(2 z_c), so that g = 2 s_c - 1 = tanh(z_c)
  *   c' = s_f c + s_i g;  a = tanh(c') = 2 sigmoid(2c') - 1           -> C[t]
  *   h' = s_o a;  with a mask m: h = h + m (h' - h), c = c + m (c' - c) -> carried h, c
  *   the next recurrent input h * recMask                              -> hIn and H[t + 1]
@@ -46,8 +46,8 @@ function exp(): number[] {
 const sigmoid = (): number[] => [...NEG, ...exp(), ...splat(1), ...op.f32x4Add, ...op.set(X), ...splat(1), ...op.get(X), ...op.f32x4Div];
 
 function stepCode(): number[] {
-  const gate = (g: number, z: number) => [
-    ...load(P, g), ...load(R, g), ...op.f32x4Add, ...sigmoid(), ...op.set(z),
+  const gate = (g: number, z: number, doubled = false) => [
+    ...load(P, g), ...load(R, g), ...op.f32x4Add, ...(doubled ? [...splat(2), ...op.f32x4Mul] : []), ...sigmoid(), ...op.set(z),
     ...at(S, g), ...op.get(z), ...op.v128Store(),
   ];
   const masked = [
@@ -69,7 +69,7 @@ function stepCode(): number[] {
     ...op.get(ROW_G), ...op.get(J), ...op.i32Add, ...op.tee(G0), ...op.get(U_BYTES), ...op.i32Add, ...op.tee(G1),
     ...op.get(U_BYTES), ...op.i32Add, ...op.tee(G2), ...op.get(U_BYTES), ...op.i32Add, ...op.set(G3),
     ...op.get(ROW_U), ...op.get(J), ...op.i32Add, ...op.set(U0),
-    ...gate(G0, ZI), ...gate(G1, ZF), ...gate(G2, ZG), ...gate(G3, ZO),
+    ...gate(G0, ZI), ...gate(G1, ZF), ...gate(G2, ZG, true), ...gate(G3, ZO),
     ...load(C_PREV, U0), ...op.set(CV),
     // c' = s_f c + s_i (2 s_c - 1)
     ...op.get(ZF), ...op.get(CV), ...op.f32x4Mul,

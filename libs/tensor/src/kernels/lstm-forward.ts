@@ -25,8 +25,8 @@ export const heapFloats = (backend: BackendWasm): Float32Array => (backend.wasm 
  * Inputs: projected [T, B, 4U] (inputs x kernel + bias, every step), recKernel [U, 4U], h0, c0
  * [B, U], optional mask [T, B] (1 real step, 0 padding: the state carries over), optional
  * recMask [B, U] (recurrent dropout, applied to h before the recurrent matmul).
- * The cell-candidate block of projected and recKernel is pre-scaled by 2: one sigmoid then gives
- * every gate, and tanh(z) = 2 sigmoid(2z) - 1.
+ * The cell candidate's tanh comes from the same sigmoid pass: tanh(z) = 2 sigmoid(2z) - 1 (doubling
+ * is exact in float32, so sigmoid(2z) rounds as a sigmoid of a pre-doubled projection would).
  * Outputs: packed [T + 1, B, U] (the carried h of every step, then the final c); for the gradient:
  * S [T, B, 4U] the sigmoids, C [T, B, U] tanh of each new cell, CP [T, B, U] each step's previous
  * cell, H [T, B, U] each step's recurrent matmul input.
@@ -77,7 +77,7 @@ function lstmForward({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
       continue;
     }
     heap = heapFloats(backend);
-    addInto(heap, at(z), at(projected, t * batch * gates), batch * gates);
+    addInto(heap, at(z), at(projected, t * batch * gates), batch, units);
     const s = runStockKernel(tf.Sigmoid, backend, { x: z });
     backend.disposeData(z.dataId);
     if (!last) hIn = backend.makeOutput([batch, units], 'float32');
@@ -103,9 +103,13 @@ function lstmForward({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
   return [packed, S, C, CP, H];
 }
 
-/** heap[dst + k] += heap[src + k] for k < n, in float32. */
-function addInto(heap: Float32Array, dst: number, src: number, n: number): void {
-  for (let k = 0; k < n; k++) heap[dst + k] = Math.fround(heap[src + k] + heap[dst + k]);
+/** z += projected over [B, 4U], in float32, with the cell-candidate block doubled (for its tanh). */
+function addInto(heap: Float32Array, dst: number, src: number, batch: number, units: number): void {
+  for (let k = 0; k < batch * 4 * units; k++) {
+    const sum = Math.fround(heap[src + k] + heap[dst + k]);
+    const block = Math.floor((k % (4 * units)) / units);
+    heap[dst + k] = block === 2 ? sum * 2 : sum;
+  }
 }
 
 /** Heap positions (in floats) for one step of the cell; -1 where absent. */

@@ -32,7 +32,8 @@ function forwardReference({ T, B, U }: Sizes, p: Float32Array, rk: Float32Array,
       for (let g = 0; g < G; g++) {
         let z = p[(t * B + b) * G + g];
         for (let u = 0; u < U; u++) z += hIn[b * U + u] * rk[u * G + g];
-        s[g] = sigmoid(z);
+        // The candidate's sigmoid of 2z gives its tanh: tanh(z) = 2 sigmoid(2z) - 1.
+        s[g] = sigmoid(g >= 2 * U && g < 3 * U ? 2 * z : z);
       }
       S.set(s, (t * B + b) * G);
       const m = mask[t * B + b];

@@ -3,9 +3,9 @@ import { WEFT_LSTM_BACKWARD } from './lstm-backward';
 import { WEFT_LSTM_FORWARD } from './lstm-forward';
 
 export interface LstmForwardInputs {
-  /** [T, B, 4U] inputs x kernel + bias for every step, cell-candidate block scaled by 2. */
+  /** [T, B, 4U] inputs x kernel + bias for every step. */
   projected: tf.Tensor3D;
-  /** [U, 4U], cell-candidate columns scaled by 2. */
+  /** [U, 4U] */
   recKernel: tf.Tensor2D;
   h0: tf.Tensor2D;
   c0: tf.Tensor2D;
@@ -18,7 +18,10 @@ export interface LstmForwardInputs {
 export interface LstmForwardResult {
   /** [T + 1, B, U]: the carried h of every step, then the final c. */
   packed: tf.Tensor3D;
-  /** Saved for lstmSequenceBackward: gate sigmoids [T, B, 4U], tanh of new cells, previous cells, recurrent inputs [T, B, U]. */
+  /**
+   * Saved for lstmSequenceBackward: gate sigmoids [T, B, 4U] (sigmoid(2z) for the cell candidate), tanh of
+   * new cells, previous cells, recurrent inputs [T, B, U].
+   */
   S: tf.Tensor3D;
   C: tf.Tensor3D;
   CP: tf.Tensor3D;
@@ -46,14 +49,14 @@ export interface LstmBackwardInputs {
   S: tf.Tensor3D;
   C: tf.Tensor3D;
   CP: tf.Tensor3D;
-  /** [4U, U] the unscaled recurrent kernel, transposed. */
+  /** [4U, U] the recurrent kernel, transposed. */
   recKernelT: tf.Tensor2D;
   mask?: tf.Tensor2D | null;
   recMask?: tf.Tensor2D | null;
 }
 
 export interface LstmBackwardResult {
-  /** [T, B, 4U] gradients of the unscaled gate pre-activations. */
+  /** [T, B, 4U] gradients of the gate pre-activations. */
   dZ: tf.Tensor3D;
   /** [4U, T * B] the same, transposed (the better left operand for the kernel gradients). */
   dZT: tf.Tensor2D;

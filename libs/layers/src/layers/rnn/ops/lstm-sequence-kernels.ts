@@ -26,13 +26,11 @@ export function lstmSequenceOnKernels(args: SequenceArgs): SequenceResult {
       const [h0, c0] = all.slice(hasBias ? 4 : 3) as tf.Tensor2D[];
       const [, batch, features] = x.shape;
       const units = recKernel.shape[0];
-      // tanh(x) = 2 sigmoid(2x) - 1: with the cell-candidate block scaled by 2, one sigmoid covers every gate.
-      const scale = tf.concat([tf.ones([2 * units]), tf.fill([units], 2), tf.ones([units])]);
-      let projected = tf.matMul(tf.reshape(x, [steps * batch, features]), tf.mul(kernel, scale));
-      if (bias) projected = tf.add(projected, tf.mul(bias, scale));
+      // The bias rides in the matmul (the wasm matmul adds a per-column bias for free).
+      const projected = tf.fused.matMul({ a: tf.reshape(x, [steps * batch, features]), b: kernel, bias: bias ?? undefined });
       const { packed, S, C, CP, H } = lstmSequenceForward({
         projected: tf.reshape(projected, [steps, batch, 4 * units]),
-        recKernel: tf.mul(recKernel, scale) as tf.Tensor2D,
+        recKernel,
         h0,
         c0,
         mask,
