@@ -11,6 +11,8 @@ import { identityKernel } from './identity';
 import { lstmBackwardKernel } from './lstm-backward';
 import { lstmForwardKernel } from './lstm-forward';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { sliceKernel } from './slice';
+import { transposeKernel } from './transpose';
 import { unpackKernel } from './unpack';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 import { stockKernelConfig, type WasmKernel } from './wasm-kernel-utils';
@@ -29,6 +31,8 @@ const kernels: WasmKernel<any>[] = [
   adamUpdateKernel,
   lstmForwardKernel,
   lstmBackwardKernel,
+  sliceKernel,
+  transposeKernel,
 ];
 
 /** Names of the wasm kernels weft adds or replaces. */
