@@ -1,10 +1,10 @@
 /**
  * Where one training step of the IMDB LSTM (Embedding 20000x128, LSTM 128, length 80, Dense 1,
- * batch 32, Adam) spends its time: wall ms and kernel launches per phase, and the kernels that cost
+ * batch 32, Adam; or with --model cnn the IMDB CNN of layers-speed.ts) spends its time: wall ms and kernel launches per phase, and the kernels that cost
  * most. Phases are marked from outside the library: each layer's forward is wrapped, and an
  * identity with a custom gradient on each layer's output switches the phase when backprop reaches it.
  *
- *   npx tsx tools/src/bench/lstm-step-profile.ts [--backend wasm|cpu] [--steps 10] [--shapes]
+ *   npx tsx tools/src/bench/lstm-step-profile.ts [--backend wasm|cpu] [--steps 10] [--shapes] [--model lstm|cnn]
  * (--shapes: kernels listed by input shapes and attributes too)
  */
 import { initBackend, tf, type BackendRequest } from '@weft/tensor';
@@ -81,11 +81,24 @@ async function main(): Promise<void> {
   const steps = Number(opt('--steps', '10'));
   await initBackend(backend);
   const clock = new PhaseClock();
-  const stack = [
-    layers.embedding({ inputDim: VOCAB, outputDim: 128, inputShape: [LENGTH], name: 'embedding' }),
-    layers.lstm({ units: 128, name: 'lstm' }),
-    layers.dense({ units: 1, activation: 'sigmoid', name: 'dense' }),
-  ];
+  const cnn = opt('--model', 'lstm') === 'cnn';
+  const length = cnn ? 400 : LENGTH;
+  const stack = cnn
+    ? [
+        layers.embedding({ inputDim: VOCAB, outputDim: 50, inputShape: [length], name: 'embedding' }),
+        layers.dropout({ rate: 0.2, name: 'dropout' }),
+        layers.conv1d({ filters: 250, kernelSize: 3, activation: 'relu', name: 'conv1d' }),
+        layers.globalMaxPooling1d({ name: 'pool' }),
+        layers.dense({ units: 250, name: 'hidden' }),
+        layers.dropout({ rate: 0.2, name: 'dropout2' }),
+        layers.activation({ activation: 'relu', name: 'relu' }),
+        layers.dense({ units: 1, activation: 'sigmoid', name: 'dense' }),
+      ]
+    : [
+        layers.embedding({ inputDim: VOCAB, outputDim: 128, inputShape: [length], name: 'embedding' }),
+        layers.lstm({ units: 128, name: 'lstm' }),
+        layers.dense({ units: 1, activation: 'sigmoid', name: 'dense' }),
+      ];
   const model = new Sequential({ layers: stack });
   model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
   for (const l of stack) markLayer(l, clock);
@@ -97,7 +110,7 @@ async function main(): Promise<void> {
   };
   instrumentKernels(tf.getBackend(), clock, argv.includes('--shapes'));
 
-  const x = tf.randomUniform([BATCH, LENGTH], 1, VOCAB, 'int32', 1);
+  const x = tf.randomUniform([BATCH, length], 1, VOCAB, 'int32', 1);
   const y = tf.cast(tf.greater(tf.randomUniform([BATCH, 1], 0, 1, 'float32', 2), 0.5), 'float32');
   const trainer = new Trainer(model);
   const step = () => {
@@ -117,7 +130,8 @@ async function main(): Promise<void> {
   const total = (performance.now() - start) / steps;
 
   console.log(`backend ${tf.getBackend()}: ${ms(total)} ms per step (${(BATCH / total * 1000).toFixed(1)} samples/s), ${steps} steps\n`);
-  const order = ['fwd embedding', 'fwd lstm', 'fwd dense', 'loss fwd+bwd', 'bwd dense', 'bwd lstm', 'bwd embedding', 'optimizer', 'dispose', 'other'];
+  const names = stack.map((l) => l.name);
+  const order = [...names.map((n) => `fwd ${n}`), 'loss fwd+bwd', ...[...names].reverse().map((n) => `bwd ${n}`), 'optimizer', 'dispose', 'other'];
   const kernelSum = (phase: string) =>
     [...clock.kernelMs].filter(([k]) => k.startsWith(`${phase} `)).reduce((s, [, v]) => s + v.ms, 0);
   printTable(
