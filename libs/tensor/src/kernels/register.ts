@@ -11,6 +11,7 @@ import { identityKernel } from './identity';
 import { lstmBackwardKernel } from './lstm-backward';
 import { lstmForwardKernel } from './lstm-forward';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { maxKernel, sumKernel } from './reduce-outer';
 import { sliceKernel } from './slice';
 import { transposeKernel } from './transpose';
 import { unpackKernel } from './unpack';
@@ -33,6 +34,8 @@ const kernels: WasmKernel<any>[] = [
   lstmBackwardKernel,
   sliceKernel,
   transposeKernel,
+  sumKernel,
+  maxKernel,
 ];
 
 /** Names of the wasm kernels weft adds or replaces. */
