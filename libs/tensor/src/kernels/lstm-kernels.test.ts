@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { adamSimdOn } from './adam-simd';
 import { lstmSimdOn } from './lstm-cell-simd';
+import { reduceSimdOn } from './reduce-simd';
 import { lstmSequenceBackward, lstmSequenceForward } from './lstm-ops';
 import { randomValues } from './kernel-test-utils';
 import { registerWasmTrainingKernels } from './register';
@@ -71,6 +72,7 @@ describe('LSTM sequence kernels (wasm)', () => {
     const memory = ((tf.backend() as BackendWasm).wasm as unknown as { asm: { memory: { buffer: ArrayBuffer } } }).asm.memory;
     expect(adamSimdOn(memory)).not.toBeNull();
     expect(lstmSimdOn(memory)).not.toBeNull();
+    expect(reduceSimdOn(memory)).not.toBeNull();
   });
 
   // 4 and 8 units: the SIMD cell; 3: the JS cell. Projections up to +-60 saturate every sigmoid and tanh.

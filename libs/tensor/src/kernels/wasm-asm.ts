@@ -64,6 +64,8 @@ export const op = {
   f32Mul: [0x94],
   f32Div: [0x95],
   f32Sqrt: [0x91],
+  f32Lt: [0x5d],
+  select: [0x1b],
   v128Load: (offset = 0) => [...simd(0x00), 2, ...uleb(offset)],
   v128Store: (offset = 0) => [...simd(0x0b), 2, ...uleb(offset)],
   f32x4Splat: simd(0x13),
@@ -74,6 +76,8 @@ export const op = {
   f32x4Div: simd(0xe7),
   f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
+  /** pmax(a, b) = a < b ? b : a */
+  f32x4Pmax: simd(0xeb),
   f32x4Sqrt: simd(0xe3),
   f32x4Nearest: simd(0x6a),
   i32x4Add: simd(0xae),
