@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { reduceSimdOn } from './reduce-simd';
+import type { WasmMemory } from './wasm-asm';
 import { runStockKernel, withShape, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /**
  * out[s] = sum of the rows x[i] with segmentIds[i] == s (the gradient of gather, so of every
  * Embedding). Ids outside [0, numSegments) are dropped, as tfjs's cpu kernel drops them. When every
- * id is in range, the stock ScatterNd kernel (which sums rows with equal indices, in C++) does the
- * work; otherwise a JS loop skips the bad ids (ScatterNd would write out of bounds).
+ * id is in range, a zero fill then a wasm SIMD scatter-add of the rows (reduce-simd.ts; the stock
+ * ScatterNd, which sums rows in the same order, without SIMD) does the work; otherwise a JS loop
+ * skips the bad ids (ScatterNd would write out of bounds).
  */
 function unsortedSegmentSum({ inputs, backend, attrs }: WasmKernelArgs<tf.UnsortedSegmentSumAttrs>): tf.TensorInfo {
   const { x, segmentIds } = inputs;
@@ -21,6 +24,15 @@ function unsortedSegmentSum({ inputs, backend, attrs }: WasmKernelArgs<tf.Unsort
   }
   const ids = backend.typedArrayFromHeap(segmentIds) as Int32Array;
   if (x.dtype === 'float32' && numIds > 0 && inner > 0 && allInRange(ids, numSegments)) {
+    const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
+    const simd = memory ? reduceSimdOn(memory) : null;
+    if (simd) {
+      const out = backend.makeOutput([numSegments, ...innerShape], 'float32');
+      (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+      const offset = (t: tf.TensorInfo) => (backend.dataIdMap.get(t.dataId) as unknown as { memoryOffset: number }).memoryOffset;
+      simd.scatterAdd(offset(x), offset(out), offset(segmentIds), numIds, inner);
+      return out;
+    }
     return runStockKernel(
       'ScatterNd',
       backend,

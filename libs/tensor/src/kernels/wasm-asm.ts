@@ -57,6 +57,7 @@ export const op = {
   i32ShrU: [0x76],
   i32GeU: [0x4f],
   i32Eqz: [0x45],
+  i32Load: (offset = 0) => [0x28, 2, ...uleb(offset)],
   f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
   f32Store: (offset = 0) => [0x38, 2, ...uleb(offset)],
   f32Add: [0x92],
