@@ -1,10 +1,12 @@
 /**
  * Orthogonal initializer: ours (Gram-Schmidt in JS) beside tf.linalg.qr (what a tfjs-ops
  * implementation, tfjs-layers' included, runs), same shapes, same run.
- * Run: npx tsx libs/layers/src/initializers/orthogonal.bench.ts [wasm|cpu]
+ * Run: npx tsx tools/src/bench/orthogonal.ts [wasm|cpu]
  */
 import { initBackend, tf } from '@weft/tensor';
-import { orthogonal } from './index';
+import { initializers } from '@weft/layers';
+
+const { orthogonal } = initializers;
 
 async function main(): Promise<void> {
   const backend = (process.argv[2] ?? 'wasm') as 'wasm' | 'cpu';

@@ -1,10 +1,14 @@
 /**
  * Optimizer step time, ours beside tfjs-core's tf.train.* in the same run, on the weights of the
  * IMDB LSTM (Embedding 20000x128, LSTM(128), Dense(1)).
- * Run: npx tsx libs/layers/src/optimizers/optimizers.bench.ts [wasm|cpu]
+ * Run: npx tsx tools/src/bench/optimizers.ts [wasm|cpu]
  */
 import { initBackend, tf } from '@weft/tensor';
-import { adam, Optimizer, rmsprop, sgd, type OptimizerTarget } from './index';
+import { optimizers } from '@weft/layers';
+
+const { adam, rmsprop, sgd } = optimizers;
+type Optimizer = optimizers.Optimizer;
+type OptimizerTarget = optimizers.OptimizerTarget;
 
 const SHAPES: Record<string, number[]> = {
   'embedding/embeddings': [20000, 128],
