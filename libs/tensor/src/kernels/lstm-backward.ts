@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { heapFloats, heapIndex } from './lstm-forward';
 import { lstmSimdOn } from './lstm-cell-simd';
 import type { WasmMemory } from './wasm-asm';
-import { matMul2D, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { stepMatMul, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the LSTM sequence backward kernel (ours; wasm only). */
 export const WEFT_LSTM_BACKWARD = 'WeftLstmBackward';
@@ -44,36 +44,40 @@ function lstmBackward({ inputs, backend, attrs }: WasmKernelArgs<LstmBackwardAtt
   const dZT = backend.makeOutput([gates, rows], 'float32');
   // dh * (1 - m): the part of dh that skips a masked step.
   const skip = mask ? backend.makeOutput([batch, units], 'float32') : null;
+  // One step gradient and one matmul output, reused by every step.
+  const dz = backend.makeOutput([batch, gates], 'float32');
+  const mm = backend.makeOutput([batch, units], 'float32');
+  const matMul = stepMatMul(backend, batch, gates, units);
   const at = (info: tf.TensorInfo, offset = 0) => heapIndex(backend, info) + offset;
   const heap = heapFloats(backend);
   heap.copyWithin(at(dh0), at(dy, (steps - 1) * bu), at(dy, steps * bu));
   heap.copyWithin(at(dc0), at(dy, steps * bu), at(dy, (steps + 1) * bu));
   const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
   const simd = memory && units % 4 === 0 ? lstmSimdOn(memory) : null;
+  const [sAt, cAt, cpAt, dhAt, dcAt, dzAt, dZAt, dZTAt, mmAt, dyAt] = [S, C, CP, dh0, dc0, dz, dZ, dZT, mm, dy].map((t) => at(t));
+  const [skipAt, maskAt, recMaskAt] = [skip, mask, recMask].map((t) => (t ? at(t) : -1));
+  const b4 = (i: number) => (i < 0 ? 0 : i * 4);
   for (let t = steps - 1; t >= 0; t--) {
-    const dz = backend.makeOutput([batch, gates], 'float32');
     const step: BackStep = {
-      s: at(S, t * batch * gates), act: at(C, t * bu), cPrev: at(CP, t * bu), dh: at(dh0), dc: at(dc0),
-      skip: skip ? at(skip) : -1, mask: mask ? at(mask, t * batch) : -1, dz: at(dz), dzStack: at(dZ, t * batch * gates),
-      dzT: at(dZT, t * batch), rows, batch, units,
+      s: sAt + t * batch * gates, act: cAt + t * bu, cPrev: cpAt + t * bu, dh: dhAt, dc: dcAt,
+      skip: skipAt, mask: mask ? maskAt + t * batch : -1, dz: dzAt, dzStack: dZAt + t * batch * gates,
+      dzT: dZTAt + t * batch, rows, batch, units,
     };
     if (simd) {
-      const b4 = (i: number) => (i < 0 ? 0 : i * 4);
       simd.lstmBackStep(b4(step.s), b4(step.act), b4(step.cPrev), b4(step.dh), b4(step.dc), b4(step.skip), b4(step.mask), b4(step.dz),
         b4(step.dzStack), b4(step.dzT), rows * 4, batch, units);
     } else backCellStep(heapFloats(backend), step);
-    const mm = matMul2D(backend, dz, recKernelT, batch, gates, units);
-    backend.disposeData(dz.dataId);
+    matMul.run(dz, recKernelT, mm);
     const finish = {
-      mm: at(mm), recMask: recMask ? at(recMask) : -1, skip: skip ? at(skip) : -1,
-      extra: t > 0 && attrs.returnSequences ? at(dy, (t - 1) * bu) : -1, dh: at(dh0), n: bu,
+      mm: mmAt, recMask: recMaskAt, skip: skipAt, extra: t > 0 && attrs.returnSequences ? dyAt + (t - 1) * bu : -1, dh: dhAt, n: bu,
     };
     if (simd) {
-      const b4 = (i: number) => (i < 0 ? 0 : i * 4);
       simd.lstmBackFinish(b4(finish.mm), b4(finish.recMask), b4(finish.skip), b4(finish.extra), b4(finish.dh), finish.n);
     } else finishStep(heapFloats(backend), finish);
-    backend.disposeData(mm.dataId);
   }
+  matMul.dispose();
+  backend.disposeData(dz.dataId);
+  backend.disposeData(mm.dataId);
   if (skip) backend.disposeData(skip.dataId);
   return [dZ, dh0, dc0, dZT];
 }

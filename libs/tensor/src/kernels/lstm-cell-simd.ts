@@ -25,19 +25,27 @@ const splat = (value: number) => [...op.f32(value), ...op.f32x4Splat];
 const at = (base: number, offset: number) => [...op.get(base), ...op.get(offset), ...op.i32Add];
 const load = (base: number, offset: number) => [...at(base, offset), ...op.v128Load()];
 
-/** exp of the v128 on the stack, left on the stack (uses locals X, FX, RR). */
+/**
+ * exp of the v128 on the stack, left on the stack (uses locals X, FX, RR). n = round(x log2 e) comes
+ * from adding 1.5 * 2^23, which rounds to an integer (to even, as f32x4.nearest) and leaves n in the
+ * low mantissa bits, so 2^n is that bit pattern plus the bias, shifted into the exponent: no float to
+ * int conversion (several instructions each in V8). The clamps are pmin/pmax, ordered so that NaN passes.
+ */
 function exp(): number[] {
   const poly = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
   const horner = [...splat(poly[0])];
   for (const c of poly.slice(1)) horner.push(...op.get(RR), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add);
+  const roundingShift = 12582912; // 1.5 * 2^23
   return [
-    ...splat(88.0), ...op.f32x4Min, ...splat(-87.33654), ...op.f32x4Max, ...op.set(X),
-    ...op.get(X), ...splat(1.44269504088896341), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(FX),
-    ...op.get(X), ...op.get(FX), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
-    ...op.get(FX), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(RR),
+    ...splat(88.0), ...op.f32x4Pmin, ...splat(-87.33654), ...op.f32x4Pmax, ...op.set(X),
+    // FX holds round(x log2 e) + 1.5 * 2^23; RR first holds n itself.
+    ...op.get(X), ...splat(1.44269504088896341), ...op.f32x4Mul, ...splat(roundingShift), ...op.f32x4Add, ...op.tee(FX),
+    ...splat(roundingShift), ...op.f32x4Sub, ...op.set(RR),
+    ...op.get(X), ...op.get(RR), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
+    ...op.get(RR), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(RR),
     // (poly r^2 + r + 1) * 2^n, 2^n built in the exponent bits.
     ...horner, ...op.get(RR), ...op.f32x4Mul, ...op.get(RR), ...op.f32x4Mul, ...op.get(RR), ...op.f32x4Add, ...splat(1), ...op.f32x4Add,
-    ...op.get(FX), ...op.i32x4TruncSatF32x4S, ...op.i32(127), ...op.i32x4Splat, ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
+    ...op.get(FX), ...op.i32(127), ...op.i32x4Splat, ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
     ...op.f32x4Mul,
   ];
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { lstmSimdOn } from './lstm-cell-simd';
 import type { WasmMemory } from './wasm-asm';
-import { matMul2D, runStockKernel, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { runStockKernel, stepMatMul, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the LSTM sequence forward kernel (ours; wasm only). */
 export const WEFT_LSTM_FORWARD = 'WeftLstmForward';
@@ -44,7 +44,11 @@ function lstmForward({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
   const H = backend.makeOutput([steps, batch, units], 'float32');
   const f = Math.fround;
 
-  let hIn = backend.makeOutput([batch, units], 'float32');
+  // One recurrent input and one matmul output, reused by every step.
+  const hIn = backend.makeOutput([batch, units], 'float32');
+  const z = backend.makeOutput([batch, gates], 'float32');
+  const matMul = stepMatMul(backend, batch, units, gates);
+  const at = (info: tf.TensorInfo, offset = 0) => heapIndex(backend, info) + offset;
   let heap = heapFloats(backend);
   {
     const [h, c, rm, hi, H0, CP0] = [h0, c0, recMask, hIn, H, CP].map((t) => (t ? heapIndex(backend, t) : -1));
@@ -57,49 +61,49 @@ function lstmForward({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
   }
   const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
   const simdStep = memory && units % 4 === 0 ? lstmSimdOn(memory)?.lstmStep : null;
+  const [pAt, zAt, sAt, cpAt, h0At, cAt, packedAt, hInAt, hAt] = [projected, z, S, CP, h0, C, packed, hIn, H].map((t) => at(t));
+  const maskAt = mask ? at(mask) : -1;
+  const recMaskAt = recMask ? at(recMask) : -1;
   for (let t = 0; t < steps; t++) {
-    const z = matMul2D(backend, hIn, recKernel, batch, units, gates);
-    backend.disposeData(hIn.dataId);
+    matMul.run(hIn, recKernel, z);
     const last = t === steps - 1;
     const row = t * bu;
-    const at = (info: tf.TensorInfo, offset = 0) => heapIndex(backend, info) + offset;
     if (simdStep) {
-      if (!last) hIn = backend.makeOutput([batch, units], 'float32');
       const b4 = (index: number) => index * 4;
       simdStep(
-        b4(at(projected, t * batch * gates)), b4(at(z)), b4(at(S, t * batch * gates)), b4(at(CP, row)),
-        b4(t === 0 ? at(h0) : at(packed, row - bu)), b4(at(C, row)), b4(at(packed, row)),
-        b4(last ? at(packed, steps * bu) : at(CP, row + bu)),
-        mask ? b4(at(mask, t * batch)) : 0, recMask ? b4(at(recMask)) : 0,
-        last ? 0 : b4(at(hIn)), last ? 0 : b4(at(H, row + bu)), batch, units,
+        b4(pAt + t * batch * gates), b4(zAt), b4(sAt + t * batch * gates), b4(cpAt + row),
+        b4(t === 0 ? h0At : packedAt + row - bu), b4(cAt + row), b4(packedAt + row),
+        b4(last ? packedAt + steps * bu : cpAt + row + bu),
+        mask ? b4(maskAt + t * batch) : 0, recMask ? b4(recMaskAt) : 0,
+        last ? 0 : b4(hInAt), last ? 0 : b4(hAt + row + bu), batch, units,
       );
-      backend.disposeData(z.dataId);
       continue;
     }
     heap = heapFloats(backend);
-    addInto(heap, at(z), at(projected, t * batch * gates), batch, units);
+    addInto(heap, zAt, pAt + t * batch * gates, batch, units);
     const s = runStockKernel(tf.Sigmoid, backend, { x: z });
-    backend.disposeData(z.dataId);
-    if (!last) hIn = backend.makeOutput([batch, units], 'float32');
     heap = heapFloats(backend);
     const si = at(s);
-    heap.copyWithin(at(S, t * batch * gates), si, si + batch * gates);
+    heap.copyWithin(sAt + t * batch * gates, si, si + batch * gates);
     cellStep(heap, {
       s: si,
-      cPrev: at(CP, row),
-      act: at(C, row),
-      hPrev: t === 0 ? at(h0) : at(packed, row - bu),
-      hOut: at(packed, row),
-      cOut: last ? at(packed, steps * bu) : at(CP, row + bu),
-      mask: mask ? at(mask, t * batch) : -1,
-      recMask: recMask ? at(recMask) : -1,
-      hIn: last ? -1 : at(hIn),
-      hInStack: last ? -1 : at(H, row + bu),
+      cPrev: cpAt + row,
+      act: cAt + row,
+      hPrev: t === 0 ? h0At : packedAt + row - bu,
+      hOut: packedAt + row,
+      cOut: last ? packedAt + steps * bu : cpAt + row + bu,
+      mask: mask ? maskAt + t * batch : -1,
+      recMask: recMaskAt,
+      hIn: last ? -1 : hInAt,
+      hInStack: last ? -1 : hAt + row + bu,
       batch,
       units,
     });
     backend.disposeData(s.dataId);
   }
+  matMul.dispose();
+  backend.disposeData(hIn.dataId);
+  backend.disposeData(z.dataId);
   return [packed, S, C, CP, H];
 }
 

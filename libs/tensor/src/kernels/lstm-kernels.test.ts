@@ -102,6 +102,22 @@ describe('LSTM sequence kernels (wasm)', () => {
     out.forEach((values, i) => expectNear(values, expected[i], 2e-6));
   });
 
+  it('forward: a NaN pre-activation gives NaN gates and state, not a saturated gate', () => {
+    const [T, B, U] = [2, 1, 4];
+    const p = new Float32Array(T * B * 4 * U).fill(0.5);
+    p[1] = NaN;
+    const r = lstmSequenceForward({
+      projected: tf.tensor3d(p, [T, B, 4 * U]),
+      recKernel: tf.zeros([U, 4 * U]),
+      h0: tf.zeros([B, U]),
+      c0: tf.zeros([B, U]),
+    });
+    const s = r.S.dataSync();
+    expect(Number.isNaN(s[1])).toBe(true);
+    expect(s[0]).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 6);
+    expect(Number.isNaN(r.packed.dataSync()[1])).toBe(true);
+  });
+
   it('backward: dZT is dZ transposed; dh0/dc0 have the state shape; rejects a wrong shape', () => {
     tf.tidy(() => {
       const [T, B, U] = [3, 2, 4];

@@ -70,3 +70,47 @@ export function transposeLastTwo(backend: BackendWasm, x: tf.TensorInfo): tf.Ten
 export function heapF32(backend: BackendWasm, info: tf.TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
+
+/** A [m, k] x [k, n] float32 matmul run many times with the same shapes, into a caller-owned output. */
+export interface StepMatMul {
+  run(a: tf.TensorInfo, b: tf.TensorInfo, out: tf.TensorInfo): void;
+  dispose(): void;
+}
+
+type BatchMatMulEntry = (aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number,
+  transposeA: number, transposeB: number, outId: number) => void;
+
+interface WasmModuleEntries {
+  _BatchMatMul?: BatchMatMulEntry;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  HEAP32: Int32Array;
+}
+
+/**
+ * The matmul of a step loop: calls the wasm module's BatchMatMul entry directly, with both shapes kept
+ * on the heap, so that a call makes no tensors, reshapes or stack copies (the stock kernel function
+ * does all three, about 10 microseconds a call). Same XNNPACK operator, so the same bits; falls back
+ * to the stock kernel and a copy where the module has no such entry.
+ */
+export function stepMatMul(backend: BackendWasm, m: number, k: number, n: number): StepMatMul {
+  const wasm = backend.wasm as unknown as WasmModuleEntries;
+  const entry = wasm._BatchMatMul;
+  const id = (info: tf.TensorInfo) => (backend.dataIdMap.get(info.dataId) as unknown as { id: number }).id;
+  if (typeof entry !== 'function') {
+    return {
+      run(a, b, out) {
+        const product = matMul2D(backend, a, b, m, k, n);
+        heapF32(backend, out).set(heapF32(backend, product));
+        backend.disposeData(product.dataId);
+      },
+      dispose() {},
+    };
+  }
+  const shapes = wasm._malloc(24);
+  wasm.HEAP32.set([1, m, k, 1, k, n], shapes >> 2);
+  return {
+    run: (a, b, out) => entry(id(a), shapes, 3, id(b), shapes + 12, 3, 0, 0, id(out)),
+    dispose: () => wasm._free(shapes),
+  };
+}
