@@ -17,6 +17,13 @@ describe('GatherV2 on wasm', () => {
     });
   }
 
+  it('gathers int32 and bool rows (byte copies whatever the element size)', async () => {
+    const ints = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8, 9], [3, 3], 'int32');
+    const flags = tf.tensor2d([1, 0, 0, 1, 1, 1], [3, 2], 'bool');
+    await expectWasmMatchesCpu(() => tf.gather(ints, tf.tensor1d([2, 0, 2], 'int32')), 0);
+    await expectWasmMatchesCpu(() => tf.gather(flags, tf.tensor1d([1, 2, 0], 'int32')), 0);
+  });
+
   it('rejects an out-of-range index with the stock message', async () => {
     await tf.setBackend('wasm');
     expect(() => tf.gather(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor1d([2], 'int32'))).toThrow(/index value 2 is not in \[0, 1\]/);

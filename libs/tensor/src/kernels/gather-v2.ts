@@ -26,17 +26,20 @@ function gatherV2({ inputs, backend, attrs }: WasmKernelArgs<tf.GatherV2Attrs>):
       throw new Error(`GatherV2: the index value ${ids[i]} is not in [0, ${dimSize - 1}]`);
     }
   }
-  const src = backend.typedArrayFromHeap(x);
-  const dst = backend.typedArrayFromHeap(out);
+  // Rows move within the heap (copyWithin: no view made per row); byte offsets, so any dtype.
+  const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+  const offset = (t: tf.TensorInfo) => (backend.dataIdMap.get(t.dataId) as unknown as { memoryOffset: number }).memoryOffset;
+  const bytes = backend.typedArrayFromHeap(x).BYTES_PER_ELEMENT;
+  const [srcAt, dstAt] = [offset(x), offset(out)];
+  const rowBytes = sliceSize * bytes;
   const perBatch = numIndices / batchSize;
-  let o = 0;
+  let o = dstAt;
   for (let b = 0; b < batchSize; b++) {
     for (let outer = 0; outer < outerSize; outer++) {
       const base = (b * outerSize + outer) * dimSize;
-      for (let i = b * perBatch; i < (b + 1) * perBatch; i++, o += sliceSize) {
-        const from = (base + ids[i]) * sliceSize;
-        if (sliceSize >= 16) dst.set(src.subarray(from, from + sliceSize), o);
-        else for (let j = 0; j < sliceSize; j++) dst[o + j] = src[from + j];
+      for (let i = b * perBatch; i < (b + 1) * perBatch; i++, o += rowBytes) {
+        const from = srcAt + (base + ids[i]) * rowBytes;
+        heap.copyWithin(o, from, from + rowBytes);
       }
     }
   }
