@@ -48,12 +48,14 @@ export function lstmSequenceOnKernels(args: SequenceArgs): SequenceResult {
           returnSequences,
         );
         const dFlat = tf.reshape(dZ, [steps * batch, 4 * units]) as tf.Tensor2D;
+        // Column sums of dZ, row after row: the order (and bits) of dZT x ones, at a fraction of its cost;
+        // first, while dZ is still in cache.
+        const dBias = hasBias ? tf.sum(dFlat, 0) : null;
         // [4U, T*B] x [T*B, D], then transposed: the wasm matmul repacks its right operand, best kept small.
         const weightGrad = (inputs: tf.Tensor3D) => tf.transpose(tf.matMul(dZT, tf.reshape(inputs, [steps * batch, inputs.shape[2]])));
         const dInputs = tf.reshape(tf.matMul(dFlat, k0, false, true), xs.shape);
         const grads: tf.Tensor[] = [dInputs, weightGrad(xs), weightGrad(H)];
-        // Column sums of dZ, row after row: the order (and bits) of dZT x ones, at a fraction of its cost.
-        if (hasBias) grads.push(tf.sum(dFlat, 0));
+        if (dBias) grads.push(dBias);
         grads.push(dh0, dc0);
         return grads;
       };
