@@ -2,7 +2,8 @@
  * Training speed of the seed's IMDB models, this library beside tfjs-layers, in one run on one
  * backend (default wasm with the project's kernels), batch 32: samples/s and the ratio.
  *
- *   npx tsx tools/src/bench/layers-speed.ts [--quick] [--backend wasm|cpu|tensorflow] [--models lstm,cnn]
+ *   npx tsx tools/src/bench/layers-speed.ts [--quick] [--rounds 15] [--backend wasm|cpu|tensorflow] [--models lstm,cnn]
+ * (--rounds: timed steps of each trainer; more rounds, steadier ratios on a busy machine)
  */
 // tfjs-core's CJS bundle registers no gradients (the union package does); tfjs-layers needs chained ops.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
   for (const key of which) {
     const spec = specs[key];
     if (!spec) throw new Error(`Unknown model '${key}'. Expected one of: ${Object.keys(specs).join(', ')}`);
-    const rounds = quick ? 4 : 15;
+    const rounds = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : quick ? 4 : 15;
     const r = await compare(ourStep(spec.ours(spec.length)), theirStep(spec.theirs()), spec.length, rounds);
     console.log(
       `${spec.name}\n  weft ${r.ours.toFixed(1)} samples/s, tfjs-layers ${r.theirs.toFixed(1)} samples/s, ratio ${(r.ours / r.theirs).toFixed(2)}x`,
