@@ -127,6 +127,45 @@ const BP = { s: 0, act: 1, cPrev: 2, dh: 3, dc: 4, skip: 5, mask: 6, dz: 7, dzSt
 const BI = { b: 13, j: 14, uBytes: 15, rowG: 16, rowU: 17, g0: 18, g1: 19, g2: 20, g3: 21, u0: 22, ta: 23 };
 const BV = { m: 24, skip: 25, dh: 26, dc: 27, dhNew: 28, dcNew: 29, i: 30, f: 31, sg: 32, o: 33, act: 34, z: 35 };
 
+/** i8x16.shuffle of the two v128 on the stack, picking 32-bit lanes (0-3 the first, 4-7 the second). */
+const shuffleLanes = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
+// v128 locals of the block transpose: four rows of dz, then their pairwise interleavings.
+const TV = { r: [36, 37, 38, 39], t: [40, 41, 42, 43] };
+
+/**
+ * dZT[g + l, t * B + b + k] = dz[b + k, g + l] for k, l < 4: four rows of four gate columns loaded, transposed
+ * by shuffles, stored as four runs of four floats. Uses BI.j (gate column, bytes), BI.g3 (dz row bytes),
+ * BI.ta, BI.g0, BI.b, BI.rowG.
+ */
+function transposeBlocks(): number[] {
+  const rowAddress = (k: number) => [...op.get(BI.g0), ...(k ? [...op.get(BI.g3), ...op.i32(k), ...op.i32Mul, ...op.i32Add] : [])];
+  const pair = (x: number, y: number, lanes: number[]) => [...op.get(x), ...op.get(y), ...shuffleLanes(lanes)];
+  const store = (value: number[]) => [
+    ...op.get(BI.rowG), ...value, ...op.v128Store(),
+    ...op.get(BI.rowG), ...op.get(BP.rowsBytes), ...op.i32Add, ...op.set(BI.rowG),
+  ];
+  const [r0, r1, r2, r3] = TV.r;
+  const [t0, t1, t2, t3] = TV.t;
+  return countedLoop(BI.j, BI.g3, 16, [
+    ...op.get(BP.dzT), ...op.get(BI.j), ...op.i32(2), ...op.i32ShrU, ...op.get(BP.rowsBytes), ...op.i32Mul, ...op.i32Add, ...op.set(BI.ta),
+    ...op.get(BP.dz), ...op.get(BI.j), ...op.i32Add, ...op.set(BI.g0),
+    ...op.i32(0), ...op.set(BI.b),
+    ...countedLoop(BI.b, BP.batch, 4, [
+      ...[0, 1, 2, 3].flatMap((k) => [...rowAddress(k), ...op.v128Load(), ...op.set(TV.r[k])]),
+      ...pair(r0, r1, [0, 4, 1, 5]), ...op.set(t0),
+      ...pair(r0, r1, [2, 6, 3, 7]), ...op.set(t1),
+      ...pair(r2, r3, [0, 4, 1, 5]), ...op.set(t2),
+      ...pair(r2, r3, [2, 6, 3, 7]), ...op.set(t3),
+      ...op.get(BI.ta), ...op.get(BI.b), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(BI.rowG),
+      ...store(pair(t0, t2, [0, 1, 4, 5])),
+      ...store(pair(t0, t2, [2, 3, 6, 7])),
+      ...store(pair(t1, t3, [0, 1, 4, 5])),
+      ...store(pair(t1, t3, [2, 3, 6, 7])),
+      ...op.get(BI.g0), ...op.get(BI.g3), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(BI.g0),
+    ]),
+  ]);
+}
+
 function backStepCode(): number[] {
   const one = splat(1);
   const oneMinus = (v: number) => [...one, ...op.get(v), ...op.f32x4Sub];
@@ -192,24 +231,30 @@ function backStepCode(): number[] {
     ...op.get(BP.units), ...op.i32(2), ...op.i32Shl, ...op.set(BI.uBytes),
     ...op.i32(0), ...op.set(BI.b),
     ...countedLoop(BI.b, BP.batch, 1, row),
-    // dZT[:, t * B + b] = dz[b, :], column by column: reads down dz's columns, writes runs of B floats.
+    // dZT[:, t * B + b] = dz[b, :]: 4x4 blocks transposed in registers when B is a multiple of 4, else column by column.
     ...op.i32(0), ...op.set(BI.j),
     ...op.get(BI.uBytes), ...op.i32(2), ...op.i32Shl, ...op.set(BI.g3),
-    ...countedLoop(BI.j, BI.g3, 4, [
-      ...op.get(BP.dzT), ...op.get(BI.j), ...op.i32(2), ...op.i32ShrU, ...op.get(BP.rowsBytes), ...op.i32Mul, ...op.i32Add, ...op.set(BI.ta),
-      ...op.get(BP.dz), ...op.get(BI.j), ...op.i32Add, ...op.set(BI.g0),
-      ...op.i32(0), ...op.set(BI.b),
-      ...countedLoop(BI.b, BP.batch, 1, [
-        ...op.get(BI.ta), ...op.get(BI.b), ...op.i32(2), ...op.i32Shl, ...op.i32Add,
-        ...op.get(BI.g0), ...op.f32Load(), ...op.f32Store(),
-        ...op.get(BI.g0), ...op.get(BI.g3), ...op.i32Add, ...op.set(BI.g0),
-      ]),
-    ]),
+    ...op.get(BP.batch), ...op.i32(3), ...op.i32And,
+    ...op.ifElse(
+      [
+        ...countedLoop(BI.j, BI.g3, 4, [
+          ...op.get(BP.dzT), ...op.get(BI.j), ...op.i32(2), ...op.i32ShrU, ...op.get(BP.rowsBytes), ...op.i32Mul, ...op.i32Add, ...op.set(BI.ta),
+          ...op.get(BP.dz), ...op.get(BI.j), ...op.i32Add, ...op.set(BI.g0),
+          ...op.i32(0), ...op.set(BI.b),
+          ...countedLoop(BI.b, BP.batch, 1, [
+            ...op.get(BI.ta), ...op.get(BI.b), ...op.i32(2), ...op.i32Shl, ...op.i32Add,
+            ...op.get(BI.g0), ...op.f32Load(), ...op.f32Store(),
+            ...op.get(BI.g0), ...op.get(BI.g3), ...op.i32Add, ...op.set(BI.g0),
+          ]),
+        ]),
+      ],
+      transposeBlocks(),
+    ),
   ];
 }
 
 function lstmBackStepFunction(): AsmFunction {
-  return { name: 'lstmBackStep', params: Array(13).fill(I32), locals: [...Array(11).fill(I32), ...Array(12).fill(V128)], code: backStepCode() };
+  return { name: 'lstmBackStep', params: Array(13).fill(I32), locals: [...Array(11).fill(I32), ...Array(20).fill(V128)], code: backStepCode() };
 }
 
 /** dh <- mm * recMask + skip + extra (byte offsets; each of recMask, skip, extra 0 when absent), n floats, n a multiple of 4. */

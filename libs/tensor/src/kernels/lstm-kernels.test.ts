@@ -118,6 +118,25 @@ describe('LSTM sequence kernels (wasm)', () => {
     expect(Number.isNaN(r.packed.dataSync()[1])).toBe(true);
   });
 
+  // B a multiple of 4: dZT is written in 4x4 blocks transposed in registers; B = 6: column by column.
+  it.each([
+    { T: 3, B: 8, U: 8 },
+    { T: 2, B: 4, U: 4 },
+    { T: 2, B: 6, U: 4 },
+  ])('backward ($T steps, $B rows, $U units): dZT holds dZ transposed, bit for bit', ({ T, B, U }) => {
+    tf.tidy(() => {
+      const fwd = lstmSequenceForward({
+        projected: tf.tensor3d(randomValues(T * B * 4 * U, 11), [T, B, 4 * U]),
+        recKernel: tf.tensor2d(randomValues(U * 4 * U, 12), [U, 4 * U]),
+        h0: tf.tensor2d(randomValues(B * U, 13), [B, U]),
+        c0: tf.tensor2d(randomValues(B * U, 14), [B, U]),
+      });
+      const dy = tf.tensor3d(randomValues((T + 1) * B * U, 15), [T + 1, B, U]);
+      const r = lstmSequenceBackward({ dy, S: fwd.S, C: fwd.C, CP: fwd.CP, recKernelT: tf.tensor2d(randomValues(4 * U * U, 16), [4 * U, U]) }, true);
+      expect(Array.from(r.dZT.dataSync())).toEqual(Array.from(tf.transpose(tf.reshape(r.dZ, [T * B, 4 * U])).dataSync()));
+    });
+  });
+
   it('backward: dZT is dZ transposed; dh0/dc0 have the state shape; rejects a wrong shape', () => {
     tf.tidy(() => {
       const [T, B, U] = [3, 2, 4];
