@@ -127,8 +127,6 @@ const BP = { s: 0, act: 1, cPrev: 2, dh: 3, dc: 4, skip: 5, mask: 6, dz: 7, dzSt
 const BI = { b: 13, j: 14, uBytes: 15, rowG: 16, rowU: 17, g0: 18, g1: 19, g2: 20, g3: 21, u0: 22, ta: 23 };
 const BV = { m: 24, skip: 25, dh: 26, dc: 27, dhNew: 28, dcNew: 29, i: 30, f: 31, sg: 32, o: 33, act: 34, z: 35 };
 
-/** i8x16.shuffle of the two v128 on the stack, picking 32-bit lanes (0-3 the first, 4-7 the second). */
-const shuffleLanes = (lanes: number[]) => [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
 // v128 locals of the block transpose: four rows of dz, then their pairwise interleavings.
 const TV = { r: [36, 37, 38, 39], t: [40, 41, 42, 43] };
 
@@ -139,7 +137,7 @@ const TV = { r: [36, 37, 38, 39], t: [40, 41, 42, 43] };
  */
 function transposeBlocks(): number[] {
   const rowAddress = (k: number) => [...op.get(BI.g0), ...(k ? [...op.get(BI.g3), ...op.i32(k), ...op.i32Mul, ...op.i32Add] : [])];
-  const pair = (x: number, y: number, lanes: number[]) => [...op.get(x), ...op.get(y), ...shuffleLanes(lanes)];
+  const pair = (x: number, y: number, lanes: number[]) => [...op.get(x), ...op.get(y), ...op.i32x4Shuffle(lanes)];
   const store = (value: number[]) => [
     ...op.get(BI.rowG), ...value, ...op.v128Store(),
     ...op.get(BI.rowG), ...op.get(BP.rowsBytes), ...op.i32Add, ...op.set(BI.rowG),

@@ -25,6 +25,14 @@ describe('Transpose on wasm (shares memory when the order is kept)', () => {
   ])('%s equals the cpu backend', (_, perm) =>
     expectWasmMatchesCpu(() => tf.add(tf.transpose(tf.tensor3d(randomValues(1 * 4 * 6, 2), [1, 4, 6]), perm), 0), 0));
 
+  it.each([
+    ['a matrix (SIMD 4x4 blocks)', [8, 12], [1, 0]],
+    ['an LSTM weight gradient (SIMD)', [128, 512], [1, 0]],
+    ['a batch of matrices, last two axes (SIMD)', [3, 8, 4], [0, 2, 1]],
+    ['extents not multiples of 4 (falls back)', [6, 5], [1, 0]],
+  ])('%s equals the cpu backend', (_, shape, perm) =>
+    expectWasmMatchesCpu(() => tf.add(tf.transpose(tf.tensor(randomValues(tf.util.sizeFromShape(shape), 3), shape), perm), 0), 0));
+
   it('a shared result stays valid after its input is disposed, and the memory is freed with the last', async () => {
     await tf.setBackend('wasm');
     const before = tf.memory().numBytes;

@@ -83,6 +83,8 @@ export const op = {
   i32x4Add: simd(0xae),
   i32x4Shl: simd(0xab),
   i32x4Splat: simd(0x11),
+  /** i8x16.shuffle of the two v128 on the stack, picking four 32-bit lanes (0-3 from the first, 4-7 from the second). */
+  i32x4Shuffle: (lanes: number[]) => [...simd(0x0d), ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])],
   /** if (cond on the stack) { then } else { otherwise } */
   ifElse: (then: number[], otherwise: number[] = []) => [0x04, 0x40, ...then, ...(otherwise.length ? [0x05, ...otherwise] : []), 0x0b],
 };

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { transposeLastTwoSimd } from './transpose-simd';
 
 /** The arguments tfjs passes to a kernel function, typed for the wasm backend. */
 export interface WasmKernelArgs<A = Record<string, unknown>> {
@@ -58,8 +59,10 @@ export function matMul2D(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInf
   return withShape(out, [m, n]);
 }
 
-/** Swaps the last two axes through the stock Transpose kernel. */
+/** Swaps the last two axes: the SIMD block transpose where it applies, else the stock Transpose kernel. */
 export function transposeLastTwo(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
+  const simd = transposeLastTwoSimd(backend, x);
+  if (simd) return simd;
   const rank = x.shape.length;
   const perm = [...Array(rank).keys()];
   [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
