@@ -12,7 +12,7 @@ describe('SIMD reducer', () => {
     ['JS fallback', false, false],
   ])('%s: adds and scales every length like a scalar reference', (_, shared, simd) => {
     const memory = new Wasm.Memory({ initial: 1, maximum: 16, shared });
-    const reducer = simd ? createReducer(memory, shared) : jsReducer(memory);
+    const reducer = simd ? createReducer(memory) : jsReducer(memory);
     expect(reducer.simd).toBe(simd);
     const floats = new Float32Array(memory.buffer);
     for (const count of [0, 1, 3, 4, 7, 8, 9, 31, 33, 100]) {

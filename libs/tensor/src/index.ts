@@ -14,3 +14,4 @@ export {
   type LstmBackwardInputs,
   type LstmBackwardResult,
 } from './kernels/lstm-ops';
+export * as wasmAsm from './kernels/wasm-asm';

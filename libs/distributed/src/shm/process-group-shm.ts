@@ -45,7 +45,7 @@ export class ProcessGroupShm extends ProcessGroup {
     super(rank, handle.size, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     this.control = new Int32Array(handle.memory.buffer);
     this.floats = new Float32Array(handle.memory.buffer);
-    this.reducer = createReducer(handle.memory, true, rank);
+    this.reducer = createReducer(handle.memory, rank);
     this.slotFloats = handle.slotBytes / 4;
     // Spinning only pays while every rank has a core of its own.
     this.spin = handle.size <= availableParallelism();

@@ -80,7 +80,7 @@ export class ProcessGroupTcp extends ProcessGroup {
     this.stagedAt = RECEIVED_AT + this.chunkFloats * 4;
     const pages = Math.ceil((this.stagedAt + this.chunkFloats * 4) / PAGE_BYTES);
     this.memory = new Wasm.Memory({ initial: pages, maximum: pages });
-    this.reducer = createReducer(this.memory, false, parts.rank);
+    this.reducer = createReducer(this.memory, parts.rank);
     this.links = parts.links;
     this.nextRank = (parts.rank + 1) % parts.size;
     this.prevRank = (parts.rank + parts.size - 1) % parts.size;
