@@ -12,6 +12,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper,
+  reporters: ['default', '<rootDir>/jest.summary-reporter.js'],
   testTimeout: 60000,
   // Keep below the machine's 2 cores: several suites start worker threads of their own.
   maxWorkers: 2,
