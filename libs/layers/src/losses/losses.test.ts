@@ -95,6 +95,25 @@ describe('losses: against tfjs oracles', () => {
       expect(g[i]).toBeCloseTo(fd, 2);
     });
   });
+  it('the written-out crossentropy gradient matches autodiff of the clipped formula, in and out of the clip range', () => {
+    const t = tf.tensor2d([[1, 0, 0.9], [0, 1, 0.05], [1, 1, 0]]);
+    const x = tf.tensor2d([[0, 1, 0.4], [1e-9, 1 - 1e-9, 0.7], [1e-7, 0.999, 2]]);
+    const reference = (p: tf.Tensor) => {
+      const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
+      const e = tf.neg(tf.add(tf.mul(t, tf.log(q)), tf.mul(tf.sub(1, t), tf.log(tf.sub(1, q)))));
+      return tf.sum(tf.mul(tf.mean(e, -1), tf.tensor1d([0.5, 2, -1])));
+    };
+    const ours = (p: tf.Tensor) => tf.sum(tf.mul(binaryCrossentropy({ reduction: 'none' }).apply(t, p), tf.tensor1d([0.5, 2, -1])));
+    expect(num(ours(x))).toBeCloseTo(num(reference(x)), 5);
+    const expected = arr(tf.grad(reference)(x));
+    arr(tf.grad(ours)(x)).forEach((g, i) => expect(Math.abs(g - expected[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(expected[i]))));
+    // int32 labels (cast inside the loss) give the gradient of the same labels as floats.
+    const intLabels = tf.tensor2d([[1, 0], [0, 1]], undefined, 'int32');
+    const p2 = tf.tensor2d([[0.3, 0.6], [0.8, 0.25]]);
+    expectClose(arr(tf.grad((p: tf.Tensor) => binaryCrossentropy().apply(intLabels, p))(p2)),
+      arr(tf.grad((p: tf.Tensor) => binaryCrossentropy().apply(tf.cast(intLabels, 'float32'), p))(p2)));
+    expect(expected.filter((g) => g === 0)).toHaveLength(5); // 0, 1, 1e-9, 1 - 1e-9 (1 in float32), 2: outside the clip range
+  });
 });
 
 describe('losses: weighting, masks and shapes', () => {
