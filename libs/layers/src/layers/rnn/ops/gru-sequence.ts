@@ -9,6 +9,7 @@ import {
   stepMasks,
   timeMajorInputs,
   unpackSequence,
+  fusedSequenceInputs,
 } from './sequence-plumbing';
 
 export interface GruSequenceArgs extends SequenceArgs {
@@ -33,13 +34,10 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
     const hasBias = !!args.bias;
 
     const fused = tf.customGrad((...all: (tf.Tensor | tf.GradSaveFunc)[]) => {
-      const save = all.pop() as tf.GradSaveFunc;
-      const [x, kernel, recKernel] = all as tf.Tensor2D[];
-      const bias = hasBias ? (all[3] as tf.Tensor) : null;
-      const h0 = all[hasBias ? 4 : 3] as tf.Tensor2D;
+      const { save, x, kernel, recKernel, bias, states: [h0] } = fusedSequenceInputs(all, hasBias);
       const units = h0.shape[1];
       const [inputBias, recBias] = !bias ? [null, null] : resetAfter ? tf.unstack(bias) : [bias, null];
-      const projected = projectAllSteps(x as unknown as tf.Tensor3D, kernel, inputBias);
+      const projected = projectAllSteps(x, kernel, inputBias);
       const [recZR, recH] = tf.split(recKernel, [2 * units, units], 1) as tf.Tensor2D[];
       let h = h0;
       const hs: tf.Tensor2D[] = [];

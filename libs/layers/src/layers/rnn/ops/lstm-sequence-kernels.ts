@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lstmSequenceBackward, lstmSequenceForward } from '@weft/tensor';
 import type { SequenceArgs, SequenceResult } from './sequence-args';
-import { timeMajorInputs, unpackSequence } from './sequence-plumbing';
+import { fusedSequenceInputs, timeMajorInputs, unpackSequence } from './sequence-plumbing';
 
 /**
  * lstmSequence (tanh cell, sigmoid gates) where the backend runs the whole step loop in one kernel
@@ -19,11 +19,7 @@ export function lstmSequenceOnKernels(args: SequenceArgs): SequenceResult {
     const hasBias = !!args.bias;
 
     const fused = tf.customGrad((...all: (tf.Tensor | tf.GradSaveFunc)[]) => {
-      const save = all.pop() as tf.GradSaveFunc;
-      const x = all[0] as tf.Tensor3D;
-      const [kernel, recKernel] = all.slice(1, 3) as tf.Tensor2D[];
-      const bias = hasBias ? (all[3] as tf.Tensor) : null;
-      const [h0, c0] = all.slice(hasBias ? 4 : 3) as tf.Tensor2D[];
+      const { save, x, kernel, recKernel, bias, states: [h0, c0] } = fusedSequenceInputs(all, hasBias);
       const [, batch, features] = x.shape;
       const units = recKernel.shape[0];
       // The bias rides in the matmul (the wasm matmul adds a per-column bias for free).

@@ -10,6 +10,7 @@ import {
   stepMasks,
   timeMajorInputs,
   unpackSequence,
+  fusedSequenceInputs,
 } from './sequence-plumbing';
 
 export interface LstmSequenceArgs extends SequenceArgs {
@@ -40,17 +41,14 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
     const hasBias = !!args.bias;
 
     const fused = tf.customGrad((...all: (tf.Tensor | tf.GradSaveFunc)[]) => {
-      const save = all.pop() as tf.GradSaveFunc;
-      const [x, kernel, recKernel] = all as tf.Tensor2D[];
-      const bias = hasBias ? (all[3] as tf.Tensor) : null;
-      const [h0, c0] = all.slice(hasBias ? 4 : 3) as tf.Tensor2D[];
+      const { save, x, kernel, recKernel, bias, states: [h0, c0] } = fusedSequenceInputs(all, hasBias);
       const batch = x.shape[1];
       const units = recKernel.shape[0];
       const scale = oneSigmoid ? gateScale(units) : null;
       const k = scale ? tf.mul(kernel, scale) : kernel;
       const b = bias && scale ? tf.mul(bias, scale) : bias;
       const rk = scale ? tf.mul(recKernel, scale) : recKernel;
-      const stepInputs = projectAllSteps(x as unknown as tf.Tensor3D, k as tf.Tensor2D, b);
+      const stepInputs = projectAllSteps(x, k as tf.Tensor2D, b);
       let h: tf.Tensor = h0;
       let c: tf.Tensor = c0;
       const hs: tf.Tensor[] = [];

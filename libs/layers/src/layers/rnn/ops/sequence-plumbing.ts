@@ -80,3 +80,17 @@ export function flatStack(tensors: tf.Tensor2D[]): tf.Tensor2D {
 export function sumRows(x: tf.Tensor2D): tf.Tensor1D {
   return tf.reshape(tf.matMul(tf.ones([1, x.shape[0]]), x), [x.shape[1]]) as tf.Tensor1D;
 }
+
+/** The inputs of a fused sequence op's customGrad: (x, kernel, recurrentKernel, [bias], ...initialStates, save). */
+export function fusedSequenceInputs(all: (tf.Tensor | tf.GradSaveFunc)[], hasBias: boolean) {
+  const save = all[all.length - 1] as tf.GradSaveFunc;
+  const tensors = all.slice(0, -1) as tf.Tensor[];
+  return {
+    save,
+    x: tensors[0] as tf.Tensor3D,
+    kernel: tensors[1] as tf.Tensor2D,
+    recKernel: tensors[2] as tf.Tensor2D,
+    bias: hasBias ? tensors[3] : null,
+    states: tensors.slice(hasBias ? 4 : 3) as tf.Tensor2D[],
+  };
+}

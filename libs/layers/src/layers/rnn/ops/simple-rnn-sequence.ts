@@ -9,6 +9,7 @@ import {
   stepMasks,
   timeMajorInputs,
   unpackSequence,
+  fusedSequenceInputs,
 } from './sequence-plumbing';
 
 export interface SimpleRnnSequenceArgs extends SequenceArgs {
@@ -26,11 +27,8 @@ export function simpleRnnSequence(args: SimpleRnnSequenceArgs): SequenceResult {
     const hasBias = !!args.bias;
 
     const fused = tf.customGrad((...all: (tf.Tensor | tf.GradSaveFunc)[]) => {
-      const save = all.pop() as tf.GradSaveFunc;
-      const [x, kernel, recKernel] = all as tf.Tensor2D[];
-      const bias = hasBias ? (all[3] as tf.Tensor) : null;
-      const h0 = all[hasBias ? 4 : 3] as tf.Tensor2D;
-      const projected = projectAllSteps(x as unknown as tf.Tensor3D, kernel, bias);
+      const { save, x, kernel, recKernel, bias, states: [h0] } = fusedSequenceInputs(all, hasBias);
+      const projected = projectAllSteps(x, kernel, bias);
       let h = h0;
       const hs: tf.Tensor2D[] = [];
       const newOutputs: tf.Tensor2D[] = [];
