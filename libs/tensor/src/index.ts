@@ -5,6 +5,7 @@ export { logger, rankLogger, type Logger } from './logger';
 export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainingKernelNames } from './kernels/register';
 export { FlatLayout, type FlatEntry, type FlatSpec } from './flat-buffer';
 export { adamUpdate, WEFT_ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs, type AdamUpdateResult } from './kernels/adam-update';
+export { gemm, WEFT_GEMM } from './kernels/gemm';
 export {
   hasLstmSequenceKernels,
   lstmSequenceForward,

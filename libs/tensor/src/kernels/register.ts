@@ -7,6 +7,7 @@ import { conv2DBackpropInputKernel } from './conv2d-backprop-input';
 import { equalKernel } from './equal';
 import { fusedMatMulKernel } from './fused-mat-mul';
 import { gatherV2Kernel } from './gather-v2';
+import { gemmKernel } from './gemm';
 import { identityKernel } from './identity';
 import { lstmBackwardKernel } from './lstm-backward';
 import { lstmForwardKernel } from './lstm-forward';
@@ -30,6 +31,7 @@ const kernels: WasmKernel<any>[] = [
   unpackKernel,
   identityKernel,
   adamUpdateKernel,
+  gemmKernel,
   lstmForwardKernel,
   lstmBackwardKernel,
   sliceKernel,

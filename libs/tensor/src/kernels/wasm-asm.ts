@@ -56,6 +56,7 @@ export const op = {
   i32Shl: [0x74],
   i32ShrU: [0x76],
   i32GeU: [0x4f],
+  i32LtU: [0x49],
   i32Eqz: [0x45],
   i32Load: (offset = 0) => [0x28, 2, ...uleb(offset)],
   f32Load: (offset = 0) => [0x2a, 2, ...uleb(offset)],
@@ -69,6 +70,9 @@ export const op = {
   select: [0x1b],
   v128Load: (offset = 0) => [...simd(0x00), 2, ...uleb(offset)],
   v128Store: (offset = 0) => [...simd(0x0b), 2, ...uleb(offset)],
+  /** v128.load32_splat: one float from memory into all four lanes. */
+  v128Load32Splat: (offset = 0) => [...simd(0x09), 2, ...uleb(offset)],
+  v128Zero: [...simd(0x0c), ...Array(16).fill(0)],
   f32x4Splat: simd(0x13),
   f32x4Extract: (lane: number) => [...simd(0x1f), lane],
   f32x4Add: simd(0xe4),
@@ -96,6 +100,11 @@ export const countedLoop = (i: number, end: number, step: number, body: number[]
   ...body,
   ...op.get(i), ...op.i32(step), ...op.i32Add, ...op.set(i),
   0x0c, 0, 0x0b, 0x0b,
+];
+
+/** do { body } while (i < end), i32 locals: for loops known to run at least once. */
+export const doWhileBelow = (i: number, end: number, body: number[]): number[] => [
+  0x03, 0x40, ...body, ...op.get(i), ...op.get(end), ...op.i32LtU, 0x0d, 0, 0x0b,
 ];
 
 /** A function: its signature, extra locals (type per local) and code. */

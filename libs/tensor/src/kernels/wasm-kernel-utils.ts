@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { gemmOn, type Gemm } from './gemm-simd';
 import { transposeLastTwoSimd } from './transpose-simd';
+import type { WasmMemory } from './wasm-asm';
 
 /** The arguments tfjs passes to a kernel function, typed for the wasm backend. */
 export interface WasmKernelArgs<A = Record<string, unknown>> {
@@ -74,6 +76,16 @@ export function heapF32(backend: BackendWasm, info: tf.TensorInfo): Float32Array
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
+/** The shape-specialised SIMD matmul (gemm-simd.ts) for [m, k] x [k, n] on this backend's memory, or null (no SIMD, n not a multiple of 4). */
+export function gemmFor(backend: BackendWasm, k: number, n: number, bias: boolean): Gemm | null {
+  const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
+  return memory ? gemmOn(memory, { k, n, lda: k, ldb: n, ldc: n, bias }) : null;
+}
+
+/** A tensor's byte offset on the wasm heap. */
+export const heapOffset = (backend: BackendWasm, info: tf.TensorInfo): number =>
+  (backend.dataIdMap.get(info.dataId) as unknown as { memoryOffset: number }).memoryOffset;
+
 /** A [m, k] x [k, n] float32 matmul run many times with the same shapes, into a caller-owned output. */
 export interface StepMatMul {
   run(a: tf.TensorInfo, b: tf.TensorInfo, out: tf.TensorInfo): void;
@@ -91,12 +103,17 @@ interface WasmModuleEntries {
 }
 
 /**
- * The matmul of a step loop: calls the wasm module's BatchMatMul entry directly, with both shapes kept
- * on the heap, so that a call makes no tensors, reshapes or stack copies (the stock kernel function
- * does all three, about 10 microseconds a call). Same XNNPACK operator, so the same bits; falls back
- * to the stock kernel and a copy where the module has no such entry.
+ * The matmul of a step loop, making no tensors, reshapes or stack copies per call (the stock kernel
+ * function does all three, about 10 microseconds a call): gemm-simd.ts where it applies, else the
+ * wasm module's BatchMatMul entry called directly with both shapes kept on the heap (same XNNPACK
+ * operator as the stock kernel). Both sum in the same order, so the same bits. Falls back to the
+ * stock kernel and a copy where the module has no such entry.
  */
 export function stepMatMul(backend: BackendWasm, m: number, k: number, n: number): StepMatMul {
+  const gemm = gemmFor(backend, k, n, false);
+  if (gemm) {
+    return { run: (a, b, out) => gemm(heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out), 0, m), dispose() {} };
+  }
   const wasm = backend.wasm as unknown as WasmModuleEntries;
   const entry = wasm._BatchMatMul;
   const id = (info: tf.TensorInfo) => (backend.dataIdMap.get(info.dataId) as unknown as { id: number }).id;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { lstmSequenceBackward, lstmSequenceForward } from '@weft/tensor';
+import { gemm, lstmSequenceBackward, lstmSequenceForward } from '@weft/tensor';
 import type { SequenceArgs, SequenceResult } from './sequence-args';
 import { fusedSequenceInputs, timeMajorInputs, unpackSequence } from './sequence-plumbing';
 
@@ -22,8 +22,8 @@ export function lstmSequenceOnKernels(args: SequenceArgs): SequenceResult {
       const { save, x, kernel, recKernel, bias, states: [h0, c0] } = fusedSequenceInputs(all, hasBias);
       const [, batch, features] = x.shape;
       const units = recKernel.shape[0];
-      // The bias rides in the matmul (the wasm matmul adds a per-column bias for free).
-      const projected = tf.fused.matMul({ a: tf.reshape(x, [steps * batch, features]), b: kernel, bias: bias ?? undefined });
+      // The bias rides in the matmul: the accumulators start from it.
+      const projected = gemm(tf.reshape(x, [steps * batch, features]), kernel, bias as tf.Tensor1D | null);
       const { packed, S, C, CP, H } = lstmSequenceForward({
         projected: tf.reshape(projected, [steps, batch, 4 * units]),
         recKernel,
@@ -47,9 +47,10 @@ export function lstmSequenceOnKernels(args: SequenceArgs): SequenceResult {
         // Column sums of dZ, row after row: the order (and bits) of dZT x ones, at a fraction of its cost;
         // first, while dZ is still in cache.
         const dBias = hasBias ? tf.sum(dFlat, 0) : null;
-        // [4U, T*B] x [T*B, D], then transposed: the wasm matmul repacks its right operand, best kept small.
-        const weightGrad = (inputs: tf.Tensor3D) => tf.transpose(tf.matMul(dZT, tf.reshape(inputs, [steps * batch, inputs.shape[2]])));
-        const dInputs = tf.reshape(tf.matMul(dFlat, k0, false, true), xs.shape);
+        // [4U, T*B] x [T*B, D], then transposed (a small transpose): a narrow right operand keeps the
+        // matmul's column panels in cache.
+        const weightGrad = (inputs: tf.Tensor3D) => tf.transpose(gemm(dZT, tf.reshape(inputs, [steps * batch, inputs.shape[2]])));
+        const dInputs = tf.reshape(gemm(dFlat, tf.transpose(k0)), xs.shape);
         const grads: tf.Tensor[] = [dInputs, weightGrad(xs), weightGrad(H)];
         if (dBias) grads.push(dBias);
         grads.push(dh0, dc0);
