@@ -2,7 +2,7 @@
  * Training speed of the seed's IMDB models, this library beside tfjs-layers, in one run on one
  * backend (default wasm with the project's kernels), batch 32: samples/s and the ratio.
  *
- *   npx tsx tools/src/bench/layers-speed.ts [--quick] [--rounds 15] [--backend wasm|cpu|tensorflow] [--models lstm,cnn]
+ *   npx tsx tools/src/bench/layers-speed.ts [--quick] [--rounds 15] [--backend wasm|cpu|tensorflow] [--models lstm,gru,cnn]
  * (--rounds: timed steps of each trainer; more rounds, steadier ratios on a busy machine)
  */
 // tfjs-core's CJS bundle registers no gradients (the union package does); tfjs-layers needs chained ops.
@@ -36,6 +36,24 @@ const specs: Record<string, ModelSpec> = {
         layers: [
           tfl.layers.embedding({ inputDim: VOCAB, outputDim: 128, inputLength: 80 }),
           tfl.layers.lstm({ units: 128, recurrentActivation: 'sigmoid' }),
+          tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
+        ],
+      }),
+  },
+  // tfjs-layers' GRU has only the reset-before form (resetAfter: false); ours runs the same.
+  gru: {
+    name: 'IMDB GRU (Embedding 20000x128, GRU 128 reset-before, length 80, Dense 1)',
+    length: 80,
+    ours: (length) => [
+      layers.embedding({ inputDim: VOCAB, outputDim: 128, inputShape: [length] }),
+      layers.gru({ units: 128, resetAfter: false }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+    theirs: () =>
+      tfl.sequential({
+        layers: [
+          tfl.layers.embedding({ inputDim: VOCAB, outputDim: 128, inputLength: 80 }),
+          tfl.layers.gru({ units: 128, recurrentActivation: 'sigmoid' }),
           tfl.layers.dense({ units: 1, activation: 'sigmoid' }),
         ],
       }),

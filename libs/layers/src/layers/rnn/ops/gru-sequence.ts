@@ -6,6 +6,7 @@ import {
   projectAllSteps,
   sequenceWeightGradients,
   sumRows,
+  transposedTimes,
   stepMasks,
   timeMajorInputs,
   unpackSequence,
@@ -36,7 +37,7 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
     const fused = tf.customGrad((...all: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const { save, x, kernel, recKernel, bias, states: [h0] } = fusedSequenceInputs(all, hasBias);
       const units = h0.shape[1];
-      const [inputBias, recBias] = !bias ? [null, null] : resetAfter ? tf.unstack(bias) : [bias, null];
+      const [inputBias, recBias] = (!bias ? [null, null] : resetAfter ? tf.unstack(bias) : [bias, null]) as (tf.Tensor1D | null)[];
       const projected = projectAllSteps(x, kernel, inputBias);
       const [recZR, recH] = tf.split(recKernel, [2 * units, units], 1) as tf.Tensor2D[];
       let h = h0;
@@ -133,12 +134,12 @@ export function gruSequence(args: GruSequenceArgs): SequenceResult {
         const dRecFlat = flatStack(dRecGates);
         let dRecKernel: tf.Tensor;
         if (resetAfter) {
-          dRecKernel = tf.matMul(flatStack(recInputs), dRecFlat, true, false);
+          dRecKernel = transposedTimes(flatStack(recInputs), dRecFlat);
         } else {
           const hIns = flatStack(recInputs);
           const dHFlat = tf.slice(dFlat, [0, 2 * units], [-1, units]);
           dRecKernel = tf.concat(
-            [tf.matMul(hIns, dRecFlat, true, false), tf.matMul(tf.mul(flatStack(take(1)), hIns), dHFlat, true, false)],
+            [transposedTimes(hIns, dRecFlat), transposedTimes(tf.mul(flatStack(take(1)), hIns), dHFlat)],
             1,
           );
         }

@@ -7,6 +7,7 @@ import {
   projectAllSteps,
   sequenceWeightGradients,
   sumRows,
+  transposedTimes,
   stepMasks,
   timeMajorInputs,
   unpackSequence,
@@ -48,7 +49,7 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
       const k = scale ? tf.mul(kernel, scale) : kernel;
       const b = bias && scale ? tf.mul(bias, scale) : bias;
       const rk = scale ? tf.mul(recKernel, scale) : recKernel;
-      const stepInputs = projectAllSteps(x, k as tf.Tensor2D, b);
+      const stepInputs = projectAllSteps(x, k as tf.Tensor2D, b as tf.Tensor1D | null);
       let h: tf.Tensor = h0;
       let c: tf.Tensor = c0;
       const hs: tf.Tensor[] = [];
@@ -143,7 +144,7 @@ export function lstmSequence(args: LstmSequenceArgs): SequenceResult {
           dc = dcPrev;
         }
         const { dInputs, dKernel, dFlat } = sequenceWeightGradients(xs as tf.Tensor3D, k0 as tf.Tensor2D, dzs);
-        const grads: tf.Tensor[] = [dInputs, dKernel, tf.matMul(tf.reshape(H, [steps * batch, units]), dFlat, true, false)];
+        const grads: tf.Tensor[] = [dInputs, dKernel, transposedTimes(tf.reshape(H, [steps * batch, units]), dFlat)];
         if (hasBias) grads.push(sumRows(dFlat));
         grads.push(dh, dc);
         return grads;

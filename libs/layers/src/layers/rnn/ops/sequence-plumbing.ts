@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gemm } from '@weft/tensor';
 import type { SequenceArgs, SequenceResult } from './sequence-args';
 
 /** [B, T, D] inputs, input dropout applied, as time-major [T, B, D]. */
@@ -49,12 +50,16 @@ export function unpackSequence(
   return { outputs, lastOutput, states };
 }
 
-/** Input projection for every step in one matmul: [T, B, D] -> T tensors [B, G]. */
-export function projectAllSteps(xT: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor | null): tf.Tensor2D[] {
+/** Input projection (with the bias [G]) for every step in one matmul: [T, B, D] -> T tensors [B, G]. */
+export function projectAllSteps(xT: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D | null): tf.Tensor2D[] {
   const [steps, batch, features] = xT.shape;
-  let projected = tf.matMul(tf.reshape(xT, [steps * batch, features]), kernel) as tf.Tensor2D;
-  if (bias) projected = tf.add(projected, bias);
+  const projected = gemm(tf.reshape(xT, [steps * batch, features]), kernel, bias);
   return tf.unstack(tf.reshape(projected, [steps, batch, kernel.shape[1]])) as tf.Tensor2D[];
+}
+
+/** a^T b for the weight gradients, [N, P] and [N, Q] -> [P, Q]: one explicit transpose, then gemm. */
+export function transposedTimes(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return gemm(tf.transpose(a), b);
 }
 
 /** Gradients of the input kernel, recurrent kernel and inputs from all steps' pre-activation gradients, each one matmul. */
@@ -65,8 +70,8 @@ export function sequenceWeightGradients(
 ): { dInputs: tf.Tensor3D; dKernel: tf.Tensor2D; dFlat: tf.Tensor2D } {
   const [steps, batch, features] = xT.shape;
   const dFlat = tf.reshape(tf.stack(inputGrads), [steps * batch, kernel.shape[1]]) as tf.Tensor2D;
-  const dKernel: tf.Tensor2D = tf.matMul(tf.reshape(xT, [steps * batch, features]), dFlat, true, false);
-  const dInputs = tf.reshape(tf.matMul(dFlat, kernel, false, true), [steps, batch, features]) as tf.Tensor3D;
+  const dKernel = transposedTimes(tf.reshape(xT, [steps * batch, features]), dFlat);
+  const dInputs = tf.reshape(gemm(dFlat, tf.transpose(kernel)), [steps, batch, features]) as tf.Tensor3D;
   return { dInputs, dKernel, dFlat };
 }
 

@@ -6,6 +6,7 @@ import {
   projectAllSteps,
   sequenceWeightGradients,
   sumRows,
+  transposedTimes,
   stepMasks,
   timeMajorInputs,
   unpackSequence,
@@ -28,7 +29,7 @@ export function simpleRnnSequence(args: SimpleRnnSequenceArgs): SequenceResult {
 
     const fused = tf.customGrad((...all: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const { save, x, kernel, recKernel, bias, states: [h0] } = fusedSequenceInputs(all, hasBias);
-      const projected = projectAllSteps(x, kernel, bias);
+      const projected = projectAllSteps(x, kernel, bias as tf.Tensor1D | null);
       let h = h0;
       const hs: tf.Tensor2D[] = [];
       const newOutputs: tf.Tensor2D[] = [];
@@ -65,7 +66,7 @@ export function simpleRnnSequence(args: SimpleRnnSequenceArgs): SequenceResult {
           dh = dhPrev;
         }
         const { dInputs, dKernel, dFlat } = sequenceWeightGradients(xs as unknown as tf.Tensor3D, k, dPre);
-        const grads: tf.Tensor[] = [dInputs, dKernel, tf.matMul(flatStack(take(1)), dFlat, true, false)];
+        const grads: tf.Tensor[] = [dInputs, dKernel, transposedTimes(flatStack(take(1)), dFlat)];
         if (hasBias) grads.push(sumRows(dFlat));
         grads.push(dh);
         return grads;
