@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-layers' bundle registers tfjs-core's gradients; the chained ops are for its orthogonal initializer.
 import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from '@weft/tensor';
+import { gemm, registerWasmTrainingKernels, unregisterWasmTrainingKernels } from '@weft/tensor';
 import { imdbCnn, imdbLstm } from './imdb-models';
 import { fallbackNotes, registerStockFallbacks } from './stock-fallbacks';
 import { medianOpMs, medianStepMs, ms, printTable, ratio } from './timing';
@@ -53,6 +53,10 @@ function kernelCases(): KernelCase[] {
   const lstmW = keep(tf.randomNormal([128, 512]));
   const lstmBias = keep(tf.randomNormal([128]));
   const timeMajor = keep(tf.randomNormal([80, batch, 128]));
+  const allGates = keep(tf.randomNormal([80 * batch, 512])) as tf.Tensor2D;
+  const allGatesT = keep(tf.randomNormal([512, 80 * batch])) as tf.Tensor2D;
+  const lstmWT = keep(tf.randomNormal([512, 128])) as tf.Tensor2D;
+  const lstmBias4 = keep(tf.randomNormal([512])) as tf.Tensor1D;
   const flatIds = (ids: tf.Tensor) => keep(tf.reshape(ids, [-1]));
   const cnnFlatIds = flatIds(cnnIds);
   const lstmFlatIds = flatIds(lstmIds);
@@ -85,6 +89,11 @@ function kernelCases(): KernelCase[] {
     { kernel: 'BatchMatMul transposeA', shapes: 'LSTM weight grad h^T [32,128] dz [32,512]', op: () => tf.matMul(h, gates, true, false) },
     { kernel: 'BatchMatMul transposeB', shapes: 'LSTM input grad dz [32,512] W^T', op: () => tf.matMul(gates, lstmW, false, true) },
     { kernel: '_FusedMatMul transposeB', shapes: '[32,512] x [128,512]^T + bias', op: () => tf.fused.matMul({ a: gates, b: lstmW, transposeB: true, bias: lstmBias }) },
+    // gemm() is WeftGemm with our kernels and the stock _FusedMatMul (XNNPACK) without them.
+    { kernel: 'WeftGemm vs _FusedMatMul', shapes: 'LSTM projection [2560,128] x [128,512] + bias', op: () => gemm(lstmRows as tf.Tensor2D, lstmW as tf.Tensor2D, lstmBias4) },
+    { kernel: 'WeftGemm vs _FusedMatMul', shapes: 'LSTM weight grad [512,2560] x [2560,128]', op: () => gemm(allGatesT, lstmRows as tf.Tensor2D) },
+    { kernel: 'WeftGemm vs _FusedMatMul', shapes: 'LSTM input grad [2560,512] x [512,128]', op: () => gemm(allGates, lstmWT) },
+    { kernel: 'WeftGemm vs _FusedMatMul', shapes: 'LSTM step [32,128] x [128,512]', op: () => gemm(h as tf.Tensor2D, lstmW as tf.Tensor2D) },
     { kernel: 'Identity', shapes: 'clone of the CNN embedding [20000,50]', op: () => tf.clone(cnnTable) },
     { kernel: 'Unpack', shapes: 'LSTM input [80,32,128] into steps', op: () => tf.unstack(timeMajor) },
     { kernel: 'GatherV2', shapes: 'LSTM embedding [20000,128] by [32,80]', op: run('GatherV2', { x: lstmTable, indices: lstmIds }, { axis: 0, batchDims: 0 }) },
