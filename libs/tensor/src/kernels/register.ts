@@ -4,6 +4,7 @@ import { adamUpdateKernel } from './adam-update';
 import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input';
+import { dropoutMaskKernel } from './dropout-mask';
 import { equalKernel } from './equal';
 import { fusedMatMulKernel } from './fused-mat-mul';
 import { gatherV2Kernel } from './gather-v2';
@@ -32,6 +33,7 @@ const kernels: WasmKernel<any>[] = [
   identityKernel,
   adamUpdateKernel,
   gemmKernel,
+  dropoutMaskKernel,
   lstmForwardKernel,
   lstmBackwardKernel,
   sliceKernel,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dropoutMask } from '@weft/tensor';
 import { Layer, type CallArgs, type LayerArgs, type MaskArg, type Tensors } from '../../engine/layer';
 import { isShapeList, shapeToString, type Shape } from '../../engine/shape';
 import { assertRate } from '../../engine/validate';
@@ -60,7 +61,7 @@ export abstract class BaseDenseAttention extends Layer {
         args.useCausalMask ? tf.expandDims(causalMask(query.shape[1], value.shape[1]), 0) : null,
       );
       let weights = maskedSoftmax(scores, allowed);
-      if (args.training && this.dropout > 0) weights = tf.dropout(weights, this.dropout);
+      if (args.training && this.dropout > 0) weights = tf.mul(weights, dropoutMask(weights.shape, this.dropout));
       let output: tf.Tensor = tf.matMul(weights as tf.Tensor3D, value);
       if (queryMask) output = tf.mul(output, tf.expandDims(tf.cast(queryMask, 'float32'), 2));
       return args.returnAttentionScores ? [output, weights] : output;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dropoutMask } from '@weft/tensor';
 import { Layer, type CallArgs, type LayerArgs, type MaskArg, type Tensors } from '../../engine/layer';
 import type { LayerVariable } from '../../engine/layer-variable';
 import {
@@ -175,7 +176,7 @@ export class MultiHeadAttention extends Layer {
       );
       const scores = tf.matMul(q, k, false, true); // [B, H, Tq, Tv]
       let weights = maskedSoftmax(scores, allowed ? tf.expandDims(allowed, 1) : null);
-      if (args.training && this.dropout > 0) weights = tf.dropout(weights, this.dropout);
+      if (args.training && this.dropout > 0) weights = tf.mul(weights, dropoutMask(weights.shape, this.dropout));
       const context = tf.transpose(tf.matMul(weights as tf.Tensor4D, v), [0, 2, 1, 3]); // [B, Tq, H, dv]
       const [heads, size, outDim] = p.output.kernel.shape;
       let output: tf.Tensor = tf.matMul(

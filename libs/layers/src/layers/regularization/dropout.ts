@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dropoutMask } from '@weft/tensor';
 import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine/layer';
 import { registerLayer } from '../../engine/registry';
 import type { Shape } from '../../engine/shape';
@@ -47,8 +48,7 @@ export class Dropout extends Layer {
     if (!args.training || this.rate === 0) return x;
     return tf.tidy(() => {
       const shape = this.noiseShape ? this.noiseShape.map((d, i) => d ?? x.shape[i]) : x.shape;
-      const keep = tf.greaterEqual(tf.randomUniform(shape, 0, 1, 'float32', this.nextSeed()), this.rate);
-      return tf.mul(x, tf.mul(tf.cast(keep, x.dtype), 1 / (1 - this.rate)));
+      return tf.mul(x, dropoutMask(shape, this.rate, this.nextSeed()));
     });
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dropoutMask } from '@weft/tensor';
 import { Layer, type CallArgs, type LayerArgs, type MaskArg, type Tensors } from '../../engine/layer';
 import type { LayerVariable } from '../../engine/layer-variable';
 import {
@@ -201,9 +202,9 @@ export abstract class BaseRnn extends Layer {
         bias: this.bias ? this.bias.read() : null,
         initialStates,
         mask: mask as tf.Tensor2D | null,
-        inputDropoutMask: training && this.dropout > 0 ? dropoutMask([batch, features], this.dropout) : null,
+        inputDropoutMask: training && this.dropout > 0 ? dropoutMask([batch, features], this.dropout) as tf.Tensor2D : null,
         recurrentDropoutMask:
-          training && this.recurrentDropout > 0 ? dropoutMask([batch, this.units], this.recurrentDropout) : null,
+          training && this.recurrentDropout > 0 ? dropoutMask([batch, this.units], this.recurrentDropout) as tf.Tensor2D : null,
         returnSequences: this.returnSequences,
       });
       if (this.stateful) this.stateVariables!.forEach((v, i) => v.assign(result.states[i]));
@@ -292,7 +293,4 @@ export abstract class BaseRnn extends Layer {
   }
 }
 
-/** Inverted dropout mask: 0 with probability `rate`, else 1 / (1 - rate). */
-function dropoutMask(shape: number[], rate: number): tf.Tensor2D {
-  return tf.dropout(tf.ones(shape), rate) as tf.Tensor2D;
-}
+
