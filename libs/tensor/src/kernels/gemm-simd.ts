@@ -1,4 +1,4 @@
-import { countedLoop, doWhileBelow, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
+import { countedLoop, doWhileBelow, F32, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
 
 /*
  * C = A B (+ a bias row) for float32 row-major matrices on the wasm backend's memory, as
@@ -10,22 +10,26 @@ import { countedLoop, doWhileBelow, I32, instantiateOn, op, V128, type AsmFuncti
  * blocks of 8 are the outer loop, so the B panel (K x 8 floats) stays in L1 while row tiles of A
  * stream past it. No packing: the LSTM's operands change every step, and XNNPACK (the stock
  * matmul) repacks such a right operand on every call. Rows left over (M mod 4) take a 3-, 2- or
- * 1-row tile, a last 4-column block takes N mod 8 = 4. Each C element is the products added in k
- * order onto the bias (or 0), which is the order XNNPACK sums in.
+ * 1-row tile; columns left over take a 4-column block and then scalar columns. A may be stored
+ * transposed ([K, M], for weight gradients x^T dy): then a tile's four A floats are adjacent and each k
+ * step moves a row down. Each C element is the products added in k order onto the bias (or 0),
+ * which is the order XNNPACK sums in.
  *
  * (func $mR (param $a $b $c $bias $rows i32))   ;; byte offsets; rows a multiple of R
  */
 
 export interface GemmShape {
-  /** Inner dimension (at least 1) and columns of B and C (a multiple of 4). */
+  /** Inner dimension and columns of B and C (both at least 1). */
   k: number;
   n: number;
-  /** Row strides of A, B and C, in floats. */
+  /** Row strides of A (as stored: of A^T when transposeA), B and C, in floats. */
   lda: number;
   ldb: number;
   ldc: number;
   /** Whether the accumulators start from a bias row [N] (else from 0). */
   bias: boolean;
+  /** A is stored as A^T, [K, M]. */
+  transposeA?: boolean;
 }
 
 /** What a generated function's accumulators start from: 0, the bias row, or C itself (a later slice of k). */
@@ -33,44 +37,61 @@ type Start = 'zero' | 'bias' | 'c';
 
 const [A, B, C, BIAS, ROWS] = [0, 1, 2, 3, 4];
 const [J, IA, IC, PA, PB, END, A_END, J_END] = [5, 6, 7, 8, 9, 10, 11, 12];
-const ACC = 13; // 2 per row of the tile, then two B vectors and a splat
 const MAX_ROWS = 4;
+// v128 locals: 2 accumulators per row of the tile, two B vectors, a splat; then the same in f32 for
+// the scalar columns.
+const ACC = 13;
 const [B0, B1, SPLAT] = [ACC + 2 * MAX_ROWS, ACC + 2 * MAX_ROWS + 1, ACC + 2 * MAX_ROWS + 2];
+const ACC_F32 = SPLAT + 1;
+const [B_F32, A_F32] = [ACC_F32 + MAX_ROWS, ACC_F32 + MAX_ROWS + 1];
+const LOCALS = [...Array(8).fill(I32), ...Array(2 * MAX_ROWS + 3).fill(V128), ...Array(MAX_ROWS + 2).fill(F32)];
 
-/** One pass over the column blocks [from, to) (bytes) of width `cols` (8 or 4), tiles of `rows` rows. */
-function columnBlocks(shape: TileShape, rows: number, cols: 8 | 4, from: number, to: number): number[] {
-  const vectors = cols / 4;
-  const acc = (r: number, v: number) => ACC + vectors * r + v;
+/** Bytes between rows of A and between its successive k: A is [m, k] with row stride lda, or stored transposed ([k, m]). */
+const aStrides = (shape: Pick<GemmShape, 'lda' | 'transposeA'>) => (shape.transposeA ? { row: 4, depth: 4 * shape.lda } : { row: 4 * shape.lda, depth: 4 });
+
+/**
+ * One pass over the column blocks [from, to) (bytes) of width `cols`, in tiles of `rows` rows:
+ * 8 or 4 columns in v128 accumulators, or 1 in f32 ones (the last n mod 4 columns).
+ */
+function columnBlocks(shape: TileShape, rows: number, cols: 8 | 4 | 1, from: number, to: number): number[] {
+  const scalar = cols === 1;
+  const vectors = scalar ? 1 : cols / 4;
+  const acc = (r: number, v: number) => (scalar ? ACC_F32 + r : ACC + vectors * r + v);
   const tile = (body: (r: number, v: number) => number[]) =>
     Array.from({ length: rows }, (_, r) => Array.from({ length: vectors }, (_, v) => body(r, v)).flat()).flat();
-  const bVector = [B0, B1];
+  const [load, store, mul, add] = scalar
+    ? [op.f32Load, op.f32Store, op.f32Mul, op.f32Add]
+    : [op.v128Load, op.v128Store, op.f32x4Mul, op.f32x4Add];
+  const bRegister = scalar ? [B_F32] : [B0, B1];
+  const aRegister = scalar ? A_F32 : SPLAT;
+  const a = aStrides(shape);
   const kStep = [
-    ...Array.from({ length: vectors }, (_, v) => [...op.get(PB), ...op.v128Load(16 * v), ...op.set(bVector[v])]).flat(),
+    ...Array.from({ length: vectors }, (_, v) => [...op.get(PB), ...load(16 * v), ...op.set(bRegister[v])]).flat(),
     ...Array.from({ length: rows }, (_, r) => [
-      ...op.get(PA), ...op.v128Load32Splat(4 * shape.lda * r), ...op.set(SPLAT),
+      ...op.get(PA), ...(scalar ? op.f32Load(a.row * r) : op.v128Load32Splat(a.row * r)), ...op.set(aRegister),
       ...Array.from({ length: vectors }, (_, v) => [
-        ...op.get(acc(r, v)), ...op.get(SPLAT), ...op.get(bVector[v]), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc(r, v)),
+        ...op.get(acc(r, v)), ...op.get(aRegister), ...op.get(bRegister[v]), ...mul, ...add, ...op.set(acc(r, v)),
       ]).flat(),
     ]).flat(),
-    ...op.get(PA), ...op.i32(4), ...op.i32Add, ...op.set(PA),
+    ...op.get(PA), ...op.i32(a.depth), ...op.i32Add, ...op.set(PA),
     ...op.get(PB), ...op.i32(4 * shape.ldb), ...op.i32Add, ...op.set(PB),
   ];
   const init = {
-    zero: tile((r, v) => [...op.v128Zero, ...op.set(acc(r, v))]),
-    bias: tile((r, v) => [...op.get(BIAS), ...op.get(J), ...op.i32Add, ...op.v128Load(16 * v), ...op.set(acc(r, v))]),
-    c: tile((r, v) => [...op.get(IC), ...op.v128Load(4 * shape.ldc * r + 16 * v), ...op.set(acc(r, v))]),
+    zero: tile((r, v) => [...(scalar ? op.f32(0) : op.v128Zero), ...op.set(acc(r, v))]),
+    bias: tile((r, v) => [...op.get(BIAS), ...op.get(J), ...op.i32Add, ...load(16 * v), ...op.set(acc(r, v))]),
+    c: tile((r, v) => [...op.get(IC), ...load(4 * shape.ldc * r + 16 * v), ...op.set(acc(r, v))]),
   }[shape.start];
   const rowTile = [
     ...init,
     ...op.get(IA), ...op.set(PA), ...op.get(B), ...op.get(J), ...op.i32Add, ...op.set(PB),
-    ...op.get(IA), ...op.i32(4 * shape.k), ...op.i32Add, ...op.set(END),
+    ...op.get(IA), ...op.i32(a.depth * shape.k), ...op.i32Add, ...op.set(END),
     ...doWhileBelow(PA, END, kStep),
-    ...tile((r, v) => [...op.get(IC), ...op.get(acc(r, v)), ...op.v128Store(4 * shape.ldc * r + 16 * v)]),
+    ...tile((r, v) => [...op.get(IC), ...op.get(acc(r, v)), ...store(4 * shape.ldc * r + 16 * v)]),
     ...op.get(IC), ...op.i32(4 * shape.ldc * rows), ...op.i32Add, ...op.set(IC),
   ];
   const columnBlock = [
     ...op.get(A), ...op.set(IA), ...op.get(C), ...op.get(J), ...op.i32Add, ...op.set(IC),
-    ...countedLoop(IA, A_END, 4 * shape.lda * rows, rowTile),
+    ...countedLoop(IA, A_END, a.row * rows, rowTile),
   ];
   return [...op.i32(from), ...op.set(J), ...op.i32(to), ...op.set(J_END), ...countedLoop(J, J_END, 4 * cols, columnBlock)];
 }
@@ -79,15 +100,17 @@ function columnBlocks(shape: TileShape, rows: number, cols: 8 | 4, from: number,
 type TileShape = Omit<GemmShape, 'bias'> & { start: Start };
 
 function gemmFunction(shape: TileShape, rows: number): AsmFunction {
-  const wide = shape.n - (shape.n % 8);
+  const eights = shape.n - (shape.n % 8);
+  const fours = shape.n - (shape.n % 4);
   return {
     name: `m${rows}`,
     params: [I32, I32, I32, I32, I32],
-    locals: [...Array(8).fill(I32), ...Array(2 * MAX_ROWS + 3).fill(V128)],
+    locals: LOCALS,
     code: [
-      ...op.get(A), ...op.get(ROWS), ...op.i32(4 * shape.lda), ...op.i32Mul, ...op.i32Add, ...op.set(A_END),
-      ...(wide > 0 ? columnBlocks(shape, rows, 8, 0, 4 * wide) : []),
-      ...(wide < shape.n ? columnBlocks(shape, rows, 4, 4 * wide, 4 * shape.n) : []),
+      ...op.get(A), ...op.get(ROWS), ...op.i32(aStrides(shape).row), ...op.i32Mul, ...op.i32Add, ...op.set(A_END),
+      ...(eights > 0 ? columnBlocks(shape, rows, 8, 0, 4 * eights) : []),
+      ...(fours > eights ? columnBlocks(shape, rows, 4, 4 * eights, 4 * fours) : []),
+      ...(shape.n > fours ? columnBlocks(shape, rows, 1, 4 * fours, 4 * shape.n) : []),
     ],
   };
 }
@@ -106,7 +129,7 @@ const SLICE = 256;
 const modules = new Map<string, WeakMap<WasmMemory, Record<string, TileFunction> | null>>();
 
 /** Whether gemmOn takes this shape. */
-export const gemmSupports = (shape: Pick<GemmShape, 'k' | 'n'>): boolean => shape.k >= 1 && shape.n >= 4 && shape.n % 4 === 0;
+export const gemmSupports = (shape: Pick<GemmShape, 'k' | 'n'>): boolean => shape.k >= 1 && shape.n >= 1;
 
 function tilesOn(memory: WasmMemory, shape: TileShape): Record<string, TileFunction> | null {
   const key = JSON.stringify(shape);
@@ -128,15 +151,15 @@ export function gemmOn(memory: WasmMemory, shape: GemmShape): Gemm | null {
     if (!tiles) return null;
     slices.push({ from, tiles });
   }
-  const rowBytes = 4 * shape.lda;
+  const a = aStrides(shape);
   const outRowBytes = 4 * shape.ldc;
-  return (a, b, c, biasAt, m) => {
+  return (aAt, b, c, biasAt, m) => {
     const full = m - (m % MAX_ROWS);
     for (const { from, tiles } of slices) {
-      const aFrom = a + 4 * from;
+      const aFrom = aAt + a.depth * from;
       const bFrom = b + 4 * from * shape.ldb;
       if (full > 0) tiles.m4(aFrom, bFrom, c, biasAt, full);
-      if (m > full) tiles[`m${m - full}`](aFrom + full * rowBytes, bFrom, c + full * outRowBytes, biasAt, m - full);
+      if (m > full) tiles[`m${m - full}`](aFrom + full * a.row, bFrom, c + full * outRowBytes, biasAt, m - full);
     }
   };
 }

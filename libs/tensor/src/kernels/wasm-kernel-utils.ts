@@ -76,10 +76,13 @@ export function heapF32(backend: BackendWasm, info: tf.TensorInfo): Float32Array
   return backend.typedArrayFromHeap(info) as Float32Array;
 }
 
-/** The shape-specialised SIMD matmul (gemm-simd.ts) for [m, k] x [k, n] on this backend's memory, or null (no SIMD, n not a multiple of 4). */
-export function gemmFor(backend: BackendWasm, k: number, n: number, bias: boolean): Gemm | null {
+/**
+ * The shape-specialised SIMD matmul (gemm-simd.ts) for [m, k] x [k, n] on this backend's memory
+ * (A stored as [k, m] when transposeA), or null (no wasm SIMD, k = 0). `m` is needed only to stride a transposed A.
+ */
+export function gemmFor(backend: BackendWasm, k: number, n: number, bias: boolean, transposeA = false, m = 0): Gemm | null {
   const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
-  return memory ? gemmOn(memory, { k, n, lda: k, ldb: n, ldc: n, bias }) : null;
+  return memory ? gemmOn(memory, { k, n, lda: transposeA ? m : k, ldb: n, ldc: n, bias, transposeA }) : null;
 }
 
 /** A tensor's byte offset on the wasm heap. */
