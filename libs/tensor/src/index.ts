@@ -6,6 +6,8 @@ export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainin
 export { FlatLayout, type FlatEntry, type FlatSpec } from './flat-buffer';
 export { adamUpdate, WEFT_ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs, type AdamUpdateResult } from './kernels/adam-update';
 export { gemm, WEFT_GEMM } from './kernels/gemm';
+export { im2col1d, hasIm2Col } from './kernels/im2col';
+export { maxOverSteps, reluGradFromOutput } from './kernels/select-grad';
 export { dropoutMask, WEFT_DROPOUT_MASK } from './kernels/dropout-mask';
 export {
   hasLstmSequenceKernels,

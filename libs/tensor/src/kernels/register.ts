@@ -10,10 +10,12 @@ import { fusedMatMulKernel } from './fused-mat-mul';
 import { gatherV2Kernel } from './gather-v2';
 import { gemmKernel } from './gemm';
 import { identityKernel } from './identity';
+import { col2im1DKernel, im2col1DKernel } from './im2col';
 import { lstmBackwardKernel } from './lstm-backward';
 import { lstmForwardKernel } from './lstm-forward';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { maxKernel, sumKernel } from './reduce-outer';
+import { maxStepsGradKernel, reluGradKernel } from './select-grad';
 import { sliceKernel } from './slice';
 import { transposeKernel } from './transpose';
 import { unpackKernel } from './unpack';
@@ -33,6 +35,10 @@ const kernels: WasmKernel<any>[] = [
   identityKernel,
   adamUpdateKernel,
   gemmKernel,
+  reluGradKernel,
+  maxStepsGradKernel,
+  im2col1DKernel,
+  col2im1DKernel,
   dropoutMaskKernel,
   lstmForwardKernel,
   lstmBackwardKernel,

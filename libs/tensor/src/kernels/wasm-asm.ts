@@ -67,6 +67,8 @@ export const op = {
   f32Div: [0x95],
   f32Sqrt: [0x91],
   f32Lt: [0x5d],
+  f32Eq: [0x5b],
+  f32Gt: [0x5e],
   select: [0x1b],
   v128Load: (offset = 0) => [...simd(0x00), 2, ...uleb(offset)],
   v128Store: (offset = 0) => [...simd(0x0b), 2, ...uleb(offset)],
@@ -84,6 +86,10 @@ export const op = {
   /** pmax(a, b) = a < b ? b : a */
   f32x4Pmax: simd(0xeb),
   f32x4Sqrt: simd(0xe3),
+  /** Lane masks (all ones where true). */
+  f32x4Eq: simd(0x41),
+  f32x4Gt: simd(0x44),
+  v128And: simd(0x4e),
   i32x4Add: simd(0xae),
   i32x4Shl: simd(0xab),
   i32x4Splat: simd(0x11),

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasIm2Col, im2col1d } from '@weft/tensor';
 import { registerLayer } from '../../engine/registry';
+import { hasGemm, linear } from '../../ops/linear';
 import { BaseConv, type BaseConvArgs, type FusedEpilogue } from './base-conv';
 
 export type Conv1DArgs = BaseConvArgs;
@@ -21,6 +23,7 @@ export class Conv1D extends BaseConv {
       input = tf.pad(input, [[0, 0], [this.dilationRate[0] * (this.kernelSize[0] - 1), 0], [0, 0]]);
       padding = 'valid';
     }
+    if (hasGemm() && hasIm2Col()) return this.convolveAsMatMul(input, kernel as tf.Tensor3D, padding, fused);
     if (!fused) return tf.conv1d(input, kernel as tf.Tensor3D, this.strides[0], padding, 'NWC');
     // As a one-row 2D convolution, which has a fused bias/activation kernel.
     const y = tf.fused.conv2d({
@@ -33,6 +36,26 @@ export class Conv1D extends BaseConv {
       activation: fused.activation,
     });
     return tf.squeeze(y, [1]);
+  }
+
+  /**
+   * The convolution as one matmul of the input's patches with the kernel (im2col), where the
+   * backend has weft's gemm: on wasm that beats the stock convolution and its two gradient kernels
+   * (tools/src/bench/layers-speed.ts). `kernel` is already dilated.
+   */
+  private convolveAsMatMul(x: tf.Tensor3D, kernel: tf.Tensor3D, padding: 'valid' | 'same', fused: FusedEpilogue | null): tf.Tensor {
+    const [taps, channels, filters] = kernel.shape;
+    const stride = this.strides[0];
+    let input = x;
+    if (padding === 'same') {
+      // TensorFlow's 'same': ceil(L / stride) outputs, the odd padding row at the end.
+      const length = x.shape[1];
+      const total = Math.max((Math.ceil(length / stride) - 1) * stride + taps - length, 0);
+      input = tf.pad(x, [[0, 0], [Math.floor(total / 2), total - Math.floor(total / 2)], [0, 0]]);
+    }
+    const patches = im2col1d(input, taps, stride);
+    const y = linear(patches, tf.reshape(kernel, [taps * channels, filters]), (fused?.bias as tf.Tensor1D | null) ?? null, fused?.activation);
+    return tf.reshape(y, [x.shape[0], patches.shape[0] / x.shape[0], filters]);
   }
 }
 registerLayer(Conv1D);

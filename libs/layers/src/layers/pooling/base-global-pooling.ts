@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { maxOverSteps } from '@weft/tensor';
 import { Layer, type CallArgs, type LayerArgs, type MaskArg, type Tensors } from '../../engine/layer';
 import { singleShape, type Shape } from '../../engine/shape';
 import { checkDataFormat } from '../convolutional/conv-utils';
@@ -44,8 +45,10 @@ export abstract class BaseGlobalPooling extends Layer {
       if (x.dtype !== 'float32') x = tf.cast(x, 'float32');
       const axes = Array.from({ length: this.rank }, (_, i) => i + 1);
       const mask = (Array.isArray(args.mask) ? args.mask[0] : args.mask) ?? null;
+      // Over steps, max with its gradient as one kernel on wasm (maxOverSteps).
+      const max = (t: tf.Tensor) => (this.rank === 1 ? maxOverSteps(t as tf.Tensor3D, this.keepdims) : tf.max(t, axes, this.keepdims));
       if (!mask || this.rank !== 1) {
-        return this.kind === 'max' ? tf.max(x, axes, this.keepdims) : tf.mean(x, axes, this.keepdims);
+        return this.kind === 'max' ? max(x) : tf.mean(x, axes, this.keepdims);
       }
       const weights = tf.expandDims(tf.cast(mask, 'float32'), 2); // [batch, steps, 1]
       const anyReal = tf.greater(tf.sum(weights, 1, this.keepdims), 0);
@@ -54,7 +57,7 @@ export abstract class BaseGlobalPooling extends Layer {
         return tf.div(tf.sum(tf.mul(x, weights), 1, this.keepdims), count);
       }
       const real = tf.cast(tf.tile(weights, [1, 1, x.shape[2] as number]), 'bool');
-      const pooled = tf.max(tf.where(real, x, tf.fill(x.shape, -Infinity)), 1, this.keepdims);
+      const pooled = max(tf.where(real, x, tf.fill(x.shape, -Infinity)));
       return tf.where(tf.broadcastTo(anyReal, pooled.shape), pooled, tf.zerosLike(pooled));
     });
   }
