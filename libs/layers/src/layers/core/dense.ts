@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasGemm, linear } from '../../ops/linear';
 import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine/layer';
 import type { LayerVariable } from '../../engine/layer-variable';
 import {
@@ -111,7 +112,12 @@ export class Dense extends Layer {
       const outShape = [...x.shape.slice(0, -1), this.units];
       const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, x.shape[x.rank - 1]]) as tf.Tensor2D;
       let y: tf.Tensor;
-      if (FUSABLE.has(this.activation.name)) {
+      if (hasGemm()) {
+        // weft's gemm forward and backward (ops/linear.ts); relu rides along.
+        const fusable = this.activation.name === 'relu';
+        y = linear(x2, kernel as tf.Tensor2D, (bias as tf.Tensor1D | undefined) ?? null, fusable ? 'relu' : 'linear');
+        if (!fusable) y = this.activation.apply(y);
+      } else if (FUSABLE.has(this.activation.name)) {
         y = tf.fused.matMul({ a: x2, b: kernel as tf.Tensor2D, bias, activation: this.activation.name as 'relu' | 'linear' });
       } else {
         y = tf.matMul(x2, kernel as tf.Tensor2D);
