@@ -11,7 +11,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-layers' bundle registers tfjs-core's gradients; the chained ops are for its orthogonal initializer.
 import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { gemm, registerWasmTrainingKernels, unregisterWasmTrainingKernels } from '@weft/tensor';
+import { gemm, maxOverSteps, registerWasmTrainingKernels, reluGradFromOutput, unregisterWasmTrainingKernels } from '@weft/tensor';
 import { imdbCnn, imdbLstm } from './imdb-models';
 import { fallbackNotes, registerStockFallbacks } from './stock-fallbacks';
 import { medianOpMs, medianStepMs, ms, printTable, ratio } from './timing';
@@ -44,6 +44,7 @@ function kernelCases(): KernelCase[] {
   const convDy = keep(tf.randomNormal([batch, 1, 398, 250]));
   const features = keep(tf.relu(tf.randomNormal([batch, 398, 250])));
   const featureMax = keep(tf.max(features, 1, true));
+  const convDyFlat = keep(tf.reshape(convDy, [batch, 398, 250]));
   const pooledDy = keep(tf.randomNormal([batch, 1, 199, 250]));
   const pooled = keep(tf.maxPool(convDy as tf.Tensor4D, [1, 2], [1, 2], 'valid'));
   const dense = keep(tf.randomNormal([batch, 250]));
@@ -79,6 +80,9 @@ function kernelCases(): KernelCase[] {
     },
     { kernel: 'Equal (broadcast)', shapes: '[32,398,250] vs [32,1,250]', op: () => tf.equal(features, featureMax) },
     { kernel: 'max + its grad (GlobalMaxPool1D)', shapes: '[32,398,250] over axis 1', op: () => tf.grad((x: tf.Tensor) => tf.max(x, 1))(features) },
+    // With the stock kernels, maxOverSteps and reluGradFromOutput fall back to tf ops (Equal/Step and Mul).
+    { kernel: 'maxOverSteps + its grad (WeftMaxStepsGrad)', shapes: '[32,398,250] over axis 1', op: () => tf.grad((x: tf.Tensor) => maxOverSteps(x as tf.Tensor3D))(features) },
+    { kernel: 'WeftReluGrad vs Step + Mul', shapes: 'conv output [32,398,250]', op: () => reluGradFromOutput(convDyFlat, features) },
     {
       kernel: 'MaxPoolGrad',
       shapes: 'MaxPooling1D(2) on [32,1,398,250]',
