@@ -1,4 +1,4 @@
-import type { RankOutcome } from './rank-context';
+import type { LaunchOptions, RankOutcome, RankReport } from './rank-context';
 
 /**
  * Gathers one outcome per rank (the first one counts); resolves when every rank has one, after
@@ -33,4 +33,17 @@ export function collectOutcomes<R>(
     }
   };
   return { settle, done };
+}
+
+/** Routes what a rank posts: messages to `onMessage` (with a reply to that rank), its outcome to `settle`. */
+export function reportRouter<R>(
+  rank: number,
+  settle: (outcome: RankOutcome<R>) => void,
+  reply: (message: unknown) => void,
+  onMessage: LaunchOptions<unknown>['onMessage'],
+): (report: RankReport) => void {
+  return (report) => {
+    if (report.type === 'message') onMessage?.(rank, report.message, reply);
+    else settle(report.ok ? { rank, ok: true, value: report.value as R } : { rank, ok: false, error: report.error ?? 'failed' });
+  };
 }
