@@ -74,7 +74,7 @@ async function oracle(make: () => Model, data: [tf.Tensor, tf.Tensor], args: Fit
 }
 
 describe('DataParallel reaches the weights of one in-process fit at the same global batch', () => {
-  it('MLP, SGD, 2 threads x global batch 16, 2 epochs, no shuffling, validation', async () => {
+  it('MLP, SGD, 2 threads x global batch 16, 2 epochs, no shuffling: same weights and epoch logs (loss, accuracy, val_*)', async () => {
     const data = classification(64, 1);
     const { actual } = await oracle(() => mlp('sgd'), data, { batchSize: 16, epochs: 2, shuffle: false, validationData: classification(20, 7) }, { workers: 2 });
     expect(actual.history.val_loss).toHaveLength(2);

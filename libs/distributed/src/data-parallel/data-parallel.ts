@@ -102,6 +102,7 @@ export class DataParallel implements Distribution {
       entry: DATA_PARALLEL_RANK_ENTRY,
       args: job,
       groupTimeoutMs: this.timeoutMs,
+      failureGraceMs: this.timeoutMs,
       onMessage: relay.onMessage,
     };
     const outcomes: RankOutcome<null>[] =

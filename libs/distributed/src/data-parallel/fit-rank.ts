@@ -64,12 +64,25 @@ async function validate(group: ProcessGroup, trainer: Trainer, model: Model, job
   return globalLogs(group, trainer, model, job.timeoutMs);
 }
 
+/** The coordinator's next message, or an error once `timeoutMs` passed without one. */
+async function answerWithin(ctx: RankContext<FitJob>, timeoutMs: number): Promise<CoordinatorMessage> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the coordinator did not answer within ${timeoutMs} ms (are its callbacks stuck?)`)), timeoutMs);
+  });
+  try {
+    return (await Promise.race([ctx.receive(), late])) as CoordinatorMessage;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The coordinator's decision after an epoch, heard by rank 0 and broadcast to the others. */
 async function agreeOnStop(ctx: RankContext<FitJob>, group: ProcessGroup, message: RankMessage | null): Promise<boolean> {
   const flag = new Float32Array(1);
   if (ctx.rank === 0 && message) {
     ctx.send(message);
-    const reply = (await ctx.receive()) as CoordinatorMessage;
+    const reply = await answerWithin(ctx, ctx.args.timeoutMs);
     if (reply.kind === 'abort') throw new Error(reply.reason);
     flag[0] = reply.stop ? 1 : 0;
   }
@@ -77,7 +90,7 @@ async function agreeOnStop(ctx: RankContext<FitJob>, group: ProcessGroup, messag
   return flag[0] === 1;
 }
 
-async function train(ctx: RankContext<FitJob>, group: ProcessGroup): Promise<void> {
+async function train(ctx: RankContext<FitJob>, group: ProcessGroup, progress: { at: string }): Promise<void> {
   const job = ctx.args;
   const log = rankLogger(ctx.rank, { job: 'data-parallel' });
   await initBackend(job.backend);
@@ -96,6 +109,7 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup): Promise<voi
     for (let epoch = job.initialEpoch; epoch < job.epochs; epoch++) {
       trainer.resetMetrics();
       for (let step = 0; step < job.stepsPerEpoch; step++, globalStep++) {
+        progress.at = `epoch ${epoch + 1}, step ${step + 1}`;
         const { rows, count, batchSize } = schedule.next(ctx.size, ctx.rank);
         share = count / batchSize;
         if (count > 0) {
@@ -120,6 +134,7 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup): Promise<voi
           await checkWeightsAgree(group, weights, `epoch ${epoch + 1}, step ${step + 1}`, job.timeoutMs);
         }
       }
+      progress.at = `end of epoch ${epoch + 1}`;
       const logs = await globalLogs(group, trainer, model, job.timeoutMs);
       if (job.validation) {
         for (const [k, v] of Object.entries(await validate(group, validationTrainer, model, job, job.validation))) logs[`val_${k}`] = v;
@@ -142,12 +157,13 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup): Promise<voi
  */
 export async function main(ctx: RankContext<FitJob>): Promise<null> {
   const group = await ctx.createGroup();
+  const progress = { at: 'before training' };
   try {
-    await train(ctx, group);
+    await train(ctx, group, progress);
     return null;
   } catch (err) {
     if (err instanceof CollectiveError) throw err;
-    const message = `rank ${ctx.rank} failed: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `rank ${ctx.rank} failed (${progress.at}): ${err instanceof Error ? err.message : String(err)}`;
     ctx.send({ kind: 'failed', rank: ctx.rank, message } satisfies RankMessage);
     group.abort(message);
     throw new Error(message);

@@ -30,6 +30,7 @@ export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>):
     },
     () => undefined, // a dead process closes its sockets: the others hear it from TCP
     options.timeoutMs,
+    options.failureGraceMs,
   );
   for (let rank = 0; rank < size; rank++) {
     const env = {

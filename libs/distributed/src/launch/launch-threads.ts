@@ -48,6 +48,7 @@ export async function launchThreads<A, R>(options: LaunchThreadsOptions<A>): Pro
       if (group.kind === 'shm') abortShmGroup(group.handle, rank, 'barrier', `rank ${rank} failed: ${error}`);
     },
     options.timeoutMs,
+    options.failureGraceMs,
   );
   for (let rank = 0; rank < size; rank++) {
     const start: RankStart = {

@@ -50,6 +50,8 @@ export interface LaunchOptions<A> {
   groupTimeoutMs?: number;
   /** Limit on the whole run: ranks still running then are stopped and reported failed. */
   timeoutMs?: number;
+  /** After a rank fails, how long the others get to fail or finish before they are stopped. */
+  failureGraceMs?: number;
   /** Hears what ranks send (RankContext.send); `reply` delivers to that rank's RankContext.receive. */
   onMessage?: (rank: number, message: unknown, reply: (message: unknown) => void) => void;
 }
