@@ -23,7 +23,7 @@ export interface DataParallelOptions {
   modules?: string[];
   /** Seed of the shuffling order when fit has none (default: random). */
   seed?: number;
-  /** The workers' backend; default: the caller's (initBackend), else wasm. */
+  /** The workers' backend; default: the caller's (initBackend; wasm for tfjs-node in threads), else wasm. */
   backend?: BackendRequest;
   /** Steps between weight checksums across replicas (also checked at every epoch's end); default 100. */
   checksumEverySteps?: number;
@@ -71,6 +71,12 @@ export class DataParallel implements Distribution {
     }
   }
 
+  /** The caller's backend, except tfjs-node in threads (it cannot load twice in one process): wasm there. */
+  private defaultBackend(): BackendRequest {
+    const callers = activeBackend()?.backend ?? 'wasm';
+    return callers === 'tensorflow' && this.transport === 'threads' ? 'wasm' : callers;
+  }
+
   async fit(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
     const shared = this.transport === 'threads';
     const seed = args.seed ?? this.options.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -81,22 +87,21 @@ export class DataParallel implements Distribution {
     if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 }));
     const list = new CallbackList(callbacks);
     list.setModel(model);
-    const { epochs, initialEpoch, stepsPerEpoch } = prepared.job;
+    const { epochs, stepsPerEpoch } = prepared.job;
     list.setParams({ epochs, steps: stepsPerEpoch, verbose, metrics: prepared.metricNames });
     const job: FitJob = {
       ...prepared.job,
       modules: this.modules,
-      backend: this.options.backend ?? activeBackend()?.backend ?? 'wasm',
+      backend: this.options.backend ?? this.defaultBackend(),
       timeoutMs: this.timeoutMs,
       bucketCapBytes: this.bucketCapBytes,
       checksumEverySteps: this.checksumEverySteps,
       batchLogs: list.wantsBatchLogs,
     };
-    const relay = new EpochRelay(model, list, epochs);
+    const relay = new EpochRelay(model, list);
     model.stopTraining = false;
     model.history = history;
     await list.onTrainBegin();
-    if (initialEpoch < epochs) await list.onEpochBegin(initialEpoch);
     const launch = {
       size: this.workers,
       entry: DATA_PARALLEL_RANK_ENTRY,

@@ -3,8 +3,9 @@ import type { CoordinatorMessage, RankMessage } from './fit-job';
 
 /**
  * The coordinator's end of a data-parallel fit: runs the user's callbacks, in order, on what rank
- * 0 streams (batch logs, epoch logs with its weights, written into the caller's model first so
- * that checkpoints and restoreBestWeights see them) and answers each epoch with whether to stop.
+ * 0 streams (epoch starts, batch logs, epoch logs with its weights, written into the caller's
+ * model first so that checkpoints and restoreBestWeights see them) and answers each epoch's end
+ * with whether to stop.
  * A callback that throws stops the workers; the first failure a rank reports is kept.
  */
 export class EpochRelay {
@@ -15,7 +16,6 @@ export class EpochRelay {
   constructor(
     private readonly model: Model,
     private readonly callbacks: CallbackList,
-    private readonly epochs: number,
   ) {}
 
   /** The launcher's onMessage. */
@@ -45,6 +45,10 @@ export class EpochRelay {
   }
 
   private async handle(m: Exclude<RankMessage, { kind: 'failed' }>, reply: (message: CoordinatorMessage) => void): Promise<void> {
+    if (m.kind === 'epochBegin') {
+      await this.callbacks.onEpochBegin(m.epoch);
+      return;
+    }
     if (m.kind === 'batchEnd') {
       await this.callbacks.onBatchBegin(m.step, { batch: m.step, size: m.size });
       await this.callbacks.onBatchEnd(m.step, m.logs);
@@ -52,8 +56,6 @@ export class EpochRelay {
     }
     applyModelSpec(this.model, m.state);
     await this.callbacks.onEpochEnd(m.epoch, m.logs);
-    const stop = this.model.stopTraining;
-    reply({ kind: 'continue', stop });
-    if (!stop && m.epoch + 1 < this.epochs) await this.callbacks.onEpochBegin(m.epoch + 1);
+    reply({ kind: 'continue', stop: this.model.stopTraining });
   }
 }

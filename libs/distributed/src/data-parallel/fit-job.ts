@@ -26,7 +26,7 @@ export interface FitJob {
   shuffle: boolean;
   /** Seed of the epoch permutations, the same on every rank. */
   seed: number;
-  /** Whether the coordinator's callbacks read batch logs (then every step sums metric state). */
+  /** Whether the coordinator's callbacks read batch logs (then every step sums metric state; else they get {}). */
   batchLogs: boolean;
   timeoutMs: number;
   bucketCapBytes: number;
@@ -38,6 +38,7 @@ export type ModelState = Pick<ModelSpec, 'weights' | 'optimizerWeights' | 'optim
 
 /** From rank 0 (or a failing rank) to the coordinator. */
 export type RankMessage =
+  | { kind: 'epochBegin'; epoch: number }
   | { kind: 'batchEnd'; step: number; size: number; logs: Logs }
   | { kind: 'epochEnd'; epoch: number; logs: Logs; state: ModelState }
   | { kind: 'failed'; rank: number; message: string };

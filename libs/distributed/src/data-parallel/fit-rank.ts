@@ -108,6 +108,7 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup, progress: { 
   try {
     for (let epoch = job.initialEpoch; epoch < job.epochs; epoch++) {
       trainer.resetMetrics();
+      if (ctx.rank === 0) ctx.send({ kind: 'epochBegin', epoch } satisfies RankMessage);
       for (let step = 0; step < job.stepsPerEpoch; step++, globalStep++) {
         progress.at = `epoch ${epoch + 1}, step ${step + 1}`;
         const { rows, count, batchSize } = schedule.next(ctx.size, ctx.rank);
@@ -126,10 +127,8 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup, progress: { 
           trainer.applyGradients(reduced);
           tf.dispose([...zeros, ...reduced]);
         }
-        if (job.batchLogs) {
-          const logs = await globalLogs(group, trainer, model, job.timeoutMs);
-          if (ctx.rank === 0) ctx.send({ kind: 'batchEnd', step, size: batchSize, logs } satisfies RankMessage);
-        }
+        const logs = job.batchLogs ? await globalLogs(group, trainer, model, job.timeoutMs) : {};
+        if (ctx.rank === 0) ctx.send({ kind: 'batchEnd', step, size: batchSize, logs } satisfies RankMessage);
         if ((globalStep + 1) % job.checksumEverySteps === 0) {
           await checkWeightsAgree(group, weights, `epoch ${epoch + 1}, step ${step + 1}`, job.timeoutMs);
         }
