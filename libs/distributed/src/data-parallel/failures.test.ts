@@ -63,7 +63,7 @@ describe('DataParallel failures', () => {
     await expect(markedFit(transport)).rejects.toThrow(
       'DataParallel: rank 1 failed (epoch 1, step 3): FailOnMarker: the marked row reached this layer',
     );
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(15_000); // mostly worker start-up (module loading) on a busy 2-core machine
   });
 
   it('leaves no worker behind: the process exits by itself after the failed fit', () => {
