@@ -1,6 +1,6 @@
 // DataParallel against its oracle: N workers at a global batch reach the weights and epoch logs of
 // one in-process fit at the same batch and data order (real threads, processes and sockets).
-import { initBackend, type tf } from '@weft/tensor';
+import { initBackend, tf } from '@weft/tensor';
 import type { FitArgs, Model } from '@weft/layers';
 import { DataParallel, type DataParallelOptions } from '../index';
 import { classification, expectSameHistory, expectSameWeights, mlp, sequenceModel, sequences, twin } from '../testing/oracle-helpers';
@@ -33,9 +33,9 @@ describe('DataParallel reaches the weights of one in-process fit at the same glo
     await oracle(() => mlp('adam'), data, { batchSize: 16, epochs: 2, shuffle: true, seed: 11, validationSplit: 0.2 }, { workers: 2 });
   });
 
-  it('a worker with no rows in the last batch still joins the step (3 threads, 66 rows, batch 16)', async () => {
+  it('a worker with no rows in the last batch still joins the step (3 threads, 66 rows, batch 16, class weights)', async () => {
     const data = classification(66, 3);
-    await oracle(() => mlp('sgd'), data, { batchSize: 16, epochs: 1, shuffle: false }, { workers: 3 });
+    await oracle(() => mlp('sgd'), data, { batchSize: 16, epochs: 1, shuffle: false, classWeight: { 0: 1, 1: 2, 2: 0.5 } }, { workers: 3 });
   });
 
   it('Embedding + LSTM + Dense, Adam, 2 threads, shuffled', async () => {
@@ -43,8 +43,9 @@ describe('DataParallel reaches the weights of one in-process fit at the same glo
     await oracle(sequenceModel, data, { batchSize: 8, epochs: 2, seed: 3 }, { workers: 2 });
   });
 
-  it('MLP, Adam, 2 processes over TCP, shuffled, with validation', async () => {
+  it('MLP, Adam, 2 processes over TCP, shuffled, with validation and sample weights', async () => {
     const data = classification(50, 5);
-    await oracle(() => mlp('adam'), data, { batchSize: 16, epochs: 2, seed: 2, validationData: classification(15, 8) }, { workers: 2, transport: 'processes' });
+    const sampleWeight = tf.randomUniform([50], 0.5, 1.5, 'float32', 9);
+    await oracle(() => mlp('adam'), data, { batchSize: 16, epochs: 2, seed: 2, sampleWeight, validationData: classification(15, 8) }, { workers: 2, transport: 'processes' });
   });
 });

@@ -58,9 +58,9 @@ export function prepareFit(model: Model, x: DataInput, y: DataInput, args: FitAr
   if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
   let n = checkData(model, xs, ys, [args.sampleWeight ?? null]);
   const classWeights = args.classWeight ? classWeightsToSampleWeights(ys[0], args.classWeight) : null;
-  const sw = classWeights && args.sampleWeight ? tf.mul(args.sampleWeight, classWeights) : (classWeights ?? args.sampleWeight ?? null);
-  let train = toFitData(xs, ys, sw, shared);
-  tf.dispose([classWeights, sw === args.sampleWeight ? null : sw].filter((t): t is tf.Tensor => t !== null));
+  const combined = classWeights && args.sampleWeight ? tf.mul(args.sampleWeight, classWeights) : null;
+  let train = toFitData(xs, ys, combined ?? classWeights ?? args.sampleWeight ?? null, shared);
+  tf.dispose([classWeights, combined].filter((t): t is tf.Tensor => t !== null));
 
   let validation: FitData | null = null;
   if (args.validationData) {
