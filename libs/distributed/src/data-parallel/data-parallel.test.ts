@@ -49,3 +49,15 @@ describe('DataParallel reaches the weights of one in-process fit at the same glo
     await oracle(() => mlp('adam'), data, { batchSize: 16, epochs: 2, seed: 2, sampleWeight, validationData: classification(15, 8) }, { workers: 2, transport: 'processes' });
   });
 });
+
+describe('DataParallel.evaluate', () => {
+  it('gives the in-process [loss, accuracy] over shards on 2 threads, sample weights included', async () => {
+    const model = mlp('adam');
+    const [x, y] = classification(37, 12);
+    const sampleWeight = tf.randomUniform([37], 0.5, 1.5, 'float32', 13);
+    const expected = (await model.evaluate(x, y, { batchSize: 8, sampleWeight })) as number[];
+    const actual = (await model.evaluate(x, y, { batchSize: 8, sampleWeight, distribution: new DataParallel({ workers: 2 }) })) as number[];
+    expect(actual).toHaveLength(2);
+    actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+  });
+});

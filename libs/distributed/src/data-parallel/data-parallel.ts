@@ -1,14 +1,25 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { activeBackend, type BackendRequest } from '@weft/tensor';
-import { CallbackList, History, ProgbarLogger, type Callback, type DataInput, type Distribution, type FitArgs, type Model } from '@weft/layers';
+import {
+  CallbackList,
+  History,
+  ProgbarLogger,
+  type Callback,
+  type DataInput,
+  type Distribution,
+  type EvaluateArgs,
+  type FitArgs,
+  type Logs,
+  type Model,
+} from '@weft/layers';
 import { launchProcesses } from '../launch/launch-processes';
 import { launchThreads } from '../launch/launch-threads';
 import type { RankOutcome } from '../launch/rank-context';
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
 import { EpochRelay } from './epoch-relay';
-import type { FitJob } from './fit-job';
-import { prepareFit } from './prepare-fit';
+import type { CoordinatorMessage, EvaluateJob, FitJob, RankMessage, ReplicaJob } from './fit-job';
+import { prepareEvaluate, prepareFit } from './prepare-fit';
 
 export interface DataParallelOptions {
   /** Worker threads or processes; default: one per CPU core. */
@@ -29,8 +40,9 @@ export interface DataParallelOptions {
   checksumEverySteps?: number;
 }
 
-/** The module every rank runs (its `main`). */
+/** The module every rank of fit runs (its `main`). */
 export const DATA_PARALLEL_RANK_ENTRY = join(__dirname, 'fit-rank.ts');
+const DATA_PARALLEL_EVALUATE_ENTRY = join(__dirname, 'evaluate-rank.ts');
 
 function positiveInt(value: number, what: string, hint: string): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`DataParallel: ${what} must be a positive integer (${hint}). Received: ${what}=${value}`);
@@ -102,23 +114,52 @@ export class DataParallel implements Distribution {
     model.stopTraining = false;
     model.history = history;
     await list.onTrainBegin();
-    const launch = {
-      size: this.workers,
-      entry: DATA_PARALLEL_RANK_ENTRY,
-      args: job,
-      groupTimeoutMs: this.timeoutMs,
-      failureGraceMs: this.timeoutMs,
-      onMessage: relay.onMessage,
-    };
-    const outcomes: RankOutcome<null>[] =
-      this.transport === 'threads'
-        ? await launchThreads({ ...launch, arenaBytes: prepared.gradientBytes })
-        : await launchProcesses(launch);
-    await relay.settled();
-    const failed = outcomes.find((o) => !o.ok);
-    if (relay.failure) throw relay.failure;
-    if (failed && !failed.ok) throw new Error(`DataParallel: ${failed.error}`);
+    await this.run<null>(DATA_PARALLEL_RANK_ENTRY, job, prepared.gradientBytes, relay.onMessage, async () => {
+      await relay.settled();
+      if (relay.failure) throw relay.failure;
+    });
     await list.onTrainEnd();
     return history;
+  }
+
+  /** Keras's evaluate over the workers, each on a contiguous shard: [loss, ...metrics], or the loss alone. */
+  async evaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
+    const job: EvaluateJob = {
+      ...prepareEvaluate(model, x, y, args, this.transport === 'threads'),
+      modules: this.modules,
+      backend: this.options.backend ?? this.defaultBackend(),
+      timeoutMs: this.timeoutMs,
+    };
+    let failure: Error | null = null;
+    const onMessage = (_rank: number, message: unknown) => {
+      const m = message as RankMessage;
+      if (m.kind === 'failed') failure ??= new Error(`DataParallel: ${m.message}`);
+    };
+    const [logs] = await this.run<Logs>(DATA_PARALLEL_EVALUATE_ENTRY, job, 0, onMessage, async () => {
+      if (failure) throw failure;
+    });
+    const values = Object.values(logs);
+    return values.length === 1 ? values[0] : values;
+  }
+
+  /**
+   * Runs `entry` on every worker with `job`; resolves with their results, or rejects with the
+   * first failure (`settle` may throw a more precise one first).
+   */
+  private async run<R>(
+    entry: string,
+    job: ReplicaJob,
+    arenaBytes: number,
+    onMessage: (rank: number, message: unknown, reply: (message: CoordinatorMessage) => void) => void,
+    settle: () => Promise<void>,
+  ): Promise<R[]> {
+    const launch = { size: this.workers, entry, args: job, groupTimeoutMs: this.timeoutMs, failureGraceMs: this.timeoutMs, onMessage };
+    const outcomes: RankOutcome<R>[] =
+      this.transport === 'threads' ? await launchThreads({ ...launch, arenaBytes }) : await launchProcesses(launch);
+    await settle();
+    return outcomes.map((outcome) => {
+      if (!outcome.ok) throw new Error(`DataParallel: ${outcome.error}`);
+      return outcome.value;
+    });
   }
 }

@@ -54,7 +54,7 @@ describe('DataParallel input checks', () => {
     const model = mlp(new OnlyHere({ inputShape: [3] }));
     await expect(
       model.fit(tf.zeros([8, 3]), tf.zeros([8, 1]), { verbose: 0, distribution: new DataParallel({ workers: 2, timeoutMs: 5000 }) }),
-    ).rejects.toThrow(/rank \d failed \(before training\): Unknown layer class 'OnlyHere'.*DataParallel\(\{ modules: \['\/absolute\/path\/to\/module'\] \}\)/);
+    ).rejects.toThrow(/rank \d failed \(while starting\): Unknown layer class 'OnlyHere'.*DataParallel\(\{ modules: \['\/absolute\/path\/to\/module'\] \}\)/);
   });
 });
 

@@ -9,12 +9,23 @@ export interface FitData {
   sampleWeight: RowData | null;
 }
 
-/** What every rank receives once: the model, the data and fit's arguments. */
-export interface FitJob {
+/** How a rank rebuilds the model. */
+export interface ReplicaJob {
   spec: ModelSpec;
   /** Modules every rank imports first (custom layers). */
   modules: string[];
   backend: BackendRequest;
+  timeoutMs: number;
+}
+
+/** What every rank receives once for evaluate: the model and its shard's data. */
+export interface EvaluateJob extends ReplicaJob {
+  data: FitData;
+  batchSize: number;
+}
+
+/** What every rank receives once for fit: the model, the data and fit's arguments. */
+export interface FitJob extends ReplicaJob {
   train: FitData;
   validation: FitData | null;
   /** The global batch, split across ranks by contiguous rows. */
@@ -28,7 +39,6 @@ export interface FitJob {
   seed: number;
   /** Whether the coordinator's callbacks read batch logs (then every step sums metric state; else they get {}). */
   batchLogs: boolean;
-  timeoutMs: number;
   bucketCapBytes: number;
   checksumEverySteps: number;
 }

@@ -7,10 +7,11 @@ import {
   requireCompiled,
   toTensorList,
   type DataInput,
+  type EvaluateArgs,
   type FitArgs,
   type Model,
 } from '@weft/layers';
-import type { FitData, FitJob } from './fit-job';
+import type { EvaluateJob, FitData, FitJob } from './fit-job';
 import { rowRange, toRowData } from './row-data';
 
 /** What the coordinator settles before any worker starts. */
@@ -23,7 +24,7 @@ export interface PreparedFit {
 }
 
 function positiveInt(value: number, what: string): number {
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`fit(): \`${what}\` must be a positive integer. Received: ${what}=${value}`);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`\`${what}\` must be a positive integer. Received: ${what}=${value}`);
   return value;
 }
 
@@ -104,5 +105,22 @@ export function prepareFit(model: Model, x: DataInput, y: DataInput, args: FitAr
     },
     metricNames: [...names, ...(validation ? names.map((m) => `val_${m}`) : [])],
     gradientBytes,
+  };
+}
+
+/** Checks evaluate's arguments as evaluate does and copies the data out once, like prepareFit. */
+export function prepareEvaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs, shared: boolean): Pick<EvaluateJob, 'spec' | 'data' | 'batchSize'> {
+  requireCompiled(model, 'evaluate');
+  if (args.steps !== undefined) {
+    throw new Error(`DataParallel.evaluate covers all the data: \`steps\` is not supported (pass fewer rows instead). Received: steps=${args.steps}`);
+  }
+  const xs = toTensorList(x, model.inputNames, 'x', model.name);
+  const ys = toTensorList(y, model.outputNames, 'y', model.name);
+  if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
+  checkData(model, xs, ys, [args.sampleWeight ?? null]);
+  return {
+    spec: describeModel(model),
+    data: toFitData(xs, ys, args.sampleWeight ?? null, shared),
+    batchSize: positiveInt(args.batchSize ?? 32, 'batchSize'),
   };
 }
