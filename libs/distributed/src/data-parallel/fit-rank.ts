@@ -44,8 +44,8 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup, progress: { 
   const log = rankLogger(ctx.rank, { job: 'data-parallel' });
   const model = await loadReplica(job);
   const weights = model.trainableWeights;
-  let share = 0;
-  const allReduce = weightedGradientHook(group, weights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, share: () => share });
+  let share = { mine: 0, batch: 0 };
+  const allReduce = weightedGradientHook(group, weights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => share });
   const trainer = new Trainer(model, allReduce);
   const validationTrainer = new Trainer(model);
   const schedule = new BatchSchedule(job.train.xs[0].shape[0], job.batchSize, job.shuffle, job.seed);
@@ -58,7 +58,7 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup, progress: { 
       for (let step = 0; step < job.stepsPerEpoch; step++, globalStep++) {
         progress.at = `epoch ${epoch + 1}, step ${step + 1}`;
         const { rows, count, batchSize } = schedule.next(ctx.size, ctx.rank);
-        share = count / batchSize;
+        share = { mine: count, batch: batchSize };
         if (count > 0) {
           const batch = batchOf(job.train, rows);
           try {

@@ -10,7 +10,7 @@ import type { ProcessGroup } from '../process-group';
 export function weightedGradientHook(
   group: ProcessGroup,
   weights: readonly LayerVariable[],
-  options: { capBytes: number; timeoutMs: number; share: () => number },
+  options: { capBytes: number; timeoutMs: number; rows: () => { mine: number; batch: number } },
 ): GradientHook {
   const names = weights.map((w, i) => `${i}:${w.name}`);
   const buckets = new GradientBuckets(
@@ -19,7 +19,10 @@ export function weightedGradientHook(
   );
   return async (grads) => {
     const named = Object.fromEntries(grads.map((g, i) => [names[i], g]));
-    const reduced = await buckets.allReduceTensors(group, named, { op: 'sum', scale: options.share(), timeoutMs: options.timeoutMs });
+    const { mine, batch } = options.rows();
+    // An even split is a plain mean; scaling every gradient in JavaScript costs about as much as the reduction.
+    const weighting = mine * group.size === batch ? ({ op: 'mean' } as const) : ({ op: 'sum', scale: mine / batch } as const);
+    const reduced = await buckets.allReduceTensors(group, named, { ...weighting, timeoutMs: options.timeoutMs });
     return names.map((name) => reduced[name]);
   };
 }
