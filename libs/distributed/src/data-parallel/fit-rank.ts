@@ -86,6 +86,7 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup, progress: { 
         for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
       }
       await checkWeightsAgree(group, weights, `end of epoch ${epoch + 1}`, job.timeoutMs);
+      log.debug({ epoch: epoch + 1, ...logs }, 'epoch done');
       if (await agreeOnStop(ctx, group, ctx.rank === 0 ? { kind: 'epochEnd', epoch, logs, state: modelState(model) } : null)) break;
     }
   } finally {

@@ -1,4 +1,4 @@
-import { initBackend, tf } from '@weft/tensor';
+import { initBackend, rankLogger, tf } from '@weft/tensor';
 import { buildModelFromSpec, runEvaluation, type Logs, type Model, type Trainer } from '@weft/layers';
 import { CollectiveError } from '../errors';
 import type { RankContext } from '../launch/rank-context';
@@ -72,6 +72,7 @@ export async function runInGroup<R>(ctx: RankContext, body: (group: ProcessGroup
   } catch (err) {
     if (err instanceof CollectiveError) throw err;
     const message = `rank ${ctx.rank} failed (${progress.at}): ${err instanceof Error ? err.message : String(err)}`;
+    rankLogger(ctx.rank).debug({ err }, message); // the stack; fit rejects with the message
     ctx.send({ kind: 'failed', rank: ctx.rank, message } satisfies RankMessage);
     group.abort(message);
     throw new Error(message);
