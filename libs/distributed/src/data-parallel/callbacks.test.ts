@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@weft/tensor';
-import { Callback, EarlyStopping, ModelCheckpoint, loadModel, type Logs, type Model } from '@weft/layers';
+import { Callback, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, loadModel, type Logs, type Model } from '@weft/layers';
 import { DataParallel } from '../index';
 import { classification, expectSameHistory, expectSameWeights, mlp, twin } from '../testing/oracle-helpers';
 
@@ -65,5 +65,19 @@ describe('DataParallel runs the callbacks on the coordinator', () => {
       expect(logs.loss).toBeCloseTo(expected.batches[i].loss, 5);
       expect(logs.accuracy).toBeCloseTo(expected.batches[i].accuracy, 6);
     });
+  });
+
+  it('ReduceLROnPlateau lowers the workers\' learning rate as it lowers the in-process one', async () => {
+    const [x, y] = classification(32, 24);
+    const serial = mlp('adam');
+    const parallel = twin(serial, () => mlp('adam'));
+    const args = { batchSize: 16, epochs: 3, seed: 5, verbose: 0 as const };
+    const lowerEveryEpoch = () => new ReduceLROnPlateau({ monitor: 'loss', factor: 0.1, patience: 0, minDelta: 10 });
+    const expected = await serial.fit(x, y, { ...args, callbacks: [lowerEveryEpoch()] });
+    const actual = await parallel.fit(x, y, { ...args, callbacks: [lowerEveryEpoch()], distribution: new DataParallel({ workers: 2 }) });
+    expect(actual.history.learning_rate).toEqual(expected.history.learning_rate);
+    expect(parallel.compiled!.optimizer.learningRate).toBeCloseTo(0.001 * 0.1 ** 2, 12); // lowered after epochs 2 and 3
+    expectSameHistory(actual, expected);
+    expectSameWeights(parallel, serial);
   });
 });

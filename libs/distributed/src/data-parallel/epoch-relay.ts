@@ -5,7 +5,7 @@ import type { CoordinatorMessage, RankMessage } from './fit-job';
  * The coordinator's end of a data-parallel fit: runs the user's callbacks, in order, on what rank
  * 0 streams (epoch starts, batch logs, epoch logs with its weights, written into the caller's
  * model first so that checkpoints and restoreBestWeights see them) and answers each epoch's end
- * with whether to stop.
+ * with whether to stop and the learning rate to go on with.
  * A callback that throws stops the workers; the first failure a rank reports is kept.
  */
 export class EpochRelay {
@@ -56,6 +56,7 @@ export class EpochRelay {
     }
     applyModelSpec(this.model, m.state);
     await this.callbacks.onEpochEnd(m.epoch, m.logs);
-    reply({ kind: 'continue', stop: this.model.stopTraining });
+    const learningRate = this.model.compiled?.optimizer.learningRate;
+    reply({ kind: 'continue', stop: this.model.stopTraining, learningRate: typeof learningRate === 'number' ? learningRate : null });
   }
 }

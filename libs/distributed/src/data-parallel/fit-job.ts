@@ -53,5 +53,5 @@ export type RankMessage =
   | { kind: 'epochEnd'; epoch: number; logs: Logs; state: ModelState }
   | { kind: 'failed'; rank: number; message: string };
 
-/** The coordinator's answer to an epochEnd (or to anything, once a callback failed). */
-export type CoordinatorMessage = { kind: 'continue'; stop: boolean } | { kind: 'abort'; reason: string };
+/** The coordinator's answer to an epochEnd: stop or go on, at the learning rate its callbacks left. */
+export type CoordinatorMessage = { kind: 'continue'; stop: boolean; learningRate: number | null } | { kind: 'abort'; reason: string };

@@ -26,17 +26,25 @@ async function answerWithin(ctx: RankContext<FitJob>, timeoutMs: number): Promis
   }
 }
 
-/** The coordinator's decision after an epoch, heard by rank 0 and broadcast to the others. */
-async function agreeOnStop(ctx: RankContext<FitJob>, group: ProcessGroup, message: RankMessage | null): Promise<boolean> {
-  const flag = new Float32Array(1);
+/**
+ * The coordinator's answer after an epoch, heard by rank 0 and broadcast to the others: whether to
+ * stop, and the learning rate its callbacks left (ReduceLROnPlateau), sent as float32 halves.
+ */
+async function agreeOnEpochEnd(ctx: RankContext<FitJob>, group: ProcessGroup, message: RankMessage | null) {
+  const answer = new Float32Array(4); // stop, has a learning rate, its high and low halves
   if (ctx.rank === 0 && message) {
     ctx.send(message);
     const reply = await answerWithin(ctx, ctx.args.timeoutMs);
     if (reply.kind === 'abort') throw new Error(reply.reason);
-    flag[0] = reply.stop ? 1 : 0;
+    answer[0] = reply.stop ? 1 : 0;
+    if (reply.learningRate !== null) {
+      answer[1] = 1;
+      answer[2] = reply.learningRate;
+      answer[3] = reply.learningRate - answer[2];
+    }
   }
-  await group.broadcast(flag, { root: 0, timeoutMs: ctx.args.timeoutMs });
-  return flag[0] === 1;
+  await group.broadcast(answer, { root: 0, timeoutMs: ctx.args.timeoutMs });
+  return { stop: answer[0] === 1, learningRate: answer[1] === 1 ? answer[2] + answer[3] : null };
 }
 
 async function train(ctx: RankContext<FitJob>, group: ProcessGroup, progress: { at: string }): Promise<void> {
@@ -87,7 +95,10 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup, progress: { 
       }
       await checkWeightsAgree(group, weights, `end of epoch ${epoch + 1}`, job.timeoutMs);
       log.debug({ epoch: epoch + 1, ...logs }, 'epoch done');
-      if (await agreeOnStop(ctx, group, ctx.rank === 0 ? { kind: 'epochEnd', epoch, logs, state: modelState(model) } : null)) break;
+      const answer = await agreeOnEpochEnd(ctx, group, ctx.rank === 0 ? { kind: 'epochEnd', epoch, logs, state: modelState(model) } : null);
+      const optimizer = model.compiled!.optimizer;
+      if (answer.learningRate !== null && typeof optimizer.learningRate === 'number') optimizer.learningRate = answer.learningRate;
+      if (answer.stop) break;
     }
   } finally {
     trainer.dispose();
