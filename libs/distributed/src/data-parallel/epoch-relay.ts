@@ -6,7 +6,7 @@ import type { CoordinatorMessage, RankMessage } from './fit-job';
  * 0 streams (epoch starts, batch logs, epoch logs with its weights, written into the caller's
  * model first so that checkpoints and restoreBestWeights see them) and answers each epoch's end
  * with whether to stop and the learning rate to go on with.
- * A callback that throws stops the workers; the first failure a rank reports is kept.
+ * A callback that throws stops the workers (at the epoch's end); the first failure a rank reports is kept.
  */
 export class EpochRelay {
   /** A callback's error, or the failure a rank reported first. */
