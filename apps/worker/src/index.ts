@@ -1,2 +1,3 @@
-// Worker entry points for threads and processes arrive with the data-parallel trainer.
-export {};
+// The rank entry of data-parallel training (launchThreads/launchProcesses run its `main`); it lives
+// in @weft/distributed, which may not import apps, and is re-exported here for `weft worker`.
+export { dataParallelRankMain as main } from '@weft/distributed';

@@ -1,8 +1,17 @@
 import { FlatLayout, type FlatSpec, tf } from '@weft/tensor';
 import type { ProcessGroup, ReduceOptions } from './process-group';
 
+export interface BucketReduceOptions extends ReduceOptions {
+  /** Multiplies this rank's gradients before the reduction, e.g. by its share of a weighted mean. */
+  scale?: number;
+}
+
 /** PyTorch DDP's default bucket cap. */
 export const DEFAULT_BUCKET_CAP_BYTES = 25 * 1024 * 1024;
+
+function scaleInPlace(buffer: Float32Array, scale = 1): void {
+  if (scale !== 1) for (let i = 0; i < buffer.length; i++) buffer[i] *= scale;
+}
 
 /**
  * A model's gradients cut into flat float32 buckets of at most `capBytes` (a tensor larger than
@@ -40,7 +49,7 @@ export class GradientBuckets {
   }
 
   /** All-reduces gradients given as Float32Arrays by name, in place. */
-  async allReduce(group: ProcessGroup, grads: Record<string, Float32Array>, options: ReduceOptions = {}): Promise<void> {
+  async allReduce(group: ProcessGroup, grads: Record<string, Float32Array>, options: BucketReduceOptions = {}): Promise<void> {
     await this.checkSameLayout(group);
     for (let b = 0; b < this.layouts.length; b++) {
       const buffer = this.buffers[b];
@@ -53,13 +62,14 @@ export class GradientBuckets {
         }
         buffer.set(grad, offset);
       }
+      scaleInPlace(buffer, options.scale);
       await group.allReduce(buffer, options);
       for (const { name, offset, size } of entries) grads[name].set(buffer.subarray(offset, offset + size));
     }
   }
 
   /** All-reduces float32 gradient tensors; returns new tensors (the caller disposes both). */
-  async allReduceTensors(group: ProcessGroup, grads: tf.NamedTensorMap, options: ReduceOptions = {}) {
+  async allReduceTensors(group: ProcessGroup, grads: tf.NamedTensorMap, options: BucketReduceOptions = {}) {
     await this.checkSameLayout(group);
     const out: tf.NamedTensorMap = {};
     for (let b = 0; b < this.layouts.length; b++) {
@@ -67,6 +77,7 @@ export class GradientBuckets {
       const subset: tf.NamedTensorMap = {};
       for (const { name } of layout.entries) subset[name] = grads[name];
       layout.pack(subset, this.buffers[b]);
+      scaleInPlace(this.buffers[b], options.scale);
       await group.allReduce(this.buffers[b], options);
       Object.assign(out, layout.unpack(this.buffers[b]));
     }

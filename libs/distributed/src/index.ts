@@ -9,7 +9,7 @@ export { ProcessGroupTcp } from './tcp/process-group-tcp';
 export { createTcpGroup, type TcpGroupOptions } from './tcp/rendezvous';
 export { StoreServer } from './tcp/store-server';
 export { StoreClient } from './tcp/store-client';
-export { GradientBuckets, DEFAULT_BUCKET_CAP_BYTES } from './gradient-buckets';
+export { GradientBuckets, DEFAULT_BUCKET_CAP_BYTES, type BucketReduceOptions } from './gradient-buckets';
 export { readDistributedEnv, type DistributedEnv } from './env';
 export { initProcessGroupFromEnv } from './init-from-env';
 export { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';
@@ -21,3 +21,5 @@ export {
   type CollectivesBenchOptions,
   type CollectivesBenchRow,
 } from './bench/collectives-bench';
+export { DataParallel, DATA_PARALLEL_RANK_ENTRY, type DataParallelOptions } from './data-parallel/data-parallel';
+export { main as dataParallelRankMain } from './data-parallel/fit-rank';

@@ -15,6 +15,9 @@ Options:
   --seed N           data and shuffling seed (default 1)
   --backend NAME     auto | tensorflow | wasm | cpu (default auto)
   --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default 1)
+  --workers N        train data-parallel over N workers (default: in this process);
+                     --batch-size is then the global batch, split across the workers
+  --transport KIND   threads | processes, with --workers (default threads)
 `;
 
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -27,6 +30,8 @@ registerCommand('train', async (args) => {
     seed: { type: 'string' },
     backend: { type: 'string' },
     verbose: { type: 'string' },
+    workers: { type: 'string' },
+    transport: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -35,6 +40,13 @@ registerCommand('train', async (args) => {
   const backend = (values.backend ?? 'auto') as BackendRequest;
   if (!BACKENDS.includes(backend)) {
     throw new Error(`--backend must be one of ${BACKENDS.join(', ')}. Received: --backend ${backend}`);
+  }
+  const transport = values.transport ?? 'threads';
+  if (transport !== 'threads' && transport !== 'processes') {
+    throw new Error(`--transport must be threads or processes. Received: --transport ${transport}`);
+  }
+  if (values.transport !== undefined && values.workers === undefined) {
+    throw new Error('--transport needs --workers N (without it, training runs in this process).');
   }
   const result = await runDemoJob({
     epochs: intOption('epochs', values.epochs, 3),
@@ -45,6 +57,8 @@ registerCommand('train', async (args) => {
     vocabularySize: 2000,
     backend,
     verbose: intOption('verbose', values.verbose, 1, 0) as 0 | 1 | 2,
+    workers: values.workers === undefined ? undefined : intOption('workers', values.workers, 1),
+    transport,
   });
   process.stdout.write(
     `Test loss: ${result.testLoss.toFixed(4)} - test accuracy: ${result.testAccuracy.toFixed(4)} - ` +

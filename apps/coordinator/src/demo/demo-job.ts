@@ -1,5 +1,6 @@
 import { initBackend, logger, tf, type BackendRequest } from '@weft/tensor';
 import { Sequential, layers, type History } from '@weft/layers';
+import { DataParallel } from '@weft/distributed';
 import { syntheticSentiment, type TokenDataset } from './synthetic-sentiment';
 
 export interface DemoJobOptions {
@@ -11,6 +12,9 @@ export interface DemoJobOptions {
   seed: number;
   backend: BackendRequest;
   verbose: 0 | 1 | 2;
+  /** Train data-parallel over this many workers; absent: in-process. */
+  workers?: number;
+  transport?: 'threads' | 'processes';
 }
 
 export interface DemoJobResult {
@@ -57,6 +61,7 @@ export async function runDemoJob(options: DemoJobOptions): Promise<DemoJobResult
     verbose: options.verbose,
     validationData: [xTest, yTest],
     seed: options.seed,
+    distribution: options.workers === undefined ? undefined : new DataParallel({ workers: options.workers, transport: options.transport }),
   });
   const seconds = (performance.now() - start) / 1000;
   const [testLoss, testAccuracy] = (await model.evaluate(xTest, yTest, { batchSize: 256 })) as number[];

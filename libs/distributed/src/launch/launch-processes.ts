@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { StoreServer } from '../tcp/store-server';
 import { RANK_ENTRY, TS_EXEC_ARGV } from './launch-threads';
-import { collectOutcomes } from './outcome-collector';
+import { collectOutcomes, reportRouter } from './outcome-collector';
 import type { LaunchOptions, RankOutcome, RankStart } from './rank-context';
 
 const STDERR_TAIL_BYTES = 4096;
@@ -30,6 +30,7 @@ export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>):
     },
     () => undefined, // a dead process closes its sockets: the others hear it from TCP
     options.timeoutMs,
+    options.failureGraceMs,
   );
   for (let rank = 0; rank < size; rank++) {
     const env = {
@@ -42,7 +43,7 @@ export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>):
       MASTER_PORT: String(store.port),
       WEFT_DIST_TOKEN: token,
     };
-    const child = fork(RANK_ENTRY, [], { execArgv: TS_EXEC_ARGV, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child = fork(RANK_ENTRY, [], { execArgv: TS_EXEC_ARGV, env, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], serialization: 'advanced' });
     children.push(child);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -65,9 +66,10 @@ export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>):
       },
     };
     child.send(start);
-    child.on('message', (m: { ok: boolean; value?: R; error?: string }) =>
-      settle(m.ok ? { rank, ok: true, value: m.value as R } : { rank, ok: false, error: m.error ?? 'failed' }),
-    );
+    const reply = (message: unknown) => {
+      if (child.connected) child.send(message as Serializable);
+    };
+    child.on('message', reportRouter<R>(rank, settle, reply, options.onMessage));
     child.on('exit', (code, signal) =>
       settle({
         rank,

@@ -8,6 +8,10 @@ export interface RankContext<A = unknown> {
   args: A;
   /** Joins this rank's process group (shared memory for threads by default, TCP for processes). */
   createGroup(): Promise<ProcessGroup>;
+  /** Sends a message to the launcher's `onMessage` (structured-cloned). */
+  send(message: unknown): void;
+  /** The next message the launcher sent this rank (through `onMessage`'s reply), in order. */
+  receive(): Promise<unknown>;
 }
 
 /** A rank's entry: `export async function main(ctx: RankContext<A>): Promise<R>` in the entry module. */
@@ -20,6 +24,9 @@ export type RankOutcome<R = unknown> = { rank: number; ok: true; value: R } | { 
 export type GroupSpec =
   | { kind: 'shm'; handle: ShmGroupHandle; timeoutMs?: number }
   | { kind: 'tcp'; masterAddr: string; masterPort: number; token: string; groupName: string; timeoutMs?: number };
+
+/** What a rank posts to its launcher: a message for `onMessage`, or its outcome (the last one). */
+export type RankReport = { type: 'message'; message: unknown } | { type: 'outcome'; ok: boolean; value?: unknown; error?: string };
 
 /** The message a rank starts from. */
 export interface RankStart {
@@ -43,4 +50,8 @@ export interface LaunchOptions<A> {
   groupTimeoutMs?: number;
   /** Limit on the whole run: ranks still running then are stopped and reported failed. */
   timeoutMs?: number;
+  /** After a rank fails, how long the others get to fail or finish before they are stopped. */
+  failureGraceMs?: number;
+  /** Hears what ranks send (RankContext.send); `reply` delivers to that rank's RankContext.receive. */
+  onMessage?: (rank: number, message: unknown, reply: (message: unknown) => void) => void;
 }

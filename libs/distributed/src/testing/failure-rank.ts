@@ -88,3 +88,9 @@ export async function mixesAllocate(ctx: RankContext): Promise<FailureReport> {
     return { error: (err as Error).message, elapsedMs: Date.now() - started };
   }
 }
+
+/** Rank 0 throws at once; the others spin forever outside any collective, so only the launcher can stop them. */
+export async function throwsWhileOthersSpin(ctx: RankContext): Promise<never> {
+  if (ctx.rank === 0) throw new Error('rank 0 gave up');
+  for (;;);
+}

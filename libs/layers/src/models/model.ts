@@ -236,8 +236,9 @@ export class Model extends Layer {
     return fitModel(this, x, y, args);
   }
 
-  /** Loss and metrics on the given data: [loss, ...metrics], or a single number without metrics. */
+  /** Loss and metrics on the given data: [loss, ...metrics], or a single number without metrics; hands over to `args.distribution` when it evaluates. */
   async evaluate(x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
+    if (args.distribution?.evaluate) return args.distribution.evaluate(this, x, y, args);
     return evaluateModel(this, x, y, args);
   }
 

@@ -35,6 +35,8 @@ export interface EvaluateArgs {
   sampleWeight?: tf.Tensor;
   steps?: number;
   callbacks?: Callback[];
+  /** Evaluate data-parallel: the distribution takes over when it implements evaluate. */
+  distribution?: Distribution;
 }
 
 export interface PredictArgs {

@@ -3,7 +3,7 @@ import type { SerializedLayer } from '../engine/registry';
 import type { Model } from '../models/model';
 import type { WeightValue } from '../saving/weight-values';
 import type { CompileConfig } from './compile';
-import type { DataInput, FitArgs } from './data';
+import type { DataInput, EvaluateArgs, FitArgs } from './data';
 
 /**
  * Everything needed to rebuild a compiled model in another thread or process: its config (JSON,
@@ -26,5 +26,5 @@ export interface ModelSpec {
  */
 export interface Distribution {
   fit(model: Model, x: DataInput, y: DataInput, args: FitArgs): Promise<History>;
-  evaluate?(model: Model, x: DataInput, y: DataInput, args: { batchSize?: number }): Promise<number | number[]>;
+  evaluate?(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs): Promise<number | number[]>;
 }

@@ -9,6 +9,7 @@ export type { Distribution, ModelSpec } from './distribution';
 export {
   toTensorList,
   checkData,
+  classWeightsToSampleWeights,
   takeRows,
   permutation,
   seededRandom,

@@ -1,0 +1,63 @@
+// DataParallel against its oracle: N workers at a global batch reach the weights and epoch logs of
+// one in-process fit at the same batch and data order (real threads, processes and sockets).
+import { initBackend, tf } from '@weft/tensor';
+import type { FitArgs, Model } from '@weft/layers';
+import { DataParallel, type DataParallelOptions } from '../index';
+import { classification, expectSameHistory, expectSameWeights, mlp, sequenceModel, sequences, twin } from '../testing/oracle-helpers';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** Fits `make()` in-process and a twin with DataParallel(options); both from the same weights. */
+async function oracle(make: () => Model, data: [tf.Tensor, tf.Tensor], args: FitArgs, options: DataParallelOptions) {
+  const serial = make();
+  const parallel = twin(serial, make);
+  const expected = await serial.fit(data[0], data[1], { verbose: 0, ...args });
+  const actual = await parallel.fit(data[0], data[1], { verbose: 0, ...args, distribution: new DataParallel(options) });
+  expectSameWeights(parallel, serial);
+  expectSameHistory(actual, expected);
+  return { serial, parallel, expected, actual };
+}
+
+describe('DataParallel reaches the weights of one in-process fit at the same global batch', () => {
+  it('MLP, SGD, 2 threads x global batch 16, 2 epochs, no shuffling: same weights and epoch logs (loss, accuracy, val_*)', async () => {
+    const data = classification(64, 1);
+    const { actual } = await oracle(() => mlp('sgd'), data, { batchSize: 16, epochs: 2, shuffle: false, validationData: classification(20, 7) }, { workers: 2 });
+    expect(actual.history.val_loss).toHaveLength(2);
+    expect(actual.history.accuracy[1]).toBeGreaterThan(0);
+  });
+
+  it('MLP, Adam, 2 threads, shuffled from the same seed, an uneven last batch (7 rows: 4 + 3)', async () => {
+    const data = classification(69, 2);
+    await oracle(() => mlp('adam'), data, { batchSize: 16, epochs: 2, shuffle: true, seed: 11, validationSplit: 0.2 }, { workers: 2 });
+  });
+
+  it('a worker with no rows in the last batch still joins the step (3 threads, 66 rows, batch 16, class weights)', async () => {
+    const data = classification(66, 3);
+    await oracle(() => mlp('sgd'), data, { batchSize: 16, epochs: 1, shuffle: false, classWeight: { 0: 1, 1: 2, 2: 0.5 } }, { workers: 3 });
+  });
+
+  it('Embedding + LSTM + Dense, Adam, 2 threads, shuffled', async () => {
+    const data = sequences(40, 4);
+    await oracle(sequenceModel, data, { batchSize: 8, epochs: 2, seed: 3 }, { workers: 2 });
+  });
+
+  it('MLP, Adam, 2 processes over TCP, shuffled, with validation and sample weights', async () => {
+    const data = classification(50, 5);
+    const sampleWeight = tf.randomUniform([50], 0.5, 1.5, 'float32', 9);
+    await oracle(() => mlp('adam'), data, { batchSize: 16, epochs: 2, seed: 2, sampleWeight, validationData: classification(15, 8) }, { workers: 2, transport: 'processes' });
+  });
+});
+
+describe('DataParallel.evaluate', () => {
+  it('gives the in-process [loss, accuracy] over shards on 2 threads, sample weights included', async () => {
+    const model = mlp('adam');
+    const [x, y] = classification(37, 12);
+    const sampleWeight = tf.randomUniform([37], 0.5, 1.5, 'float32', 13);
+    const expected = (await model.evaluate(x, y, { batchSize: 8, sampleWeight })) as number[];
+    const actual = (await model.evaluate(x, y, { batchSize: 8, sampleWeight, distribution: new DataParallel({ workers: 2 }) })) as number[];
+    expect(actual).toHaveLength(2);
+    actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+  });
+});
