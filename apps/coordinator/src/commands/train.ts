@@ -15,9 +15,9 @@ Options:
   --seed N           data and shuffling seed (default 1)
   --backend NAME     auto | tensorflow | wasm | cpu (default auto)
   --verbose N        0 silent, 1 progress bar, 2 one line per epoch (default 1)
-  --workers N        train data-parallel over N workers (default: in this process);
-                     --batch-size is then the global batch, split across the workers
-  --transport KIND   threads | processes, with --workers (default threads)
+  --workers N        data-parallel workers (default 2); --batch-size is the global batch,
+                     split across them. 1 trains in this process, on one device
+  --transport KIND   threads | processes (default threads)
 `;
 
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -45,19 +45,29 @@ registerCommand('train', async (args) => {
   if (transport !== 'threads' && transport !== 'processes') {
     throw new Error(`--transport must be threads or processes. Received: --transport ${transport}`);
   }
-  if (values.transport !== undefined && values.workers === undefined) {
-    throw new Error('--transport needs --workers N (without it, training runs in this process).');
+  const workers = intOption('workers', values.workers, 2);
+  if (values.transport !== undefined && workers === 1) {
+    throw new Error('--transport needs --workers 2 or more (--workers 1 trains in this process).');
+  }
+  const verbose = intOption('verbose', values.verbose, 1, 0) as 0 | 1 | 2;
+  const batchSize = intOption('batch-size', values['batch-size'], 32);
+  if (verbose > 0) {
+    process.stdout.write(
+      workers > 1
+        ? `Training data-parallel over ${workers} worker ${transport === 'threads' ? 'threads' : 'processes'} (global batch ${batchSize}, split across them).\n`
+        : 'Training in this process.\n',
+    );
   }
   const result = await runDemoJob({
     epochs: intOption('epochs', values.epochs, 3),
-    batchSize: intOption('batch-size', values['batch-size'], 32),
+    batchSize,
     samples: intOption('samples', values.samples, 8000, 10),
     seed: intOption('seed', values.seed, 1, 0),
     sequenceLength: 64,
     vocabularySize: 2000,
     backend,
-    verbose: intOption('verbose', values.verbose, 1, 0) as 0 | 1 | 2,
-    workers: values.workers === undefined ? undefined : intOption('workers', values.workers, 1),
+    verbose,
+    workers: workers > 1 ? workers : undefined,
     transport,
   });
   process.stdout.write(
