@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gemmSupports } from './gemm-simd';
-import { gemmFor, heapOffset, runStockKernel, withShape, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { gemmFor, heapOffset, runStockKernel, transposeLastTwo, withShape, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the register-blocked matmul kernel (ours; wasm only). */
 export const WEFT_GEMM = 'WeftGemm';
@@ -12,7 +12,7 @@ export interface GemmAttrs {
 
 /**
  * a [M, K] (or a^T [K, M]) x b [K, N] (+ bias [N]) with gemm-simd.ts; the stock _FusedMatMul where
- * that does not apply (no wasm SIMD, K = 0).
+ * that does not apply (no wasm SIMD, K = 0, N a multiple of 1024: see gemmSupports).
  */
 function gemmWasm({ inputs, backend, attrs }: WasmKernelArgs<GemmAttrs>): tf.TensorInfo {
   const { a, b, bias } = inputs;
@@ -28,12 +28,15 @@ function gemmWasm({ inputs, backend, attrs }: WasmKernelArgs<GemmAttrs>): tf.Ten
   if ([a, b, bias].some((t) => t && t.dtype !== 'float32')) throw new Error(`${WEFT_GEMM}: every input must be float32.`);
   const gemm = gemmFor(backend, k, n, !!bias, transposeA, m);
   if (!gemm) {
+    // The stock kernel is wrong with a bias and a transposed operand (fused-mat-mul.ts): transpose first.
+    const plainA = transposeA ? transposeLastTwo(backend, a) : a;
     const out = runStockKernel(
       tf._FusedMatMul,
       backend,
-      { a: withShape(a, [1, ...a.shape]), b: withShape(b, [1, k, n]), ...(bias ? { bias } : {}) },
-      { transposeA, transposeB: false, activation: 'linear' },
+      { a: withShape(plainA, [1, m, k]), b: withShape(b, [1, k, n]), ...(bias ? { bias } : {}) },
+      { transposeA: false, transposeB: false, activation: 'linear' },
     );
+    if (plainA !== a) backend.disposeData(plainA.dataId);
     return withShape(out, [m, n]);
   }
   const out = backend.makeOutput([m, n], 'float32');
