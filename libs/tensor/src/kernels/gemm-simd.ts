@@ -35,12 +35,12 @@ export interface GemmShape {
 /** What a generated function's accumulators start from: 0, the bias row, or C itself (a later slice of k). */
 type Start = 'zero' | 'bias' | 'c';
 
-const [A, B, C, BIAS, ROWS] = [0, 1, 2, 3, 4];
-const [J, IA, IC, PA, PB, END, A_END, J_END] = [5, 6, 7, 8, 9, 10, 11, 12];
+const [A, B, C, BIAS, ROWS, PANEL] = [0, 1, 2, 3, 4, 5];
+const [J, IA, IC, PA, PB, END, A_END, J_END] = [6, 7, 8, 9, 10, 11, 12, 13];
 const MAX_ROWS = 4;
 // v128 locals: 2 accumulators per row of the tile, two B vectors, a splat; then the same in f32 for
 // the scalar columns.
-const ACC = 13;
+const ACC = 14;
 const [B0, B1, SPLAT] = [ACC + 2 * MAX_ROWS, ACC + 2 * MAX_ROWS + 1, ACC + 2 * MAX_ROWS + 2];
 const ACC_F32 = SPLAT + 1;
 const [B_F32, A_F32] = [ACC_F32 + MAX_ROWS, ACC_F32 + MAX_ROWS + 1];
@@ -65,6 +65,8 @@ function columnBlocks(shape: TileShape, rows: number, cols: 8 | 4 | 1, from: num
   const bRegister = scalar ? [B_F32] : [B0, B1];
   const aRegister = scalar ? A_F32 : SPLAT;
   const a = aStrides(shape);
+  // 8-wide blocks read B from the packed panel: block j's k rows of 8 floats, one after another.
+  const packed = cols === 8;
   const kStep = [
     ...Array.from({ length: vectors }, (_, v) => [...op.get(PB), ...load(16 * v), ...op.set(bRegister[v])]).flat(),
     ...Array.from({ length: rows }, (_, r) => [
@@ -74,7 +76,7 @@ function columnBlocks(shape: TileShape, rows: number, cols: 8 | 4 | 1, from: num
       ]).flat(),
     ]).flat(),
     ...op.get(PA), ...op.i32(a.depth), ...op.i32Add, ...op.set(PA),
-    ...op.get(PB), ...op.i32(4 * shape.ldb), ...op.i32Add, ...op.set(PB),
+    ...op.get(PB), ...op.i32(packed ? 32 : 4 * shape.ldb), ...op.i32Add, ...op.set(PB),
   ];
   const init = {
     zero: tile((r, v) => [...(scalar ? op.f32(0) : op.v128Zero), ...op.set(acc(r, v))]),
@@ -83,7 +85,8 @@ function columnBlocks(shape: TileShape, rows: number, cols: 8 | 4 | 1, from: num
   }[shape.start];
   const rowTile = [
     ...init,
-    ...op.get(IA), ...op.set(PA), ...op.get(B), ...op.get(J), ...op.i32Add, ...op.set(PB),
+    ...op.get(IA), ...op.set(PA),
+    ...(packed ? [...op.get(PANEL), ...op.get(J), ...op.i32(shape.k), ...op.i32Mul] : [...op.get(B), ...op.get(J)]), ...op.i32Add, ...op.set(PB),
     ...op.get(IA), ...op.i32(a.depth * shape.k), ...op.i32Add, ...op.set(END),
     ...doWhileBelow(PA, END, kStep),
     ...tile((r, v) => [...op.get(IC), ...op.get(acc(r, v)), ...store(4 * shape.ldc * r + 16 * v)]),
@@ -104,7 +107,7 @@ function gemmFunction(shape: TileShape, rows: number): AsmFunction {
   const fours = shape.n - (shape.n % 4);
   return {
     name: `m${rows}`,
-    params: [I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32, I32, I32],
     locals: LOCALS,
     code: [
       ...op.get(A), ...op.get(ROWS), ...op.i32(aStrides(shape).row), ...op.i32Mul, ...op.i32Add, ...op.set(A_END),
@@ -115,10 +118,45 @@ function gemmFunction(shape: TileShape, rows: number): AsmFunction {
   };
 }
 
-type TileFunction = (a: number, b: number, c: number, bias: number, rows: number) => void;
+/**
+ * Copies B's 8-wide column blocks into a panel, block after block, each as k rows of 8 floats, so
+ * that the k loop reads B contiguously. Read in place, a block's rows sit B's row stride apart; at
+ * strides of 2 and 4 KB they share L1 sets and evict each other.
+ */
+function packFunction(shape: TileShape): AsmFunction {
+  const [SRC, DST, DST_END] = [A_END, PA, END];
+  const eights = shape.n - (shape.n % 8);
+  const copy = [
+    ...op.get(DST), ...op.get(SRC), ...op.v128Load(), ...op.v128Store(),
+    ...op.get(DST), ...op.get(SRC), ...op.v128Load(16), ...op.v128Store(16),
+    ...op.get(SRC), ...op.i32(4 * shape.ldb), ...op.i32Add, ...op.set(SRC),
+    ...op.get(DST), ...op.i32(32), ...op.i32Add, ...op.set(DST),
+  ];
+  const block = [
+    ...op.get(B), ...op.get(J), ...op.i32Add, ...op.set(SRC),
+    ...op.get(PANEL), ...op.get(J), ...op.i32(shape.k), ...op.i32Mul, ...op.i32Add, ...op.tee(DST),
+    ...op.i32(32 * shape.k), ...op.i32Add, ...op.set(DST_END),
+    ...doWhileBelow(DST, DST_END, copy),
+  ];
+  return {
+    name: 'pack',
+    params: [I32, I32, I32, I32, I32, I32],
+    locals: LOCALS,
+    code: [...op.i32(4 * eights), ...op.set(J_END), ...countedLoop(J, J_END, 32, block)],
+  };
+}
 
-/** C[m, n] = A[m, k] B[k, n] (+ bias); byte offsets on the memory (bias 0 when the shape has none). */
-export type Gemm = (a: number, b: number, c: number, bias: number, m: number) => void;
+type TileFunction = (a: number, b: number, c: number, bias: number, rows: number, panel: number) => void;
+
+/** The matmul for one shape; every address is a byte offset on the memory. */
+export interface Gemm {
+  /** Bytes of scratch the packed B takes (k x the multiple of 8 in n, floats); 0 when n < 8. */
+  readonly panelBytes: number;
+  /** Packs B into `panel` (panelBytes, 16-byte aligned); once per B, before run. */
+  pack(b: number, panel: number): void;
+  /** C[m, n] = A[m, k] B[k, n] (+ bias; 0 when the shape has none), with `panel` holding pack(b). */
+  run(a: number, b: number, c: number, bias: number, m: number, panel: number): void;
+}
 
 /**
  * Depth of one pass over C. Deeper products go in slices, each adding onto C (the same additions in
@@ -128,17 +166,13 @@ const SLICE = 256;
 
 const modules = new Map<string, WeakMap<WasmMemory, Record<string, TileFunction> | null>>();
 
-/**
- * Whether gemmOn takes this shape. Not when B's rows are a multiple of 4 KB apart (n a multiple of
- * 1024): a column panel's rows then share one L1 set and evict each other, and the unpacked B runs
- * at about 0.6x XNNPACK, which packs B (measured at n = 1024 and 2048; n = 1000 runs at 1.3x).
- */
-export const gemmSupports = (shape: Pick<GemmShape, 'k' | 'n'>): boolean => shape.k >= 1 && shape.n >= 1 && shape.n % 1024 !== 0;
+/** Whether gemmOn takes this shape. */
+export const gemmSupports = (shape: Pick<GemmShape, 'k' | 'n'>): boolean => shape.k >= 1 && shape.n >= 1;
 
 function tilesOn(memory: WasmMemory, shape: TileShape): Record<string, TileFunction> | null {
   const key = JSON.stringify(shape);
   if (!modules.has(key)) modules.set(key, new WeakMap());
-  return instantiateOn(modules.get(key)!, memory, () => [1, 2, 3, 4].map((rows) => gemmFunction(shape, rows)));
+  return instantiateOn(modules.get(key)!, memory, () => [...[1, 2, 3, 4].map((rows) => gemmFunction(shape, rows)), packFunction(shape)]);
 }
 
 /**
@@ -157,13 +191,23 @@ export function gemmOn(memory: WasmMemory, shape: GemmShape): Gemm | null {
   }
   const a = aStrides(shape);
   const outRowBytes = 4 * shape.ldc;
-  return (aAt, b, c, biasAt, m) => {
-    const full = m - (m % MAX_ROWS);
-    for (const { from, tiles } of slices) {
-      const aFrom = aAt + a.depth * from;
-      const bFrom = b + 4 * from * shape.ldb;
-      if (full > 0) tiles.m4(aFrom, bFrom, c, biasAt, full);
-      if (m > full) tiles[`m${m - full}`](aFrom + full * a.row, bFrom, c + full * outRowBytes, biasAt, m - full);
-    }
+  const eights = shape.n - (shape.n % 8);
+  // Each slice's panel follows the previous one.
+  const panelAt = (panel: number, from: number) => panel + 4 * from * eights;
+  return {
+    panelBytes: 4 * shape.k * eights,
+    pack(b, panel) {
+      for (const { from, tiles } of slices) tiles.pack(0, b + 4 * from * shape.ldb, 0, 0, 0, panelAt(panel, from));
+    },
+    run(aAt, b, c, biasAt, m, panel) {
+      const full = m - (m % MAX_ROWS);
+      for (const { from, tiles } of slices) {
+        const aFrom = aAt + a.depth * from;
+        const bFrom = b + 4 * from * shape.ldb;
+        const slicePanel = panelAt(panel, from);
+        if (full > 0) tiles.m4(aFrom, bFrom, c, biasAt, full, slicePanel);
+        if (m > full) tiles[`m${m - full}`](aFrom + full * a.row, bFrom, c + full * outRowBytes, biasAt, m - full, slicePanel);
+      }
+    },
   };
 }

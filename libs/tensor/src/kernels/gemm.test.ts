@@ -35,6 +35,8 @@ describe('gemm (register-blocked wasm SIMD matmul)', () => {
     [7, 16, 8, false], [9, 3, 36, true], [32, 128, 512, true], [13, 33, 44, false],
     [2, 3, 1, false], [5, 4, 2, true], [3, 6, 3, false], [6, 5, 7, true], [9, 11, 13, false], [10, 150, 250, true],
     [6, 600, 12, true], [5, 512, 8, false], [7, 300, 30, true],
+    // B rows 4 KB apart (packing matters most there).
+    [5, 20, 1024, true],
   ] as const)('m=%i k=%i n=%i bias=%s: the same bits as a float32 loop in k order, A as is and transposed', (m, k, n, withBias) => {
     const av = randomValues(m * k, m + 1);
     const bv = randomValues(k * n, k + 2);
@@ -60,20 +62,6 @@ describe('gemm (register-blocked wasm SIMD matmul)', () => {
     tf.dispose([a, b, bias, ours, stock]);
   });
 
-  it('n = 1024 goes to the stock matmul (the op and the kernel called directly), transposed A and bias included', () => {
-    const [m, k, n] = [3, 5, 1024];
-    const [av, bv, biasv] = [randomValues(m * k, 11), randomValues(k * n, 12), randomValues(n, 13)];
-    const expected = Array.from(reference(av, bv, biasv, m, k, n, true));
-    const [a, b, bias] = [tf.tensor2d(av, [k, m]), tf.tensor2d(bv, [k, n]), tf.tensor1d(biasv)];
-    const viaOp = gemm(a, b, bias, { transposeA: true });
-    const viaKernel = tf.engine().runKernel('WeftGemm', { a, b, bias }, { transposeA: true }) as tf.Tensor;
-    for (const out of [viaOp, viaKernel]) {
-      const got = out.dataSync();
-      expected.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
-    }
-    tf.dispose([a, b, bias, viaOp, viaKernel]);
-  });
-
   it('an empty inner dimension gives zeros, plus the bias (the stock matmul leaves garbage)', () => {
     const out = gemm(tf.zeros([3, 0]) as tf.Tensor2D, tf.zeros([0, 2]) as tf.Tensor2D, tf.tensor1d([1, 2]));
     expect(Array.from(out.dataSync())).toEqual([1, 2, 1, 2, 1, 2]);
@@ -83,11 +71,10 @@ describe('gemm (register-blocked wasm SIMD matmul)', () => {
     expect(() => gemm(tf.zeros([3, 4]) as tf.Tensor2D, tf.zeros([5, 2]) as tf.Tensor2D)).toThrow(/WeftGemm: expects a \[M, K\].*Received: \[3,4\], \[5,2\]/);
   });
 
-  it('gemmOn declines an empty inner dimension and B rows a multiple of 4 KB apart', () => {
+  it('gemmOn declines an empty inner dimension', () => {
     const memory = ((tf.backend() as BackendWasm).wasm as unknown as { asm: { memory: { buffer: ArrayBuffer } } }).asm.memory;
     expect(gemmOn(memory, { k: 0, n: 8, lda: 0, ldb: 8, ldc: 8, bias: false })).toBeNull();
     expect(gemmOn(memory, { k: 3, n: 6, lda: 3, ldb: 6, ldc: 6, bias: false })).not.toBeNull();
-    // B rows 4 KB apart: left to XNNPACK (see gemmSupports).
-    expect(gemmOn(memory, { k: 3, n: 1024, lda: 3, ldb: 1024, ldc: 1024, bias: false })).toBeNull();
+
   });
 });

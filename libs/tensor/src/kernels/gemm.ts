@@ -12,7 +12,7 @@ export interface GemmAttrs {
 
 /**
  * a [M, K] (or a^T [K, M]) x b [K, N] (+ bias [N]) with gemm-simd.ts; the stock _FusedMatMul where
- * that does not apply (no wasm SIMD, K = 0, N a multiple of 1024: see gemmSupports).
+ * that does not apply (no wasm SIMD, K = 0). B is packed into a scratch panel first (gemm-simd.ts).
  */
 function gemmWasm({ inputs, backend, attrs }: WasmKernelArgs<GemmAttrs>): tf.TensorInfo {
   const { a, b, bias } = inputs;
@@ -40,7 +40,12 @@ function gemmWasm({ inputs, backend, attrs }: WasmKernelArgs<GemmAttrs>): tf.Ten
     return withShape(out, [m, n]);
   }
   const out = backend.makeOutput([m, n], 'float32');
-  if (m > 0) gemm(heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out), bias ? heapOffset(backend, bias) : 0, m);
+  if (m === 0) return out;
+  const panel = gemm.panelBytes > 0 ? backend.makeOutput([gemm.panelBytes / 4], 'float32') : null;
+  const panelAt = panel ? heapOffset(backend, panel) : 0;
+  gemm.pack(heapOffset(backend, b), panelAt);
+  gemm.run(heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out), bias ? heapOffset(backend, bias) : 0, m, panelAt);
+  if (panel) backend.disposeData(panel.dataId);
   return out;
 }
 

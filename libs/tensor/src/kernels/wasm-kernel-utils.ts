@@ -115,7 +115,22 @@ interface WasmModuleEntries {
 export function stepMatMul(backend: BackendWasm, m: number, k: number, n: number): StepMatMul {
   const gemm = gemmFor(backend, k, n, false);
   if (gemm) {
-    return { run: (a, b, out) => gemm(heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out), 0, m), dispose() {} };
+    // The right operand (the recurrent kernel) is the same every step: packed once.
+    const panel = gemm.panelBytes > 0 ? backend.makeOutput([gemm.panelBytes / 4], 'float32') : null;
+    const panelAt = () => (panel ? heapOffset(backend, panel) : 0);
+    let packedFrom: tf.DataId | null = null;
+    return {
+      run(a, b, out) {
+        if (b.dataId !== packedFrom) {
+          gemm.pack(heapOffset(backend, b), panelAt());
+          packedFrom = b.dataId;
+        }
+        gemm.run(heapOffset(backend, a), heapOffset(backend, b), heapOffset(backend, out), 0, m, panelAt());
+      },
+      dispose: () => {
+        if (panel) backend.disposeData(panel.dataId);
+      },
+    };
   }
   const wasm = backend.wasm as unknown as WasmModuleEntries;
   const entry = wasm._BatchMatMul;
