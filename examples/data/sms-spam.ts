@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { findDataset } from './datasets-dir';
 import { lines, textChunks } from './text-stream';
 
 export interface SmsMessage {
@@ -24,4 +26,11 @@ export async function readSmsSpam(input: AsyncIterable<string> | Iterable<string
 
 export function readSmsSpamFile(path: string): Promise<SmsMessage[]> {
   return readSmsSpam(textChunks(path));
+}
+
+/** The SMS Spam Collection, or { skipped: reason } when it is not in the datasets folder. */
+export async function loadSmsSpam(dataDir?: string): Promise<SmsMessage[] | { skipped: string }> {
+  const found = findDataset('sms_spam', ['SMSSpamCollection'], dataDir);
+  if (!found.ok) return { skipped: found.reason };
+  return readSmsSpamFile(resolve(found.dir, 'SMSSpamCollection'));
 }
