@@ -11,7 +11,10 @@ export interface PadSequencesArgs {
   value?: number;
 }
 
-/** Keras's pad_sequences: a [sequences, maxlen] tensor, each sequence padded or truncated to maxlen. */
+/**
+ * Keras's pad_sequences: a [sequences, maxlen] tensor, each sequence padded or truncated to maxlen.
+ * Differences from Keras: it returns a tensor (not a numpy array), and dtype is int32 or float32 only.
+ */
 export function padSequences(sequences: ArrayLike<number>[], args: PadSequencesArgs = {}): tf.Tensor2D {
   const { dtype = 'int32', padding = 'pre', truncating = 'pre', value = 0 } = args;
   for (const [name, side] of [['padding', padding], ['truncating', truncating]] as const) {

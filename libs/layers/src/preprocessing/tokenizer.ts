@@ -27,6 +27,8 @@ export function textToWordSequence(text: string, args: Pick<TokenizerArgs, 'filt
  * Keras's Tokenizer (word level): fitOnTexts ranks words by count, most frequent first (ties keep
  * first-seen order, as Python's stable sort does), starting at 1 (0 is left for padding). The
  * whole vocabulary stays in wordIndex; numWords only limits textsToSequences.
+ * Differences from Keras: word level only (no char_level), no texts_to_matrix or word_docs, and
+ * wordIndex/wordCounts are Maps rather than dicts.
  */
 export class Tokenizer {
   readonly numWords?: number;

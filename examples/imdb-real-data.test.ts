@@ -1,18 +1,15 @@
-// The examples on small subsets of the real datasets (skipped, saying why, when they are absent):
-// each model trains a few epochs at small size, and fastText on 2,000 reviews must clearly beat chance.
+// The IMDB examples on small subsets of real IMDB (skipped, saying why, when it is absent): each
+// model trains a few epochs at small size, and fastText on 2,000 reviews must clearly beat chance.
 import { padSequences, type Sequential } from '@weft/layers';
 import { initBackend, tf } from '@weft/tensor';
 import { describeWithDataset } from './data/describe-with-dataset';
 import { IMDB_FILES, loadImdb, type ImdbSplit } from './data/imdb';
 import { IMDB_OOV } from './data/imdb-word-index';
-import { UD_EWT_FILES } from './data/ud-pos';
 import { buildImdbBidirectionalLstm } from './imdb-bidirectional-lstm';
 import { buildImdbCnn } from './imdb-cnn';
 import { buildImdbFasttext } from './imdb-fasttext';
 import { buildImdbLstm } from './imdb-lstm';
 import { fitAndEvaluate, imdbTensors, trainOnImdb } from './imdb-training';
-import { trainPosTagger } from './pos-tagger-lstm';
-import { trainAttentionOnSmsSpam } from './simple-attention';
 
 const NUM_WORDS = 1000;
 const quiet = { workers: 1, batchSize: 32, backend: 'wasm' } as const;
@@ -56,23 +53,6 @@ describeWithDataset('imdb', IMDB_FILES, 'IMDB examples on real reviews', () => {
     expect(result.testAccuracy).toBeGreaterThan(0.75);
     tf.dispose([data.xTrain, data.yTrain, data.xTest, data.yTest]);
     model.dispose();
-  });
-});
-
-describeWithDataset('ud_english_ewt', UD_EWT_FILES, 'POS tagger on UD English EWT', () => {
-  it('tags dev tokens well above the most frequent tag (NOUN, ~17%) after 3 epochs on 1,000 sentences', async () => {
-    const result = await trainPosTagger({ ...quiet, epochs: 3, batchSize: 16, samples: 1000 }, 0, 40, 2000);
-    expect(result.source).toBe('ud_english_ewt');
-    expect(result.devTokenAccuracy).toBeGreaterThan(0.3);
-  });
-});
-
-describeWithDataset('sms_spam', ['SMSSpamCollection'], 'Attention classifier on SMS spam', () => {
-  it('trains on 400 messages tokenized by Tokenizer (loss goes down)', async () => {
-    const result = await trainAttentionOnSmsSpam({ ...quiet, epochs: 3, samples: 400 }, 0, { maxFeatures: 1000, maxlen: 30, units: 8 });
-    expect(result.source).toBe('sms_spam');
-    const losses = result.history.history.loss as number[];
-    expect(losses[2]).toBeLessThan(losses[0]);
   });
 });
 
