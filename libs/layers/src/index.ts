@@ -6,6 +6,7 @@ export * from './models';
 export * from './training';
 export * from './callbacks';
 export * from './saving';
+export * from './preprocessing';
 export * as activations from './activations';
 export * as initializers from './initializers';
 export * as regularizers from './regularizers';

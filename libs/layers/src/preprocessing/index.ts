@@ -1,0 +1,2 @@
+export { Tokenizer, textToWordSequence, DEFAULT_FILTERS, type TokenizerArgs } from './tokenizer';
+export { padSequences, type PadSequencesArgs } from './pad-sequences';
