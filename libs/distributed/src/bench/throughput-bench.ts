@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { initBackend, listGpus, tf, type BackendInfo } from '@weft/tensor';
 import { Callback, Sequential, layers, optimizers, type Logs } from '@weft/layers';
 import { DataParallel } from '../data-parallel/data-parallel';
@@ -163,6 +164,8 @@ export interface ThroughputRow {
   efficiency: number;
   /** From fit's call to the first epoch's start: data into shared memory, workers launched, backends and replicas ready. */
   startupSeconds: number;
+  /** The host's 1-minute load average after the run (other jobs share the cores: read the figures with it). */
+  loadAverage: number;
 }
 
 /** The option values every caller (the CLI included) must pass; messages name the CLI flags. */
@@ -309,6 +312,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
         speedup: samplesPerSecond / single,
         efficiency: samplesPerSecond / (n * single),
         startupSeconds: m.startupSeconds,
+        loadAverage: loadavg()[0],
       };
       rows.push(row);
       options.onRow?.(row);
@@ -319,7 +323,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
 
 /** The rows as a table, each beside the in-process baseline of the same run, with a legend. */
 export function formatThroughputBench(rows: ThroughputRow[]): string {
-  const header = ['model', 'run', 'workers', 'global batch', 'steps', 'samples', 'samples/s', 'per worker', 'vs in-process', 'efficiency', 'start-up s'];
+  const header = ['model', 'run', 'workers', 'global batch', 'steps', 'samples', 'samples/s', 'per worker', 'vs in-process', 'efficiency', 'start-up s', 'load'];
   const lines = rows.map((r) => [
     r.model,
     r.run,
@@ -332,11 +336,12 @@ export function formatThroughputBench(rows: ThroughputRow[]): string {
     `${r.speedup.toFixed(2)}x`,
     r.efficiency.toFixed(2),
     r.startupSeconds.toFixed(2),
+    r.loadAverage.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const first = rows[0];
-  const devices = [...new Set(rows.map((r) => `${r.run}: each worker a ${r.worker} on ${r.device.toUpperCase()}, backend ${r.backend} (${r.package})`))];
+  const devices = [...new Set(rows.map((r) => `${r.run}: ${r.worker === 'this process' ? 'this process' : `one ${r.worker} per worker`} on ${r.device.toUpperCase()}, backend ${r.backend} (${r.package})`))];
   const legend = first
     ? [
         `Devices: ${devices.join('; ')}.`,
@@ -344,6 +349,7 @@ export function formatThroughputBench(rows: ThroughputRow[]): string {
           `${first.warmupSteps} warm-up step(s) not timed; samples/s over the timed steps, from rank 0's batch ends seen by the coordinator.`,
         'vs in-process = samples/s / in-process samples/s (same run); efficiency = samples/s / (workers x in-process samples/s).',
         "start-up s: fit's call to the first epoch (data to shared memory, workers launched, backend and model ready), not in samples/s.",
+        `load: the host's 1-minute load average after the run (${cpus().length} CPUs here); other jobs on the cores lower the figures.`,
       ]
     : [];
   return [format(header), ...lines.map(format), '', ...legend].join('\n');
