@@ -162,7 +162,7 @@ export interface ThroughputRow {
   speedup: number;
   /** samplesPerSecond / (workers x in-process samplesPerSecond). */
   efficiency: number;
-  /** From fit's call to the first epoch's start: data into shared memory, workers launched, backends and replicas ready. */
+  /** From fit's call to the first epoch's start: data handed over (shared memory for threads), workers launched, backends and replicas ready. */
   startupSeconds: number;
   /** The host's 1-minute load average after the run (other jobs share the cores: read the figures with it). */
   loadAverage: number;
@@ -348,10 +348,18 @@ export function formatThroughputBench(rows: ThroughputRow[]): string {
         `Per-worker batch ${first.perWorkerBatch}, held fixed: global batch = workers x ${first.perWorkerBatch}. ` +
           `${first.warmupSteps} warm-up step(s) not timed; samples/s over the timed steps, from rank 0's batch ends seen by the coordinator.`,
         'vs in-process = samples/s / in-process samples/s (same run); efficiency = samples/s / (workers x in-process samples/s).',
-        "start-up s: fit's call to the first epoch (data to shared memory, workers launched, backend and model ready), not in samples/s.",
+        "start-up s: fit's call to the first epoch (data handed over, workers launched, backend and model ready), not in samples/s.",
         `load: the host's 1-minute load average after the run (${cpus().length} CPUs here); other jobs on the cores lower the figures.`,
       ]
     : [];
+  const busiest = Math.max(0, ...rows.map((r) => r.loadAverage));
+  // This run's own workers count in the load; a full point above the cores is other jobs.
+  if (busiest > cpus().length + 1) {
+    legend.push(
+      `Warning: the host was busy (load average up to ${busiest.toFixed(1)} on ${cpus().length} CPUs): workers shared the cores ` +
+        'with other jobs, so these figures, the scaling ones above all, are not the hardware\'s; rerun on a quiet machine.',
+    );
+  }
   return [format(header), ...lines.map(format), '', ...legend].join('\n');
 }
 
