@@ -45,6 +45,8 @@ describe('weft bench throughput', () => {
       expect(r.steps).toBe(3);
       expect(r.warmupSteps).toBe(1);
       expect(r.samples).toBe(r.steps * r.globalBatch);
+      expect(r.repeat).toBe(1);
+      expect(r.roundsSamplesPerSecond).toEqual([r.samplesPerSecond]);
       expect(r.globalBatch).toBe(r.workers * r.perWorkerBatch);
       for (const value of [r.seconds, r.samplesPerSecond, r.samplesPerSecondPerWorker, r.speedup, r.efficiency]) {
         expect(Number.isFinite(value)).toBe(true);
@@ -77,6 +79,7 @@ describe('weft bench throughput', () => {
     await expect(weft('bench', 'throughput', '--transport', 'pigeons')).rejects.toThrow('--transport must be threads or processes');
     await expect(weft('bench', 'throughput', '--device', 'tpu')).rejects.toThrow('--device must be cpu or gpu');
     await expect(weft('bench', 'throughput', '--batch', '-4')).rejects.toThrow('--batch');
+    await expect(weft('bench', 'throughput', '--repeat', '0')).rejects.toThrow('--repeat must be an integer >= 1');
     await expect(weft('bench', 'throughput', '--frobnicate')).rejects.toThrow("Run 'weft bench throughput --help'");
   });
 

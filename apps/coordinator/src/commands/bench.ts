@@ -49,6 +49,8 @@ Options:
   --batch N             per-worker batch (default 32)
   --steps N             timed steps per run (default: per model; --quick: 3)
   --warmup N            untimed warm-up steps (default 2; --quick: 1)
+  --repeat N            rounds of every run, interleaved; each row keeps its fastest (default 1;
+                        more on a busy host, N times as long)
   --device KIND         cpu (default: wasm, one worker per thread or process) | gpu (needs
                         @tensorflow/tfjs-node-gpu)
   --quick               a short run (used by tests)
@@ -72,6 +74,7 @@ async function throughput(args: string[]): Promise<number> {
     batch: { type: 'string' },
     steps: { type: 'string' },
     warmup: { type: 'string' },
+    repeat: { type: 'string' },
     device: { type: 'string' },
     quick: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -88,15 +91,14 @@ async function throughput(args: string[]): Promise<number> {
     batch: values.batch === undefined ? undefined : intOption('batch', values.batch, 32),
     steps: values.steps === undefined ? undefined : intOption('steps', values.steps, 1),
     warmupSteps: values.warmup === undefined ? undefined : intOption('warmup', values.warmup, 1),
+    repeat: values.repeat === undefined ? undefined : intOption('repeat', values.repeat, 1),
     device: values.device as 'cpu' | 'gpu' | undefined,
     quick: values.quick ?? false,
   };
   validateThroughputOptions(options);
   const rows = await runThroughputBench({
     ...options,
-    onRow: values.json
-      ? undefined
-      : (r) => process.stderr.write(`  ${r.model} ${r.run} x${r.workers}: ${r.samplesPerSecond.toFixed(1)} samples/s\n`),
+    onProgress: values.json ? undefined : (line) => process.stderr.write(`  ${line}\n`),
   });
   process.stdout.write(`${values.json ? JSON.stringify(rows, null, 2) : formatThroughputBench(rows)}\n`);
   return 0;

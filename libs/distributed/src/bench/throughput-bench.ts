@@ -132,8 +132,10 @@ export interface ThroughputBenchOptions {
   quick?: boolean;
   /** 'cpu' (default) or 'gpu' (needs @tensorflow/tfjs-node-gpu). */
   device?: 'cpu' | 'gpu';
-  /** Called after each row is measured (progress). */
-  onRow?: (row: ThroughputRow) => void;
+  /** Rounds of every configuration, interleaved; each row keeps its fastest (default 1). */
+  repeat?: number;
+  /** Called with a line after each measurement (progress). */
+  onProgress?: (line: string) => void;
 }
 
 export interface ThroughputRow {
@@ -154,8 +156,12 @@ export interface ThroughputRow {
   steps: number;
   /** steps x globalBatch: the samples the timed steps trained. */
   samples: number;
-  /** Timed (steady-state) seconds. */
+  /** Rounds measured (--repeat); the row is the fastest. */
+  repeat: number;
+  /** Timed (steady-state) seconds of the fastest round. */
   seconds: number;
+  /** samples / seconds of every round, in order. */
+  roundsSamplesPerSecond: number[];
   samplesPerSecond: number;
   samplesPerSecondPerWorker: number;
   /** samplesPerSecond / in-process samplesPerSecond (same run). */
@@ -178,7 +184,7 @@ export function validateThroughputOptions(options: ThroughputBenchOptions): void
   for (const n of options.workers ?? []) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--workers takes positive integers, e.g. --workers 1,2. Received: ${n}`);
   }
-  for (const [name, value] of [['batch', options.batch], ['steps', options.steps], ['warmup', options.warmupSteps]] as const) {
+  for (const [name, value] of [['batch', options.batch], ['steps', options.steps], ['warmup', options.warmupSteps], ['repeat', options.repeat]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`--${name} must be a positive integer. Received: ${value}`);
   }
   if (options.transport !== undefined && options.transport !== 'threads' && options.transport !== 'processes') {
@@ -282,16 +288,28 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const warmupSteps = options.warmupSteps ?? (options.quick ? 1 : 2);
   const backend = await initBackend('wasm');
   const rows: ThroughputRow[] = [];
+  const repeat = options.repeat ?? 1;
   for (const name of models) {
     const spec = MODELS[name];
     const steps = options.steps ?? (options.quick ? 3 : spec.steps);
+    const configs = [null, ...workerCounts];
+    // Rounds interleave the configurations (baseline, 1, 2, ..., baseline, 1, 2, ...) so that a
+    // burst of other work on the host lands on all of them alike; each keeps its fastest round.
+    const rounds: Measured[][] = configs.map(() => []);
+    for (let round = 0; round < repeat; round++) {
+      for (const [i, workers] of configs.entries()) {
+        const m = await measure(spec, workers, transport, batch, warmupSteps, steps, backend);
+        rounds[i].push(m);
+        if (repeat > 1) options.onProgress?.(`${name} ${workers === null ? 'in-process' : `${transport} x${workers}`}, round ${round + 1}/${repeat}: ${((steps * (workers ?? 1) * batch) / m.seconds).toFixed(1)} samples/s`);
+      }
+    }
     let single = 0;
-    for (const workers of [null, ...workerCounts]) {
+    for (const [i, workers] of configs.entries()) {
       const n = workers ?? 1;
       const globalBatch = n * batch;
-      const m = await measure(spec, workers, transport, batch, warmupSteps, steps, backend);
       const samples = steps * globalBatch;
-      const samplesPerSecond = samples / m.seconds;
+      const seconds = Math.min(...rounds[i].map((m) => m.seconds));
+      const samplesPerSecond = samples / seconds;
       if (workers === null) single = samplesPerSecond;
       const row: ThroughputRow = {
         model: name,
@@ -306,16 +324,18 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
         warmupSteps,
         steps,
         samples,
-        seconds: m.seconds,
+        repeat,
+        seconds,
+        roundsSamplesPerSecond: rounds[i].map((m) => samples / m.seconds),
         samplesPerSecond,
         samplesPerSecondPerWorker: samplesPerSecond / n,
         speedup: samplesPerSecond / single,
         efficiency: samplesPerSecond / (n * single),
-        startupSeconds: m.startupSeconds,
+        startupSeconds: Math.min(...rounds[i].map((m) => m.startupSeconds)),
         loadAverage: loadavg()[0],
       };
       rows.push(row);
-      options.onRow?.(row);
+      options.onProgress?.(`${name} ${row.run} x${n}: ${samplesPerSecond.toFixed(1)} samples/s`);
     }
   }
   return rows;
@@ -346,7 +366,8 @@ export function formatThroughputBench(rows: ThroughputRow[]): string {
     ? [
         `Devices: ${devices.join('; ')}.`,
         `Per-worker batch ${first.perWorkerBatch}, held fixed: global batch = workers x ${first.perWorkerBatch}. ` +
-          `${first.warmupSteps} warm-up step(s) not timed; samples/s over the timed steps, from rank 0's batch ends seen by the coordinator.`,
+          `${first.warmupSteps} warm-up step(s) not timed; samples/s over the timed steps, from rank 0's batch ends seen by the coordinator` +
+          (first.repeat > 1 ? `; best of ${first.repeat} interleaved rounds.` : '.'),
         'vs in-process = samples/s / in-process samples/s (same run); efficiency = samples/s / (workers x in-process samples/s).',
         "start-up s: fit's call to the first epoch (data handed over, workers launched, backend and model ready), not in samples/s.",
         `load: the host's 1-minute load average after the run (${cpus().length} CPUs here); other jobs on the cores lower the figures.`,
