@@ -56,7 +56,7 @@ const MODELS: Record<ThroughputModel, ModelBench> = {
       return m;
     },
     data: (rows, seed) => dense(rows, 784, 10, seed),
-    steps: 40,
+    steps: 60,
   },
   'imdb-fasttext': {
     describe: 'IMDB fastText (Embedding 20000x50 masked, length 400, GlobalAveragePooling1D, Dense 1)',
@@ -69,7 +69,7 @@ const MODELS: Record<ThroughputModel, ModelBench> = {
       return m;
     },
     data: (rows, seed) => sequences(rows, 400, seed),
-    steps: 30,
+    steps: 40,
   },
   'imdb-cnn': {
     describe: 'IMDB CNN (Embedding 20000x50, length 400, Conv1D 250x3, GlobalMaxPooling1D, Dense 250, Dense 1)',
@@ -87,7 +87,7 @@ const MODELS: Record<ThroughputModel, ModelBench> = {
       return m;
     },
     data: (rows, seed) => sequences(rows, 400, seed),
-    steps: 8,
+    steps: 12,
   },
   'imdb-lstm': {
     describe: 'IMDB LSTM (Embedding 20000x128, length 80, LSTM 128 dropout 0.2 recurrent 0.2, Dense 1)',
@@ -100,7 +100,7 @@ const MODELS: Record<ThroughputModel, ModelBench> = {
       return m;
     },
     data: (rows, seed) => sequences(rows, 80, seed),
-    steps: 8,
+    steps: 12,
   },
   tiny: {
     describe: 'tiny MLP 32-16-4 (for tests)',
