@@ -4,7 +4,7 @@ Usage: weft <command> [options]
 
 Commands:
   train [options]         Train a model (default: the built-in demo job)
-  bench <what> [options]  Benchmarks (kernels, collectives, ...)
+  bench <what> [options]  Benchmarks (throughput, collectives)
   help                    Show this help
 
 Run 'weft <command> --help' for a command's options.

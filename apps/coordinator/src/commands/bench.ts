@@ -1,5 +1,14 @@
-import { formatCollectivesBench, runCollectivesBench } from '@weft/distributed';
+import {
+  describeThroughputModels,
+  formatCollectivesBench,
+  formatThroughputBench,
+  runCollectivesBench,
+  runThroughputBench,
+  validateThroughputOptions,
+  type ThroughputModel,
+} from '@weft/distributed';
 import { registerCommand } from '../cli';
+import { intOption, parseCommandArgs } from '../options';
 
 type Benchmark = { describe: string; run: (args: string[]) => Promise<number> };
 
@@ -26,8 +35,81 @@ function flags(name: string, describe: string, args: string[]): { quick: boolean
   return { quick: args.includes('--quick'), json: args.includes('--json') };
 }
 
+const THROUGHPUT_USAGE = `Usage: weft bench throughput [options]
+
+Training throughput per device: each model trained in this process (one device, the baseline) and
+data-parallel over each worker count, in the same run, on generated data of the model's shape.
+The per-worker batch is held fixed: global batch = workers x --batch. Warm-up steps and worker
+start-up are not timed; start-up is reported apart.
+
+Options:
+  --model NAME[,NAME]   models (default: mlp,imdb-fasttext,imdb-cnn,imdb-lstm)
+  --workers N[,N]       data-parallel worker counts (default 1,2)
+  --transport KIND      threads | processes (default threads)
+  --batch N             per-worker batch (default 32)
+  --steps N             timed steps per run (default: per model; --quick: 3)
+  --warmup N            untimed warm-up steps (default 2; --quick: 1)
+  --repeat N            rounds of every run, interleaved; each row keeps its fastest (default 1;
+                        more on a busy host, N times as long)
+  --device KIND         cpu (default: wasm, one worker per thread or process) | gpu (needs
+                        @tensorflow/tfjs-node-gpu)
+  --quick               a short run (used by tests)
+  --json                print the rows as JSON instead of a table
+
+Models:
+${describeThroughputModels()}
+`;
+
+/** A comma-separated list of positive integers (--workers 1,2). */
+function intList(name: string, raw: string | undefined, fallback: number[]): number[] {
+  if (raw === undefined) return fallback;
+  return raw.split(',').map((part) => intOption(name, part.trim(), 0, 1));
+}
+
+async function throughput(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs('bench throughput', args, {
+    model: { type: 'string' },
+    workers: { type: 'string' },
+    transport: { type: 'string' },
+    batch: { type: 'string' },
+    steps: { type: 'string' },
+    warmup: { type: 'string' },
+    repeat: { type: 'string' },
+    device: { type: 'string' },
+    quick: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(THROUGHPUT_USAGE);
+    return 0;
+  }
+  const workers = intList('workers', values.workers, [1, 2]);
+  const options = {
+    models: values.model?.split(',').map((m) => m.trim() as ThroughputModel),
+    workers,
+    transport: values.transport as 'threads' | 'processes' | undefined,
+    batch: values.batch === undefined ? undefined : intOption('batch', values.batch, 32),
+    steps: values.steps === undefined ? undefined : intOption('steps', values.steps, 1),
+    warmupSteps: values.warmup === undefined ? undefined : intOption('warmup', values.warmup, 1),
+    repeat: values.repeat === undefined ? undefined : intOption('repeat', values.repeat, 1),
+    device: values.device as 'cpu' | 'gpu' | undefined,
+    quick: values.quick ?? false,
+  };
+  validateThroughputOptions(options);
+  const rows = await runThroughputBench({
+    ...options,
+    onProgress: values.json ? undefined : (line) => process.stderr.write(`  ${line}\n`),
+  });
+  process.stdout.write(`${values.json ? JSON.stringify(rows, null, 2) : formatThroughputBench(rows)}\n`);
+  return 0;
+}
+
 /** Each benchmark, by the name given after `weft bench`. */
 const BENCHMARKS: Record<string, Benchmark> = {
+  throughput: {
+    describe: 'Training samples/s per device: in-process beside data-parallel over 1, 2, ... workers, with scaling efficiency.',
+    run: throughput,
+  },
   collectives: {
     describe: 'All-reduce time, algbw and busbw over shared memory and TCP, beside memcpy (like nccl-tests).',
     async run(args) {
@@ -41,6 +123,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
 };
 
 registerCommand('bench', async (args) => {
+  // `weft bench --model imdb-lstm --workers 1,2` (DESIGN.md's form) is the throughput bench.
+  if (args[0]?.startsWith('--') && args[0] !== '--help') return BENCHMARKS.throughput.run(args);
   const [name, ...rest] = args;
   const choices = Object.keys(BENCHMARKS).join(', ');
   if (name === undefined || name === '--help' || name === '-h') {

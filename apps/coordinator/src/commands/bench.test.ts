@@ -1,0 +1,97 @@
+// `weft bench throughput`: the quick run on a tiny model, 1 and 2 worker threads, checked for its
+// rows and arithmetic (not its speed: the bench measures speed, tests do not assert it).
+import { formatThroughputBench, type ThroughputRow } from '@weft/distributed';
+import { runCli } from '../cli';
+import './index';
+
+/** Runs `weft ...` and returns its exit code and what it wrote to stdout. */
+async function weft(...argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  });
+  const progress = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return { code: await runCli(argv), out };
+  } finally {
+    write.mockRestore();
+    progress.mockRestore();
+  }
+}
+
+function hasGpuPackage(): boolean {
+  try {
+    require.resolve('@tensorflow/tfjs-node-gpu');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('weft bench throughput', () => {
+  it('--quick on a tiny model, 1 and 2 threads: the in-process baseline and one row per worker count, samples = steps x global batch', async () => {
+    const { code, out } = await weft('bench', 'throughput', '--model', 'tiny', '--workers', '1,2', '--quick', '--json');
+    expect(code).toBe(0);
+    const rows = JSON.parse(out) as ThroughputRow[];
+    expect(rows.map((r) => [r.model, r.run, r.workers, r.globalBatch])).toEqual([
+      ['tiny', 'in-process', 1, 32],
+      ['tiny', 'threads', 1, 32],
+      ['tiny', 'threads', 2, 64],
+    ]);
+    const single = rows[0].samplesPerSecond;
+    for (const r of rows) {
+      expect(r.perWorkerBatch).toBe(32);
+      expect(r.steps).toBe(3);
+      expect(r.warmupSteps).toBe(1);
+      expect(r.samples).toBe(r.steps * r.globalBatch);
+      expect(r.repeat).toBe(1);
+      expect(r.roundsSamplesPerSecond).toEqual([r.samplesPerSecond]);
+      expect(r.globalBatch).toBe(r.workers * r.perWorkerBatch);
+      for (const value of [r.seconds, r.samplesPerSecond, r.samplesPerSecondPerWorker, r.speedup, r.efficiency]) {
+        expect(Number.isFinite(value)).toBe(true);
+        expect(value).toBeGreaterThan(0);
+      }
+      expect(r.samplesPerSecond).toBeCloseTo(r.samples / r.seconds, 6);
+      expect(r.samplesPerSecondPerWorker).toBeCloseTo(r.samplesPerSecond / r.workers, 6);
+      expect(r.speedup).toBeCloseTo(r.samplesPerSecond / single, 6);
+      expect(r.efficiency).toBeCloseTo(r.samplesPerSecond / (r.workers * single), 6);
+      expect(r.startupSeconds).toBeGreaterThanOrEqual(0);
+      expect(r.backend).toBe('wasm');
+      expect(r.device).toBe('cpu');
+    }
+    expect(rows.map((r) => r.worker)).toEqual(['this process', 'worker thread', 'worker thread']);
+    expect(rows[0].efficiency).toBe(1);
+
+    const table = formatThroughputBench(rows).split('\n');
+    expect(table[0]).toMatch(/model\s+run\s+workers\s+global batch\s+steps\s+samples\s+samples\/s\s+per worker\s+vs in-process\s+efficiency\s+start-up s/);
+    expect(table[1]).toMatch(/^tiny\s+in-process\s+1\s+32\s+3\s+96\s/);
+    expect(table[2]).toMatch(/^tiny\s+threads\s+1\s+32\s+3\s+96\s/);
+    expect(table[3]).toMatch(/^tiny\s+threads\s+2\s+64\s+3\s+192\s/);
+    expect(table.join('\n')).toContain('global batch = workers x 32');
+    expect(table.join('\n')).toContain('backend wasm');
+  });
+
+  it('rejects bad flags with messages that name them', async () => {
+    await expect(weft('bench', 'throughput', '--workers', '0')).rejects.toThrow('--workers must be an integer >= 1. Received: --workers 0');
+    await expect(weft('bench', 'throughput', '--workers', '1,x')).rejects.toThrow('--workers must be an integer >= 1');
+    await expect(weft('bench', 'throughput', '--model', 'resnet')).rejects.toThrow("Unknown model 'resnet'. Choices: mlp, imdb-fasttext, imdb-cnn, imdb-lstm");
+    await expect(weft('bench', 'throughput', '--transport', 'pigeons')).rejects.toThrow('--transport must be threads or processes');
+    await expect(weft('bench', 'throughput', '--device', 'tpu')).rejects.toThrow('--device must be cpu or gpu');
+    await expect(weft('bench', 'throughput', '--batch', '-4')).rejects.toThrow('--batch');
+    await expect(weft('bench', 'throughput', '--repeat', '0')).rejects.toThrow('--repeat must be an integer >= 1');
+    await expect(weft('bench', 'throughput', '--frobnicate')).rejects.toThrow("Run 'weft bench throughput --help'");
+  });
+
+  (hasGpuPackage() ? it.skip : it)('--device gpu without @tensorflow/tfjs-node-gpu names the package to install', async () => {
+    await expect(weft('bench', 'throughput', '--device', 'gpu')).rejects.toThrow(/needs @tensorflow\/tfjs-node-gpu.*npm install @tensorflow\/tfjs-node-gpu/);
+  });
+
+  it('--help lists the options and models; an unknown benchmark is an error', async () => {
+    const help = await weft('bench', 'throughput', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('--workers N[,N]');
+    expect(help.out).toContain('imdb-lstm');
+    expect((await weft('bench', 'nope')).code).toBe(2);
+  });
+});

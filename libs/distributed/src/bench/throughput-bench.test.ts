@@ -1,0 +1,53 @@
+// The throughput bench's option checks and --device gpu's answers (no training here: see
+// apps/coordinator's bench.test.ts for a quick run).
+import { checkGpuDevice, runThroughputBench, validateThroughputOptions, type ThroughputModel } from '../index';
+
+describe('throughput bench options', () => {
+  it('names the bad value', () => {
+    expect(() => validateThroughputOptions({ models: ['vgg' as ThroughputModel] })).toThrow("Unknown model 'vgg'");
+    expect(() => validateThroughputOptions({ workers: [1, 0] })).toThrow('--workers takes positive integers');
+    expect(() => validateThroughputOptions({ steps: 0 })).toThrow('--steps must be a positive integer. Received: 0');
+    expect(() => validateThroughputOptions({ repeat: 0 })).toThrow('--repeat must be a positive integer. Received: 0');
+    expect(() => validateThroughputOptions({ models: ['tiny', 'imdb-lstm'], workers: [1, 2, 4], batch: 8 })).not.toThrow();
+  });
+});
+
+describe('--repeat', () => {
+  it('keeps the fastest of the rounds (in-process only: no workers)', async () => {
+    const lines: string[] = [];
+    const [row, ...more] = await runThroughputBench({ models: ['tiny'], workers: [], quick: true, repeat: 2, onProgress: (l) => lines.push(l) });
+    expect(more).toHaveLength(0);
+    expect(row.repeat).toBe(2);
+    expect(row.roundsSamplesPerSecond).toHaveLength(2);
+    expect(row.samplesPerSecond).toBe(Math.max(...row.roundsSamplesPerSecond));
+    expect(row.samplesPerSecond).toBeCloseTo(row.samples / row.seconds, 6);
+    expect(row.efficiency).toBe(1);
+    expect(lines.filter((l) => l.includes('round'))).toHaveLength(2);
+  });
+});
+
+describe('--device gpu', () => {
+  const saved = process.env.CUDA_VISIBLE_DEVICES;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.CUDA_VISIBLE_DEVICES;
+    else process.env.CUDA_VISIBLE_DEVICES = saved;
+  });
+  const missing = () => {
+    throw Object.assign(new Error('Cannot find module'), { code: 'MODULE_NOT_FOUND' });
+  };
+  const installed = (id: string) => `/node_modules/${id}/index.js`;
+
+  it('without tfjs-node-gpu: names the package to install', () => {
+    expect(() => checkGpuDevice(missing)).toThrow('npm install @tensorflow/tfjs-node-gpu');
+  });
+
+  it('with tfjs-node-gpu but no GPU visible: says so', () => {
+    process.env.CUDA_VISIBLE_DEVICES = '';
+    expect(() => checkGpuDevice(installed)).toThrow('no GPU is visible');
+  });
+
+  it('with GPUs: says that DataParallel does not bind workers to GPUs yet (no pretend GPU run)', () => {
+    process.env.CUDA_VISIBLE_DEVICES = '0,1';
+    expect(() => checkGpuDevice(installed)).toThrow('2 GPU(s) visible, but DataParallel does not bind workers to GPUs yet');
+  });
+});

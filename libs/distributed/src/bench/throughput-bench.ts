@@ -1,0 +1,390 @@
+import { cpus, loadavg } from 'node:os';
+import { initBackend, listGpus, tf, type BackendInfo } from '@weft/tensor';
+import { Callback, Sequential, layers, optimizers, type Logs } from '@weft/layers';
+import { DataParallel } from '../data-parallel/data-parallel';
+
+/**
+ * Training throughput per device: the same model trained in this process (the single-device
+ * baseline) and data-parallel over N workers, with the per-worker batch held fixed (global batch =
+ * N x per-worker batch, weak scaling as in Horovod's and PyTorch DDP's benchmarks). Steady state
+ * only: the clock runs from the end of the last warm-up step to the end of the last step, both
+ * seen on the coordinator (rank 0's batch ends, relayed to fit's callbacks); worker start-up
+ * (launch, backend, model rebuild) is timed apart, up to the first epoch's start.
+ */
+
+export const THROUGHPUT_MODELS = ['mlp', 'imdb-fasttext', 'imdb-cnn', 'imdb-lstm', 'tiny'] as const;
+export type ThroughputModel = (typeof THROUGHPUT_MODELS)[number];
+/** The models a run without --model measures (tiny is for tests). */
+export const DEFAULT_THROUGHPUT_MODELS: ThroughputModel[] = ['mlp', 'imdb-fasttext', 'imdb-cnn', 'imdb-lstm'];
+
+interface ModelBench {
+  describe: string;
+  build(): Sequential;
+  /** Generated inputs and targets of the model's shape. */
+  data(rows: number, seed: number): [tf.Tensor, tf.Tensor];
+  /** Timed steps by default (about a minute for the default models and worker counts on 2 cores). */
+  steps: number;
+}
+
+const VOCAB = 20000;
+
+function sequences(rows: number, length: number, seed: number): [tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => [
+    tf.randomUniform([rows, length], 1, VOCAB, 'int32', seed),
+    tf.cast(tf.greater(tf.randomUniform([rows, 1], 0, 1, 'float32', seed + 1), 0.5), 'float32'),
+  ]);
+}
+
+function dense(rows: number, inputs: number, classes: number, seed: number): [tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => [
+    tf.randomUniform([rows, inputs], 0, 1, 'float32', seed),
+    tf.oneHot(tf.cast(tf.floor(tf.randomUniform([rows], 0, classes - 1e-3, 'float32', seed + 1)), 'int32') as tf.Tensor1D, classes),
+  ]);
+}
+
+const MODELS: Record<ThroughputModel, ModelBench> = {
+  mlp: {
+    describe: 'MLP 784-512-512-10 (dropout 0.2, RMSprop)',
+    build() {
+      const m = new Sequential({ name: 'mlp' });
+      m.add(layers.dense({ units: 512, activation: 'relu', inputShape: [784] }));
+      m.add(layers.dropout({ rate: 0.2 }));
+      m.add(layers.dense({ units: 512, activation: 'relu' }));
+      m.add(layers.dropout({ rate: 0.2 }));
+      m.add(layers.dense({ units: 10, activation: 'softmax' }));
+      m.compile({ optimizer: optimizers.rmsprop(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    },
+    data: (rows, seed) => dense(rows, 784, 10, seed),
+    steps: 60,
+  },
+  'imdb-fasttext': {
+    describe: 'IMDB fastText (Embedding 20000x50 masked, length 400, GlobalAveragePooling1D, Dense 1)',
+    build() {
+      const m = new Sequential({ name: 'imdb_fasttext' });
+      m.add(layers.embedding({ inputDim: VOCAB, outputDim: 50, inputShape: [400], maskZero: true }));
+      m.add(layers.globalAveragePooling1d());
+      m.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+      return m;
+    },
+    data: (rows, seed) => sequences(rows, 400, seed),
+    steps: 40,
+  },
+  'imdb-cnn': {
+    describe: 'IMDB CNN (Embedding 20000x50, length 400, Conv1D 250x3, GlobalMaxPooling1D, Dense 250, Dense 1)',
+    build() {
+      const m = new Sequential({ name: 'imdb_cnn' });
+      m.add(layers.embedding({ inputDim: VOCAB, outputDim: 50, inputShape: [400] }));
+      m.add(layers.dropout({ rate: 0.2 }));
+      m.add(layers.conv1d({ filters: 250, kernelSize: 3, padding: 'valid', activation: 'relu', strides: 1 }));
+      m.add(layers.globalMaxPooling1d());
+      m.add(layers.dense({ units: 250 }));
+      m.add(layers.dropout({ rate: 0.2 }));
+      m.add(layers.activation({ activation: 'relu' }));
+      m.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+      return m;
+    },
+    data: (rows, seed) => sequences(rows, 400, seed),
+    steps: 12,
+  },
+  'imdb-lstm': {
+    describe: 'IMDB LSTM (Embedding 20000x128, length 80, LSTM 128 dropout 0.2 recurrent 0.2, Dense 1)',
+    build() {
+      const m = new Sequential({ name: 'imdb_lstm' });
+      m.add(layers.embedding({ inputDim: VOCAB, outputDim: 128, inputShape: [80] }));
+      m.add(layers.lstm({ units: 128, dropout: 0.2, recurrentDropout: 0.2 }));
+      m.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+      return m;
+    },
+    data: (rows, seed) => sequences(rows, 80, seed),
+    steps: 12,
+  },
+  tiny: {
+    describe: 'tiny MLP 32-16-4 (for tests)',
+    build() {
+      const m = new Sequential({ name: 'tiny' });
+      m.add(layers.dense({ units: 16, activation: 'relu', inputShape: [32] }));
+      m.add(layers.dense({ units: 4, activation: 'softmax' }));
+      m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    },
+    data: (rows, seed) => dense(rows, 32, 4, seed),
+    steps: 20,
+  },
+};
+
+export interface ThroughputBenchOptions {
+  /** Default: DEFAULT_THROUGHPUT_MODELS. */
+  models?: ThroughputModel[];
+  /** Data-parallel worker counts; default [1, 2]. */
+  workers?: number[];
+  /** Default 'threads'. */
+  transport?: 'threads' | 'processes';
+  /** Per-worker batch, held fixed (default 32); the global batch is workers x batch. */
+  batch?: number;
+  /** Timed steps after warm-up; default: per model (quick: 3). */
+  steps?: number;
+  /** Warm-up steps, not timed; default 2 (quick: 1). */
+  warmupSteps?: number;
+  quick?: boolean;
+  /** 'cpu' (default) or 'gpu' (needs @tensorflow/tfjs-node-gpu). */
+  device?: 'cpu' | 'gpu';
+  /** Rounds of every configuration, interleaved; each row keeps its fastest (default 1). */
+  repeat?: number;
+  /** Called with a line after each measurement (progress). */
+  onProgress?: (line: string) => void;
+}
+
+export interface ThroughputRow {
+  model: ThroughputModel;
+  /** 'in-process': one device, no DataParallel (the baseline); else the DataParallel transport. */
+  run: 'in-process' | 'threads' | 'processes';
+  workers: number;
+  /** Where each worker computed ('cpu'; 'gpu' once DataParallel places workers on GPUs). */
+  device: 'cpu' | 'gpu';
+  /** What each worker is: 'this process' (in-process), 'worker thread' or 'child process'. */
+  worker: 'this process' | 'worker thread' | 'child process';
+  /** Each worker's backend and the package that provides it. */
+  backend: string;
+  package: string;
+  perWorkerBatch: number;
+  globalBatch: number;
+  warmupSteps: number;
+  steps: number;
+  /** steps x globalBatch: the samples the timed steps trained. */
+  samples: number;
+  /** Rounds measured (--repeat); the row is the fastest. */
+  repeat: number;
+  /** Timed (steady-state) seconds of the fastest round. */
+  seconds: number;
+  /** samples / seconds of every round, in order. */
+  roundsSamplesPerSecond: number[];
+  samplesPerSecond: number;
+  samplesPerSecondPerWorker: number;
+  /** samplesPerSecond / in-process samplesPerSecond (same run). */
+  speedup: number;
+  /** samplesPerSecond / (workers x in-process samplesPerSecond). */
+  efficiency: number;
+  /** From fit's call to the first epoch's start: data handed over (shared memory for threads), workers launched, backends and replicas ready. */
+  startupSeconds: number;
+  /** The host's 1-minute load average after the run (other jobs share the cores: read the figures with it). */
+  loadAverage: number;
+}
+
+/** The option values every caller (the CLI included) must pass; messages name the CLI flags. */
+export function validateThroughputOptions(options: ThroughputBenchOptions): void {
+  for (const model of options.models ?? []) {
+    if (!(THROUGHPUT_MODELS as readonly string[]).includes(model)) {
+      throw new Error(`Unknown model '${model}'. Choices: ${THROUGHPUT_MODELS.join(', ')}`);
+    }
+  }
+  for (const n of options.workers ?? []) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--workers takes positive integers, e.g. --workers 1,2. Received: ${n}`);
+  }
+  for (const [name, value] of [['batch', options.batch], ['steps', options.steps], ['warmup', options.warmupSteps], ['repeat', options.repeat]] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`--${name} must be a positive integer. Received: ${value}`);
+  }
+  if (options.transport !== undefined && options.transport !== 'threads' && options.transport !== 'processes') {
+    throw new Error(`--transport must be threads or processes. Received: ${String(options.transport)}`);
+  }
+  if (options.device !== undefined && options.device !== 'cpu' && options.device !== 'gpu') {
+    throw new Error(`--device must be cpu or gpu. Received: ${String(options.device)}`);
+  }
+}
+
+const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
+
+/**
+ * What --device gpu can do here: an error naming the package when tfjs-node-gpu is not installed,
+ * or no GPU is visible; DataParallel does not place workers on GPUs yet (one process per GPU with
+ * gpuWorkerEnv's CUDA_VISIBLE_DEVICES is the design, not built), so that is an error too.
+ */
+export function checkGpuDevice(resolve: (id: string) => string = require.resolve): never {
+  try {
+    resolve(GPU_PACKAGE);
+  } catch {
+    throw new Error(
+      `--device gpu needs ${GPU_PACKAGE}, which is not installed: \`npm install ${GPU_PACKAGE}\` on a host with CUDA ` +
+        `(GPU workers are then one process each with CUDA_VISIBLE_DEVICES). Without it, use --device cpu (wasm).`,
+    );
+  }
+  const gpus = listGpus();
+  if (gpus.length === 0) throw new Error(`--device gpu: ${GPU_PACKAGE} is installed but no GPU is visible (nvidia-smi -L, CUDA_VISIBLE_DEVICES).`);
+  throw new Error(
+    `--device gpu: ${gpus.length} GPU(s) visible, but DataParallel does not bind workers to GPUs yet ` +
+      '(one process per GPU with CUDA_VISIBLE_DEVICES is designed, not built). Use --device cpu.',
+  );
+}
+
+/** Times onBatchEnd on the coordinator, and the first epoch's start; asks for no batch logs (they cost a collective). */
+class StepClock extends Callback {
+  readonly batchEnds: number[] = [];
+  epochBegin: number | null = null;
+
+  override get wantsBatchLogs(): boolean {
+    return false;
+  }
+  override onEpochBegin(): void {
+    this.epochBegin ??= performance.now();
+  }
+  override onBatchEnd(_batch: number, _logs?: Logs): void {
+    this.batchEnds.push(performance.now());
+  }
+}
+
+interface Measured {
+  seconds: number;
+  startupSeconds: number;
+}
+
+async function measure(
+  spec: ModelBench,
+  workers: number | null,
+  transport: 'threads' | 'processes',
+  batch: number,
+  warmupSteps: number,
+  steps: number,
+  backend: BackendInfo,
+): Promise<Measured> {
+  const globalBatch = (workers ?? 1) * batch;
+  const [x, y] = spec.data((warmupSteps + steps) * globalBatch, 7);
+  const model = spec.build();
+  const clock = new StepClock();
+  try {
+    const start = performance.now();
+    await model.fit(x, y, {
+      batchSize: globalBatch,
+      epochs: 1,
+      shuffle: false,
+      verbose: 0,
+      callbacks: [clock],
+      distribution: workers === null ? undefined : new DataParallel({ workers, transport, backend: backend.backend }),
+    });
+    const ends = clock.batchEnds;
+    if (ends.length !== warmupSteps + steps) {
+      throw new Error(`throughput bench: expected ${warmupSteps + steps} batch ends, saw ${ends.length}`);
+    }
+    return {
+      seconds: (ends[ends.length - 1] - ends[warmupSteps - 1]) / 1000,
+      startupSeconds: ((clock.epochBegin ?? start) - start) / 1000,
+    };
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose?.();
+  }
+}
+
+/** Runs the bench: for each model, the in-process baseline then each worker count, in one run. */
+export async function runThroughputBench(options: ThroughputBenchOptions = {}): Promise<ThroughputRow[]> {
+  validateThroughputOptions(options);
+  if (options.device === 'gpu') checkGpuDevice();
+  const models = options.models ?? DEFAULT_THROUGHPUT_MODELS;
+  const workerCounts = options.workers ?? [1, 2];
+  const transport = options.transport ?? 'threads';
+  const batch = options.batch ?? 32;
+  const warmupSteps = options.warmupSteps ?? (options.quick ? 1 : 2);
+  const backend = await initBackend('wasm');
+  const rows: ThroughputRow[] = [];
+  const repeat = options.repeat ?? 1;
+  for (const name of models) {
+    const spec = MODELS[name];
+    const steps = options.steps ?? (options.quick ? 3 : spec.steps);
+    const configs = [null, ...workerCounts];
+    // Rounds interleave the configurations (baseline, 1, 2, ..., baseline, 1, 2, ...) so that a
+    // burst of other work on the host lands on all of them alike; each keeps its fastest round.
+    const rounds: Measured[][] = configs.map(() => []);
+    for (let round = 0; round < repeat; round++) {
+      for (const [i, workers] of configs.entries()) {
+        const m = await measure(spec, workers, transport, batch, warmupSteps, steps, backend);
+        rounds[i].push(m);
+        if (repeat > 1) options.onProgress?.(`${name} ${workers === null ? 'in-process' : `${transport} x${workers}`}, round ${round + 1}/${repeat}: ${((steps * (workers ?? 1) * batch) / m.seconds).toFixed(1)} samples/s`);
+      }
+    }
+    let single = 0;
+    for (const [i, workers] of configs.entries()) {
+      const n = workers ?? 1;
+      const globalBatch = n * batch;
+      const samples = steps * globalBatch;
+      const seconds = Math.min(...rounds[i].map((m) => m.seconds));
+      const samplesPerSecond = samples / seconds;
+      if (workers === null) single = samplesPerSecond;
+      const row: ThroughputRow = {
+        model: name,
+        run: workers === null ? 'in-process' : transport,
+        workers: n,
+        device: backend.device,
+        worker: workers === null ? 'this process' : transport === 'threads' ? 'worker thread' : 'child process',
+        backend: backend.backend,
+        package: backend.package,
+        perWorkerBatch: batch,
+        globalBatch,
+        warmupSteps,
+        steps,
+        samples,
+        repeat,
+        seconds,
+        roundsSamplesPerSecond: rounds[i].map((m) => samples / m.seconds),
+        samplesPerSecond,
+        samplesPerSecondPerWorker: samplesPerSecond / n,
+        speedup: samplesPerSecond / single,
+        efficiency: samplesPerSecond / (n * single),
+        startupSeconds: Math.min(...rounds[i].map((m) => m.startupSeconds)),
+        loadAverage: loadavg()[0],
+      };
+      rows.push(row);
+      options.onProgress?.(`${name} ${row.run} x${n}: ${samplesPerSecond.toFixed(1)} samples/s`);
+    }
+  }
+  return rows;
+}
+
+/** The rows as a table, each beside the in-process baseline of the same run, with a legend. */
+export function formatThroughputBench(rows: ThroughputRow[]): string {
+  const header = ['model', 'run', 'workers', 'global batch', 'steps', 'samples', 'samples/s', 'per worker', 'vs in-process', 'efficiency', 'start-up s', 'load'];
+  const lines = rows.map((r) => [
+    r.model,
+    r.run,
+    String(r.workers),
+    String(r.globalBatch),
+    String(r.steps),
+    String(r.samples),
+    r.samplesPerSecond.toFixed(1),
+    r.samplesPerSecondPerWorker.toFixed(1),
+    `${r.speedup.toFixed(2)}x`,
+    r.efficiency.toFixed(2),
+    r.startupSeconds.toFixed(2),
+    r.loadAverage.toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const first = rows[0];
+  const devices = [...new Set(rows.map((r) => `${r.run}: ${r.worker === 'this process' ? 'this process' : `one ${r.worker} per worker`} on ${r.device.toUpperCase()}, backend ${r.backend} (${r.package})`))];
+  const legend = first
+    ? [
+        `Devices: ${devices.join('; ')}.`,
+        `Per-worker batch ${first.perWorkerBatch}, held fixed: global batch = workers x ${first.perWorkerBatch}. ` +
+          `${first.warmupSteps} warm-up step(s) not timed; samples/s over the timed steps, from rank 0's batch ends seen by the coordinator` +
+          (first.repeat > 1 ? `; best of ${first.repeat} interleaved rounds.` : '.'),
+        'vs in-process = samples/s / in-process samples/s (same run); efficiency = samples/s / (workers x in-process samples/s).',
+        "start-up s: fit's call to the first epoch (data handed over, workers launched, backend and model ready), not in samples/s.",
+        `load: the host's 1-minute load average after the run (${cpus().length} CPUs here); other jobs on the cores lower the figures.`,
+      ]
+    : [];
+  const busiest = Math.max(0, ...rows.map((r) => r.loadAverage));
+  // This run's own workers count in the load; a full point above the cores is other jobs.
+  if (busiest > cpus().length + 1) {
+    legend.push(
+      `Warning: the host was busy (load average up to ${busiest.toFixed(1)} on ${cpus().length} CPUs): workers shared the cores ` +
+        'with other jobs, so these figures, the scaling ones above all, are not the hardware\'s; rerun on a quiet machine.',
+    );
+  }
+  return [format(header), ...lines.map(format), '', ...legend].join('\n');
+}
+
+/** One line per model: what it is. */
+export function describeThroughputModels(): string {
+  return THROUGHPUT_MODELS.map((m) => `  ${m.padEnd(14)} ${MODELS[m].describe}`).join('\n');
+}
