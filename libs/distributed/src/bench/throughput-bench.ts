@@ -1,7 +1,8 @@
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { initBackend, listGpus, tf, type BackendInfo } from '@weft/tensor';
-import { Callback, Sequential, layers, optimizers, type Logs } from '@weft/layers';
+import { Callback, type Logs } from '@weft/layers';
 import { DataParallel } from '../data-parallel/data-parallel';
+import { DEFAULT_THROUGHPUT_MODELS, MODELS, THROUGHPUT_MODELS, type ModelBench, type ThroughputModel } from './throughput-models';
 
 /**
  * Training throughput per device: the same model trained in this process (the single-device
@@ -11,110 +12,6 @@ import { DataParallel } from '../data-parallel/data-parallel';
  * seen on the coordinator (rank 0's batch ends, relayed to fit's callbacks); worker start-up
  * (launch, backend, model rebuild) is timed apart, up to the first epoch's start.
  */
-
-export const THROUGHPUT_MODELS = ['mlp', 'imdb-fasttext', 'imdb-cnn', 'imdb-lstm', 'tiny'] as const;
-export type ThroughputModel = (typeof THROUGHPUT_MODELS)[number];
-/** The models a run without --model measures (tiny is for tests). */
-export const DEFAULT_THROUGHPUT_MODELS: ThroughputModel[] = ['mlp', 'imdb-fasttext', 'imdb-cnn', 'imdb-lstm'];
-
-interface ModelBench {
-  describe: string;
-  build(): Sequential;
-  /** Generated inputs and targets of the model's shape. */
-  data(rows: number, seed: number): [tf.Tensor, tf.Tensor];
-  /** Timed steps by default (about a minute for the default models and worker counts on 2 cores). */
-  steps: number;
-}
-
-const VOCAB = 20000;
-
-function sequences(rows: number, length: number, seed: number): [tf.Tensor, tf.Tensor] {
-  return tf.tidy(() => [
-    tf.randomUniform([rows, length], 1, VOCAB, 'int32', seed),
-    tf.cast(tf.greater(tf.randomUniform([rows, 1], 0, 1, 'float32', seed + 1), 0.5), 'float32'),
-  ]);
-}
-
-function dense(rows: number, inputs: number, classes: number, seed: number): [tf.Tensor, tf.Tensor] {
-  return tf.tidy(() => [
-    tf.randomUniform([rows, inputs], 0, 1, 'float32', seed),
-    tf.oneHot(tf.cast(tf.floor(tf.randomUniform([rows], 0, classes - 1e-3, 'float32', seed + 1)), 'int32') as tf.Tensor1D, classes),
-  ]);
-}
-
-const MODELS: Record<ThroughputModel, ModelBench> = {
-  mlp: {
-    describe: 'MLP 784-512-512-10 (dropout 0.2, RMSprop)',
-    build() {
-      const m = new Sequential({ name: 'mlp' });
-      m.add(layers.dense({ units: 512, activation: 'relu', inputShape: [784] }));
-      m.add(layers.dropout({ rate: 0.2 }));
-      m.add(layers.dense({ units: 512, activation: 'relu' }));
-      m.add(layers.dropout({ rate: 0.2 }));
-      m.add(layers.dense({ units: 10, activation: 'softmax' }));
-      m.compile({ optimizer: optimizers.rmsprop(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-      return m;
-    },
-    data: (rows, seed) => dense(rows, 784, 10, seed),
-    steps: 60,
-  },
-  'imdb-fasttext': {
-    describe: 'IMDB fastText (Embedding 20000x50 masked, length 400, GlobalAveragePooling1D, Dense 1)',
-    build() {
-      const m = new Sequential({ name: 'imdb_fasttext' });
-      m.add(layers.embedding({ inputDim: VOCAB, outputDim: 50, inputShape: [400], maskZero: true }));
-      m.add(layers.globalAveragePooling1d());
-      m.add(layers.dense({ units: 1, activation: 'sigmoid' }));
-      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-      return m;
-    },
-    data: (rows, seed) => sequences(rows, 400, seed),
-    steps: 40,
-  },
-  'imdb-cnn': {
-    describe: 'IMDB CNN (Embedding 20000x50, length 400, Conv1D 250x3, GlobalMaxPooling1D, Dense 250, Dense 1)',
-    build() {
-      const m = new Sequential({ name: 'imdb_cnn' });
-      m.add(layers.embedding({ inputDim: VOCAB, outputDim: 50, inputShape: [400] }));
-      m.add(layers.dropout({ rate: 0.2 }));
-      m.add(layers.conv1d({ filters: 250, kernelSize: 3, padding: 'valid', activation: 'relu', strides: 1 }));
-      m.add(layers.globalMaxPooling1d());
-      m.add(layers.dense({ units: 250 }));
-      m.add(layers.dropout({ rate: 0.2 }));
-      m.add(layers.activation({ activation: 'relu' }));
-      m.add(layers.dense({ units: 1, activation: 'sigmoid' }));
-      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-      return m;
-    },
-    data: (rows, seed) => sequences(rows, 400, seed),
-    steps: 12,
-  },
-  'imdb-lstm': {
-    describe: 'IMDB LSTM (Embedding 20000x128, length 80, LSTM 128 dropout 0.2 recurrent 0.2, Dense 1)',
-    build() {
-      const m = new Sequential({ name: 'imdb_lstm' });
-      m.add(layers.embedding({ inputDim: VOCAB, outputDim: 128, inputShape: [80] }));
-      m.add(layers.lstm({ units: 128, dropout: 0.2, recurrentDropout: 0.2 }));
-      m.add(layers.dense({ units: 1, activation: 'sigmoid' }));
-      m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy', metrics: ['accuracy'] });
-      return m;
-    },
-    data: (rows, seed) => sequences(rows, 80, seed),
-    steps: 12,
-  },
-  tiny: {
-    describe: 'tiny MLP 32-16-4 (for tests)',
-    build() {
-      const m = new Sequential({ name: 'tiny' });
-      m.add(layers.dense({ units: 16, activation: 'relu', inputShape: [32] }));
-      m.add(layers.dense({ units: 4, activation: 'softmax' }));
-      m.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-      return m;
-    },
-    data: (rows, seed) => dense(rows, 32, 4, seed),
-    steps: 20,
-  },
-};
 
 export interface ThroughputBenchOptions {
   /** Default: DEFAULT_THROUGHPUT_MODELS. */
@@ -339,52 +236,4 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
     }
   }
   return rows;
-}
-
-/** The rows as a table, each beside the in-process baseline of the same run, with a legend. */
-export function formatThroughputBench(rows: ThroughputRow[]): string {
-  const header = ['model', 'run', 'workers', 'global batch', 'steps', 'samples', 'samples/s', 'per worker', 'vs in-process', 'efficiency', 'start-up s', 'load'];
-  const lines = rows.map((r) => [
-    r.model,
-    r.run,
-    String(r.workers),
-    String(r.globalBatch),
-    String(r.steps),
-    String(r.samples),
-    r.samplesPerSecond.toFixed(1),
-    r.samplesPerSecondPerWorker.toFixed(1),
-    `${r.speedup.toFixed(2)}x`,
-    r.efficiency.toFixed(2),
-    r.startupSeconds.toFixed(2),
-    r.loadAverage.toFixed(1),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  const first = rows[0];
-  const devices = [...new Set(rows.map((r) => `${r.run}: ${r.worker === 'this process' ? 'this process' : `one ${r.worker} per worker`} on ${r.device.toUpperCase()}, backend ${r.backend} (${r.package})`))];
-  const legend = first
-    ? [
-        `Devices: ${devices.join('; ')}.`,
-        `Per-worker batch ${first.perWorkerBatch}, held fixed: global batch = workers x ${first.perWorkerBatch}. ` +
-          `${first.warmupSteps} warm-up step(s) not timed; samples/s over the timed steps, from rank 0's batch ends seen by the coordinator` +
-          (first.repeat > 1 ? `; best of ${first.repeat} interleaved rounds.` : '.'),
-        'vs in-process = samples/s / in-process samples/s (same run); efficiency = samples/s / (workers x in-process samples/s).',
-        "start-up s: fit's call to the first epoch (data handed over, workers launched, backend and model ready), not in samples/s.",
-        `load: the host's 1-minute load average after the run (${cpus().length} CPUs here); other jobs on the cores lower the figures.`,
-      ]
-    : [];
-  const busiest = Math.max(0, ...rows.map((r) => r.loadAverage));
-  // This run's own workers count in the load; a full point above the cores is other jobs.
-  if (busiest > cpus().length + 1) {
-    legend.push(
-      `Warning: the host was busy (load average up to ${busiest.toFixed(1)} on ${cpus().length} CPUs): workers shared the cores ` +
-        'with other jobs, so these figures, the scaling ones above all, are not the hardware\'s; rerun on a quiet machine.',
-    );
-  }
-  return [format(header), ...lines.map(format), '', ...legend].join('\n');
-}
-
-/** One line per model: what it is. */
-export function describeThroughputModels(): string {
-  return THROUGHPUT_MODELS.map((m) => `  ${m.padEnd(14)} ${MODELS[m].describe}`).join('\n');
 }
