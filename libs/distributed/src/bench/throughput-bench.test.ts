@@ -46,8 +46,8 @@ describe('--device gpu', () => {
     expect(() => checkGpuDevice(installed)).toThrow('no GPU is visible');
   });
 
-  it('with GPUs: says that DataParallel does not bind workers to GPUs yet (no pretend GPU run)', () => {
+  it('with GPUs: says the bench measures CPU workers only (no pretend GPU run)', () => {
     process.env.CUDA_VISIBLE_DEVICES = '0,1';
-    expect(() => checkGpuDevice(installed)).toThrow('2 GPU(s) visible, but DataParallel does not bind workers to GPUs yet');
+    expect(() => checkGpuDevice(installed)).toThrow('2 GPU(s) visible, but this bench measures CPU workers only for now');
   });
 });

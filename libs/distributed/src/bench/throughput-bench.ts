@@ -96,8 +96,8 @@ const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
 
 /**
  * What --device gpu can do here: an error naming the package when tfjs-node-gpu is not installed,
- * or no GPU is visible; DataParallel does not place workers on GPUs yet (one process per GPU with
- * gpuWorkerEnv's CUDA_VISIBLE_DEVICES is the design, not built), so that is an error too.
+ * or no GPU is visible; with GPUs, an error too: this bench measures CPU workers only for now
+ * (DataParallel({ device: 'gpu' }) trains on GPUs from a script).
  */
 export function checkGpuDevice(resolve: (id: string) => string = require.resolve): never {
   try {
@@ -111,8 +111,8 @@ export function checkGpuDevice(resolve: (id: string) => string = require.resolve
   const gpus = listGpus();
   if (gpus.length === 0) throw new Error(`--device gpu: ${GPU_PACKAGE} is installed but no GPU is visible (nvidia-smi -L, CUDA_VISIBLE_DEVICES).`);
   throw new Error(
-    `--device gpu: ${gpus.length} GPU(s) visible, but DataParallel does not bind workers to GPUs yet ` +
-      '(one process per GPU with CUDA_VISIBLE_DEVICES is designed, not built). Use --device cpu.',
+    `--device gpu: ${gpus.length} GPU(s) visible, but this bench measures CPU workers only for now. ` +
+      "Train on them from a script with new DataParallel({ device: 'gpu' }), or use --device cpu.",
   );
 }
 

@@ -19,13 +19,19 @@ import type { RankOutcome } from '../launch/rank-context';
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
 import { EpochRelay } from './epoch-relay';
 import type { CoordinatorMessage, EvaluateJob, FitJob, RankMessage, ReplicaJob } from './fit-job';
+import { gpuRankEnvs } from './gpu-placement';
 import { prepareEvaluate, prepareFit } from './prepare-fit';
 
 export interface DataParallelOptions {
   /** Worker threads or processes; default: one per CPU core. */
   workers?: number;
-  /** 'threads' (default): worker threads sharing memory; 'processes': child processes over TCP. */
+  /** 'threads' (default on CPU): worker threads sharing memory; 'processes': child processes over TCP. */
   transport?: 'threads' | 'processes';
+  /**
+   * 'cpu' (default): workers on CPU cores. 'gpu': one worker process per GPU, each seeing its own
+   * GPU through CUDA_VISIBLE_DEVICES, on tfjs-node-gpu (the 'tensorflow' backend); transport processes.
+   */
+  device?: 'cpu' | 'gpu';
   /** Limit on every collective (and on the coordinator's answer at an epoch's end); default 120 s. */
   timeoutMs?: number;
   /** Gradient bucket size (default PyTorch DDP's 25 MiB). */
@@ -59,14 +65,22 @@ function positiveInt(value: number, what: string, hint: string): number {
 export class DataParallel implements Distribution {
   readonly workers: number;
   readonly transport: 'threads' | 'processes';
+  readonly device: 'cpu' | 'gpu';
   readonly timeoutMs: number;
   readonly bucketCapBytes: number;
   readonly modules: string[];
   readonly checksumEverySteps: number;
+  /** Each GPU worker's CUDA_VISIBLE_DEVICES, found at fit/evaluate before anything starts (null on CPU). */
+  private gpuEnvs: NodeJS.ProcessEnv[] | null = null;
 
   constructor(private readonly options: DataParallelOptions = {}) {
     this.workers = positiveInt(options.workers ?? availableParallelism(), 'workers', 'the number of worker threads or processes');
-    this.transport = options.transport ?? 'threads';
+    this.device = options.device ?? 'cpu';
+    if (this.device !== 'cpu' && this.device !== 'gpu') throw new Error(`DataParallel: device must be 'cpu' or 'gpu'. Received: device=${String(this.device)}`);
+    if (this.device === 'gpu' && options.transport === 'threads') {
+      throw new Error("DataParallel: device 'gpu' needs transport 'processes' (tfjs-node cannot load in a second thread of one process).");
+    }
+    this.transport = options.transport ?? (this.device === 'gpu' ? 'processes' : 'threads');
     if (this.transport !== 'threads' && this.transport !== 'processes') {
       throw new Error(`DataParallel: transport must be 'threads' or 'processes'. Received: transport=${String(this.transport)}`);
     }
@@ -83,13 +97,15 @@ export class DataParallel implements Distribution {
     }
   }
 
-  /** The caller's backend, except tfjs-node in threads (it cannot load twice in one process): wasm there. */
+  /** tensorflow on GPUs; else the caller's backend, except tfjs-node in threads (it cannot load twice in one process): wasm there. */
   private defaultBackend(): BackendRequest {
+    if (this.device === 'gpu') return 'tensorflow';
     const callers = activeBackend()?.backend ?? 'wasm';
     return callers === 'tensorflow' && this.transport === 'threads' ? 'wasm' : callers;
   }
 
   async fit(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
+    this.gpuEnvs = this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
     const shared = this.transport === 'threads';
     const seed = args.seed ?? this.options.seed ?? Math.floor(Math.random() * 2 ** 31);
     const prepared = prepareFit(model, x, y, args, this.workers, shared, seed);
@@ -124,6 +140,7 @@ export class DataParallel implements Distribution {
 
   /** Keras's evaluate over the workers, each on a contiguous shard: [loss, ...metrics], or the loss alone. */
   async evaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
+    this.gpuEnvs = this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
     const job: EvaluateJob = {
       ...prepareEvaluate(model, x, y, args, this.transport === 'threads'),
       modules: this.modules,
@@ -155,7 +172,9 @@ export class DataParallel implements Distribution {
   ): Promise<R[]> {
     const launch = { size: this.workers, entry, args: job, groupTimeoutMs: this.timeoutMs, failureGraceMs: this.timeoutMs, onMessage };
     const outcomes: RankOutcome<R>[] =
-      this.transport === 'threads' ? await launchThreads({ ...launch, arenaBytes }) : await launchProcesses(launch);
+      this.transport === 'threads'
+        ? await launchThreads({ ...launch, arenaBytes })
+        : await launchProcesses({ ...launch, envForRank: this.gpuEnvs ? (rank) => this.gpuEnvs![rank] : undefined });
     await settle();
     return outcomes.map((outcome) => {
       if (!outcome.ok) throw new Error(`DataParallel: ${outcome.error}`);

@@ -10,6 +10,8 @@ const STDERR_TAIL_BYTES = 4096;
 export interface LaunchProcessesOptions<A> extends LaunchOptions<A> {
   /** Extra environment for every rank. */
   env?: NodeJS.ProcessEnv;
+  /** Extra environment for one rank (e.g. its own CUDA_VISIBLE_DEVICES), over `env`. */
+  envForRank?: (rank: number) => NodeJS.ProcessEnv;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>):
     const env = {
       ...process.env,
       ...options.env,
+      ...options.envForRank?.(rank),
       RANK: String(rank),
       WORLD_SIZE: String(size),
       LOCAL_RANK: String(rank),
