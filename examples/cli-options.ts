@@ -1,3 +1,7 @@
+import { DataParallel } from '@weft/distributed';
+import type { FitArgs } from '@weft/layers';
+import type { tf } from '@weft/tensor';
+
 /** The examples' command-line flags. */
 export interface ExampleOptions {
   epochs: number;
@@ -32,4 +36,20 @@ export function parseExampleOptions(argv: string[], defaults: { epochs: number; 
     else throw new Error(`Unknown or incomplete flag '${flag}'. Flags: ${USAGE}`);
   }
   return options;
+}
+
+/**
+ * The fit arguments every example uses: its batch size and epochs, seeded shuffling, the held-out
+ * data as validation data, and DataParallel over `workers` when more than one (`modules`: what the
+ * workers import first, e.g. the example's own file for its custom layers).
+ */
+export function exampleFitArgs(options: ExampleOptions, validationData: [tf.Tensor, tf.Tensor], verbose: 0 | 1, modules?: string[]): FitArgs {
+  return {
+    batchSize: options.batchSize,
+    epochs: options.epochs,
+    validationData,
+    verbose,
+    seed: 1,
+    distribution: options.workers > 1 ? new DataParallel({ workers: options.workers, modules }) : undefined,
+  };
 }

@@ -1,7 +1,6 @@
-import { DataParallel } from '@weft/distributed';
 import { padSequences, type History, type Sequential } from '@weft/layers';
 import { initBackend, tf } from '@weft/tensor';
-import type { ExampleOptions } from './cli-options';
+import { exampleFitArgs, type ExampleOptions } from './cli-options';
 import { loadImdb, type ImdbSplit } from './data/imdb';
 import { syntheticReviews } from './example-data';
 
@@ -42,14 +41,7 @@ export async function fitAndEvaluate(
   verbose: 0 | 1,
 ): Promise<Omit<ImdbTrainingResult, 'source'>> {
   const started = performance.now();
-  const history = await model.fit(data.xTrain, data.yTrain, {
-    batchSize: options.batchSize,
-    epochs: options.epochs,
-    validationData: [data.xTest, data.yTest],
-    verbose,
-    seed: 1,
-    distribution: options.workers > 1 ? new DataParallel({ workers: options.workers }) : undefined,
-  });
+  const history = await model.fit(data.xTrain, data.yTrain, exampleFitArgs(options, [data.xTest, data.yTest], verbose));
   const secondsPerEpoch = (performance.now() - started) / 1000 / options.epochs;
   const [, testAccuracy] = (await model.evaluate(data.xTest, data.yTest, { batchSize: options.batchSize, verbose: 0 })) as number[];
   return { history, testAccuracy, secondsPerEpoch };

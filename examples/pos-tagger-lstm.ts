@@ -7,10 +7,9 @@
  *
  *   npx tsx examples/pos-tagger-lstm.ts [--epochs 3] [--samples N] [--workers N] [--data DIR]
  */
-import { DataParallel } from '@weft/distributed';
 import { layers, padSequences, Sequential, type History } from '@weft/layers';
 import { initBackend, tf } from '@weft/tensor';
-import { parseExampleOptions, type ExampleOptions } from './cli-options';
+import { exampleFitArgs, parseExampleOptions, type ExampleOptions } from './cli-options';
 import { UPOS_TAGS } from './data/conllu';
 import { loadUdPos, PAD_ID } from './data/ud-pos';
 import { syntheticTaggedSentences } from './example-data';
@@ -75,14 +74,7 @@ export async function trainPosTagger(options: ExampleOptions, verbose: 0 | 1 = 1
   const model = buildPosTagger({ vocabSize, maxlen, numTags });
   if (verbose) model.summary();
   const started = performance.now();
-  const history = await model.fit(data.x, data.y, {
-    batchSize: options.batchSize,
-    epochs: options.epochs,
-    validationData: [data.xDev, data.yDev],
-    verbose,
-    seed: 1,
-    distribution: options.workers > 1 ? new DataParallel({ workers: options.workers }) : undefined,
-  });
+  const history = await model.fit(data.x, data.y, exampleFitArgs(options, [data.xDev, data.yDev], verbose));
   const secondsPerEpoch = (performance.now() - started) / 1000 / options.epochs;
   const devTokenAccuracy = tokenAccuracy(model, data.xDev, data.yDev);
   if (verbose) console.log(`Dev token accuracy (padding excluded): ${devTokenAccuracy.toFixed(4)} (${secondsPerEpoch.toFixed(1)} s/epoch)`);

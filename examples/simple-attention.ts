@@ -28,9 +28,8 @@ import {
   seededRandom,
   Tokenizer,
 } from '@weft/layers';
-import { DataParallel } from '@weft/distributed';
 import { initBackend, tf } from '@weft/tensor';
-import { parseExampleOptions, type ExampleOptions } from './cli-options';
+import { exampleFitArgs, parseExampleOptions, type ExampleOptions } from './cli-options';
 import { loadSmsSpam, type SmsMessage } from './data/sms-spam';
 import { syntheticReviews } from './example-data';
 
@@ -161,14 +160,7 @@ export async function trainAttentionOnSmsSpam(
   }
   const model = buildAttentionClassifier(sizes);
   if (verbose) model.summary();
-  const history = await model.fit(data.x, data.y, {
-    batchSize: options.batchSize,
-    epochs: options.epochs,
-    validationData: [data.xTest, data.yTest],
-    verbose,
-    seed: 1,
-    distribution: options.workers > 1 ? new DataParallel({ workers: options.workers, modules: [__filename] }) : undefined,
-  });
+  const history = await model.fit(data.x, data.y, exampleFitArgs(options, [data.xTest, data.yTest], verbose, [__filename]));
   const [, testAccuracy] = (await model.evaluate(data.xTest, data.yTest, { batchSize: options.batchSize, verbose: 0 })) as number[];
   if (verbose) console.log(`Test accuracy: ${testAccuracy.toFixed(4)}`);
   tf.dispose(Object.values(data));
