@@ -25,4 +25,4 @@ export { runThroughputBench, validateThroughputOptions, checkGpuDevice, type Thr
 export { formatThroughputBench } from './bench/throughput-format';
 export { describeThroughputModels, THROUGHPUT_MODELS, DEFAULT_THROUGHPUT_MODELS, type ThroughputModel } from './bench/throughput-models';
 export { DataParallel, DATA_PARALLEL_RANK_ENTRY, type DataParallelOptions } from './data-parallel/data-parallel';
-export { main as dataParallelRankMain } from './data-parallel/fit-rank';
+export { main as dataParallelRankMain } from './data-parallel/replica-rank';

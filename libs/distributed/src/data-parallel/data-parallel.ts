@@ -2,25 +2,22 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { activeBackend, type BackendRequest } from '@weft/tensor';
 import {
-  CallbackList,
-  History,
-  ProgbarLogger,
-  type Callback,
+  applyModelSpec,
+  runFitLoop,
+  type BatchEvents,
   type DataInput,
   type Distribution,
   type EvaluateArgs,
   type FitArgs,
-  type Logs,
+  type History,
   type Model,
+  type ModelSpec,
 } from '@weft/layers';
-import { launchProcesses } from '../launch/launch-processes';
-import { launchThreads } from '../launch/launch-threads';
-import type { RankOutcome } from '../launch/rank-context';
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
-import { EpochRelay } from './epoch-relay';
-import type { CoordinatorMessage, EvaluateJob, FitJob, RankMessage, ReplicaJob } from './fit-job';
+import type { CoordinatorApi, ReplicaJob } from './fit-job';
 import { gpuRankEnvs } from './gpu-placement';
 import { prepareEvaluate, prepareFit } from './prepare-fit';
+import { Replicas } from './replicas';
 
 export interface DataParallelOptions {
   /** Worker threads or processes; default: one per CPU core. */
@@ -46,9 +43,8 @@ export interface DataParallelOptions {
   checksumEverySteps?: number;
 }
 
-/** The module every rank of fit runs (its `main`). */
-export const DATA_PARALLEL_RANK_ENTRY = join(__dirname, 'fit-rank.ts');
-const DATA_PARALLEL_EVALUATE_ENTRY = join(__dirname, 'evaluate-rank.ts');
+/** The module every rank runs (its `main`): a replica served to the coordinator until stopped. */
+export const DATA_PARALLEL_RANK_ENTRY = join(__dirname, 'replica-rank.ts');
 
 function positiveInt(value: number, what: string, hint: string): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`DataParallel: ${what} must be a positive integer (${hint}). Received: ${what}=${value}`);
@@ -70,8 +66,6 @@ export class DataParallel implements Distribution {
   readonly bucketCapBytes: number;
   readonly modules: string[];
   readonly checksumEverySteps: number;
-  /** Each GPU worker's CUDA_VISIBLE_DEVICES, found at fit/evaluate before anything starts (null on CPU). */
-  private gpuEnvs: NodeJS.ProcessEnv[] | null = null;
 
   constructor(private readonly options: DataParallelOptions = {}) {
     this.workers = positiveInt(options.workers ?? availableParallelism(), 'workers', 'the number of worker threads or processes');
@@ -105,80 +99,87 @@ export class DataParallel implements Distribution {
   }
 
   async fit(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
-    this.gpuEnvs = this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
-    const shared = this.transport === 'threads';
+    const gpuEnvs = this.placeOnGpus();
     const seed = args.seed ?? this.options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const prepared = prepareFit(model, x, y, args, this.workers, shared, seed);
+    const prepared = prepareFit(model, x, y, args, this.workers, this.transport === 'threads', seed);
+    const { epochs, initialEpoch, plan } = prepared;
+    // The callbacks' batch events, from rank 0's reports; the loop awaits each epoch's last one.
+    let batches: BatchEvents | null = null;
+    let reported = Promise.resolve();
+    const coordinator: CoordinatorApi = {
+      batchEnd: (step, size, logs) => {
+        const events = batches!;
+        reported = reported.then(async () => {
+          await events.begin(step, size);
+          await events.end(step, logs);
+        });
+      },
+    };
     const verbose = args.verbose ?? 1;
-    const history = new History();
-    const callbacks: Callback[] = [...(args.callbacks ?? []), history];
-    if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 }));
-    const list = new CallbackList(callbacks);
-    list.setModel(model);
-    const { epochs, stepsPerEpoch } = prepared.job;
-    list.setParams({ epochs, steps: stepsPerEpoch, verbose, metrics: prepared.metricNames });
-    const job: FitJob = {
-      ...prepared.job,
+    const wantsBatchLogs = (args.callbacks ?? []).some((c) => c.wantsBatchLogs);
+    const replicas = await this.start({ ...this.replicaJob(prepared.spec), plan: { ...plan, batchLogs: wantsBatchLogs } }, prepared.gradientBytes, coordinator, gpuEnvs);
+    try {
+      return await runFitLoop(model, {
+        runEpoch: async (epoch, events) => {
+          batches = events;
+          const [first] = await replicas.all((replica) => replica.fitEpoch(epoch));
+          await reported;
+          // Checkpoints and restoreBestWeights read the caller's model at the epoch's end.
+          applyModelSpec(model, first.state!);
+          return first.logs;
+        },
+        afterEpochEnd: async () => {
+          const learningRate = model.compiled?.optimizer.learningRate;
+          if (typeof learningRate === 'number') await replicas.all((replica) => replica.setLearningRate(learningRate));
+        },
+      }, { epochs, initialEpoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });
+    } finally {
+      await replicas.close();
+    }
+  }
+
+  /** Keras's evaluate over the workers, each on a contiguous shard: [loss, ...metrics], or the loss alone. */
+  async evaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
+    const gpuEnvs = this.placeOnGpus();
+    const { spec, data, batchSize } = prepareEvaluate(model, x, y, args, this.transport === 'threads');
+    const replicas = await this.start({ ...this.replicaJob(spec), evaluation: { data, batchSize } }, 0, { batchEnd: () => undefined }, gpuEnvs);
+    try {
+      const [logs] = await replicas.all((replica) => replica.evaluate());
+      const values = Object.values(logs);
+      return values.length === 1 ? values[0] : values;
+    } finally {
+      await replicas.close();
+    }
+  }
+
+  private replicaJob(spec: ModelSpec): ReplicaJob {
+    return {
+      spec,
       modules: this.modules,
       backend: this.options.backend ?? this.defaultBackend(),
       timeoutMs: this.timeoutMs,
       bucketCapBytes: this.bucketCapBytes,
       checksumEverySteps: this.checksumEverySteps,
-      batchLogs: list.wantsBatchLogs,
+      plan: null,
+      evaluation: null,
     };
-    const relay = new EpochRelay(model, list);
-    model.stopTraining = false;
-    model.history = history;
-    await list.onTrainBegin();
-    await this.run<null>(DATA_PARALLEL_RANK_ENTRY, job, prepared.gradientBytes, relay.onMessage, async () => {
-      await relay.settled();
-      if (relay.failure) throw relay.failure;
-    });
-    await list.onTrainEnd();
-    return history;
   }
 
-  /** Keras's evaluate over the workers, each on a contiguous shard: [loss, ...metrics], or the loss alone. */
-  async evaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
-    this.gpuEnvs = this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
-    const job: EvaluateJob = {
-      ...prepareEvaluate(model, x, y, args, this.transport === 'threads'),
-      modules: this.modules,
-      backend: this.options.backend ?? this.defaultBackend(),
+  /** With device 'gpu': each worker's CUDA_VISIBLE_DEVICES, found (or refused, naming the fix) before anything starts. */
+  private placeOnGpus(): NodeJS.ProcessEnv[] | null {
+    return this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
+  }
+
+  private start(job: ReplicaJob, arenaBytes: number, coordinator: CoordinatorApi, gpuEnvs: NodeJS.ProcessEnv[] | null): Promise<Replicas> {
+    return Replicas.start({
+      entry: DATA_PARALLEL_RANK_ENTRY,
+      size: this.workers,
+      transport: this.transport,
+      job,
       timeoutMs: this.timeoutMs,
-    };
-    let failure: Error | null = null;
-    const onMessage = (_rank: number, message: unknown) => {
-      const m = message as RankMessage;
-      if (m.kind === 'failed') failure ??= new Error(`DataParallel: ${m.message}`);
-    };
-    const [logs] = await this.run<Logs>(DATA_PARALLEL_EVALUATE_ENTRY, job, 0, onMessage, async () => {
-      if (failure) throw failure;
-    });
-    const values = Object.values(logs);
-    return values.length === 1 ? values[0] : values;
-  }
-
-  /**
-   * Runs `entry` on every worker with `job`; resolves with their results, or rejects with the
-   * first failure (`settle` may throw a more precise one first).
-   */
-  private async run<R>(
-    entry: string,
-    job: ReplicaJob,
-    arenaBytes: number,
-    onMessage: (rank: number, message: unknown, reply: (message: CoordinatorMessage) => void) => void,
-    settle: () => Promise<void>,
-  ): Promise<R[]> {
-    const launch = { size: this.workers, entry, args: job, groupTimeoutMs: this.timeoutMs, failureGraceMs: this.timeoutMs, onMessage };
-    const outcomes: RankOutcome<R>[] =
-      this.transport === 'threads'
-        ? await launchThreads({ ...launch, arenaBytes })
-        : await launchProcesses({ ...launch, envForRank: this.gpuEnvs ? (rank) => this.gpuEnvs![rank] : undefined });
-    await settle();
-    return outcomes.map((outcome) => {
-      if (!outcome.ok) throw new Error(`DataParallel: ${outcome.error}`);
-      return outcome.value;
+      arenaBytes,
+      envForRank: gpuEnvs ? (rank) => gpuEnvs[rank] : undefined,
+      coordinator,
     });
   }
 }

@@ -9,49 +9,58 @@ export interface FitData {
   sampleWeight: RowData | null;
 }
 
-/** How a rank rebuilds the model. */
-export interface ReplicaJob {
-  spec: ModelSpec;
-  /** Modules every rank imports first (custom layers). */
-  modules: string[];
-  backend: BackendRequest;
-  timeoutMs: number;
-}
-
-/** What every rank receives once for evaluate: the model and its shard's data. */
-export interface EvaluateJob extends ReplicaJob {
-  data: FitData;
-  batchSize: number;
-}
-
-/** What every rank receives once for fit: the model, the data and fit's arguments. */
-export interface FitJob extends ReplicaJob {
+/** What fit trains on and how: the same on every rank. */
+export interface TrainPlan {
   train: FitData;
   validation: FitData | null;
   /** The global batch, split across ranks by contiguous rows. */
   batchSize: number;
   validationBatchSize: number;
-  epochs: number;
-  initialEpoch: number;
   stepsPerEpoch: number;
   shuffle: boolean;
   /** Seed of the epoch permutations, the same on every rank. */
   seed: number;
   /** Whether the coordinator's callbacks read batch logs (then every step sums metric state; else they get {}). */
   batchLogs: boolean;
+}
+
+/** What every rank receives when it starts: how to rebuild the model, and what to train or evaluate. */
+export interface ReplicaJob {
+  spec: ModelSpec;
+  /** Modules every rank imports first (custom layers). */
+  modules: string[];
+  backend: BackendRequest;
+  timeoutMs: number;
   bucketCapBytes: number;
   checksumEverySteps: number;
+  /** For fit. */
+  plan: TrainPlan | null;
+  /** For evaluate: the data and batch size. */
+  evaluation: { data: FitData; batchSize: number } | null;
 }
 
 /** Rank 0's weights and optimizer state, for applyModelSpec on the coordinator. */
 export type ModelState = Pick<ModelSpec, 'weights' | 'optimizerWeights' | 'optimizerIterations'>;
 
-/** From rank 0 (or a failing rank) to the coordinator. */
-export type RankMessage =
-  | { kind: 'epochBegin'; epoch: number }
-  | { kind: 'batchEnd'; step: number; size: number; logs: Logs }
-  | { kind: 'epochEnd'; epoch: number; logs: Logs; state: ModelState }
-  | { kind: 'failed'; rank: number; message: string };
+/** An epoch as every rank ends it: the logs summed over ranks (val_* included); rank 0 adds its state. */
+export interface EpochResult {
+  logs: Logs;
+  state: ModelState | null;
+}
 
-/** The coordinator's answer to an epochEnd: stop or go on, at the learning rate its callbacks left. */
-export type CoordinatorMessage = { kind: 'continue'; stop: boolean; learningRate: number | null } | { kind: 'abort'; reason: string };
+/** The control API a data-parallel rank serves to the coordinator (comlink): the coordinator drives, the ranks train. */
+export interface ReplicaApi {
+  /** Trains the plan's stepsPerEpoch steps of `epoch`, then validates. */
+  fitEpoch(epoch: number): Promise<EpochResult>;
+  /** Loss and metrics over the job's evaluation data, this rank's shard, summed over ranks. */
+  evaluate(): Promise<Logs>;
+  setLearningRate(learningRate: number): void;
+  /** Ends the rank: it releases its group and returns. */
+  stop(): void;
+}
+
+/** What the coordinator serves to the ranks (comlink). */
+export interface CoordinatorApi {
+  /** Rank 0, after each step when the callbacks read batch logs (or only the progress): the global batch's size and running logs. */
+  batchEnd(step: number, size: number, logs: Logs): void;
+}

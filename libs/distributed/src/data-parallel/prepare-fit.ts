@@ -10,13 +10,17 @@ import {
   type EvaluateArgs,
   type FitArgs,
   type Model,
+  type ModelSpec,
 } from '@weft/layers';
-import type { EvaluateJob, FitData, FitJob } from './fit-job';
+import type { FitData, TrainPlan } from './fit-job';
 import { rowRange, toRowData } from './row-data';
 
 /** What the coordinator settles before any worker starts. */
 export interface PreparedFit {
-  job: Omit<FitJob, 'modules' | 'backend' | 'timeoutMs' | 'bucketCapBytes' | 'checksumEverySteps' | 'batchLogs'>;
+  spec: ModelSpec;
+  plan: Omit<TrainPlan, 'batchLogs'>;
+  epochs: number;
+  initialEpoch: number;
   /** Log names, validation ones included, for the callbacks' params. */
   metricNames: string[];
   /** Bytes of the trainable weights, for the shared-memory gradient buckets. */
@@ -91,25 +95,25 @@ export function prepareFit(model: Model, x: DataInput, y: DataInput, args: FitAr
   const names = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
   const gradientBytes = model.trainableWeights.reduce((bytes, w) => bytes + Math.ceil((w.shape.reduce((a, b) => a * b, 1) * 4) / 16) * 16, 0);
   return {
-    job: {
-      spec: describeModel(model),
+    spec: describeModel(model),
+    plan: {
       train,
       validation,
       batchSize,
       validationBatchSize: positiveInt(args.validationBatchSize ?? batchSize, 'validationBatchSize'),
-      epochs,
-      initialEpoch: args.initialEpoch ?? 0,
       stepsPerEpoch: args.stepsPerEpoch !== undefined ? positiveInt(args.stepsPerEpoch, 'stepsPerEpoch') : Math.ceil(n / batchSize),
       shuffle: args.shuffle ?? true,
       seed: args.seed ?? seed,
     },
+    epochs,
+    initialEpoch: args.initialEpoch ?? 0,
     metricNames: [...names, ...(validation ? names.map((m) => `val_${m}`) : [])],
     gradientBytes,
   };
 }
 
 /** Checks evaluate's arguments as evaluate does and copies the data out once, like prepareFit. */
-export function prepareEvaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs, shared: boolean): Pick<EvaluateJob, 'spec' | 'data' | 'batchSize'> {
+export function prepareEvaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs, shared: boolean): { spec: ModelSpec; data: FitData; batchSize: number } {
   requireCompiled(model, 'evaluate');
   if (args.steps !== undefined) {
     throw new Error(`DataParallel.evaluate covers all the data: \`steps\` is not supported (pass fewer rows instead). Received: steps=${args.steps}`);

@@ -119,6 +119,22 @@ export class Trainer {
     }
   }
 
+  /**
+   * A data-parallel step for a replica with no rows of the global batch: zero gradients through
+   * the hook (so the replica meets the others' all-reduce), then the same update as theirs.
+   */
+  async joinStep(): Promise<void> {
+    const weights = this.model.trainableWeights;
+    const zeros = weights.map((w) => tf.zerosLike(w.variable));
+    const replaced = this.gradientHook ? await this.gradientHook(zeros, weights) : undefined;
+    const toApply = replaced ?? zeros;
+    try {
+      this.applyGradients(toApply);
+    } finally {
+      tf.dispose(toApply === zeros ? zeros : [...zeros, ...toApply]);
+    }
+  }
+
   /** Forward pass in inference mode; loss and metrics updated. */
   testStep(batch: Batch): void {
     const { loss, outputs, masks } = tf.tidy(() => {

@@ -1,0 +1,173 @@
+import type { Remote } from 'comlink';
+import { initBackend, rankLogger } from '@weft/tensor';
+import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, type Logs, type Model } from '@weft/layers';
+import type { RankContext } from '../launch/rank-context';
+import type { ProcessGroup } from '../process-group';
+import type { CoordinatorApi, EpochResult, FitData, ReplicaApi, ReplicaJob } from './fit-job';
+import { batchOf, evaluateShard, globalLogs } from './rank-replica';
+import { checkWeightsAgree } from './weight-checksum';
+import { weightedGradientHook } from './weighted-gradients';
+
+/** This rank's copy of the model: backend, the caller's modules, then the model from its spec. */
+async function loadReplica(job: ReplicaJob): Promise<Model> {
+  await initBackend(job.backend);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  for (const module of job.modules) require(module);
+  try {
+    return buildModelFromSpec(job.spec);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (!message.startsWith('Unknown layer class')) throw err;
+    throw new Error(
+      `${message} Workers start with weft's layers only: pass the module that registers it as ` +
+        `DataParallel({ modules: ['/absolute/path/to/module'] }).`,
+    );
+  }
+}
+
+/** A rank's own failure (not a collective's), named so that the coordinator reports it before the collective errors it caused. */
+export const RANK_FAILURE = 'RankFailure';
+
+/**
+ * A data-parallel replica: rebuilds the model, then serves ReplicaApi until stop(). Training
+ * steps run trainSteps (fit's own step loop) with a Trainer whose gradient hook all-reduces
+ * (none with one rank: nothing to reduce); rank 0 reports batch ends to the coordinator. A failure
+ * of its own aborts the group (every rank stops at once) and names this rank and where it was.
+ */
+class Replica implements ReplicaApi {
+  private at = 'while starting';
+  private readonly trainer: Trainer;
+  private readonly evaluator: Trainer;
+  private readonly schedule: BatchSchedule | null;
+  private readonly coordinator: Remote<CoordinatorApi>;
+  private share = { mine: 0, batch: 0 };
+  private globalStep = 0;
+
+  constructor(
+    private readonly ctx: RankContext<ReplicaJob>,
+    private readonly group: ProcessGroup,
+    private readonly model: Model,
+    private readonly stopped: () => void,
+  ) {
+    const job = ctx.args;
+    const hook =
+      group.size > 1
+        ? weightedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share })
+        : null;
+    this.trainer = new Trainer(model, hook);
+    this.evaluator = new Trainer(model);
+    const plan = job.plan;
+    this.schedule = plan ? new BatchSchedule(plan.train.xs[0].shape[0], plan.batchSize, plan.shuffle, plan.seed) : null;
+    this.coordinator = ctx.launcher<CoordinatorApi>();
+  }
+
+  fitEpoch(epoch: number): Promise<EpochResult> {
+    return this.guard(async () => {
+      const { trainer, ctx } = this;
+      const job = ctx.args;
+      const plan = job.plan;
+      if (!plan || !this.schedule) throw new Error('fitEpoch needs a job with a training plan');
+      trainer.resetMetrics();
+      await trainSteps(trainer, plan.stepsPerEpoch, () => this.nextBatch(plan.train), {
+        begin: (step) => {
+          this.at = `epoch ${epoch + 1}, step ${step + 1}`;
+        },
+        end: async (step, size) => {
+          const logs = plan.batchLogs ? await this.logs() : {};
+          if (ctx.rank === 0) void this.coordinator.batchEnd(step, size, logs);
+          if (++this.globalStep % job.checksumEverySteps === 0) await this.checkWeights(this.at);
+        },
+      });
+      this.at = `end of epoch ${epoch + 1}`;
+      const logs = await this.logs();
+      if (plan.validation) {
+        const valLogs = await this.evaluateOn(plan.validation, plan.validationBatchSize);
+        for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
+      }
+      await this.checkWeights(this.at);
+      rankLogger(ctx.rank, { job: 'data-parallel' }).debug({ epoch: epoch + 1, ...logs }, 'epoch done');
+      return { logs, state: ctx.rank === 0 ? this.state() : null };
+    });
+  }
+
+  evaluate(): Promise<Logs> {
+    return this.guard(async () => {
+      const evaluation = this.ctx.args.evaluation;
+      if (!evaluation) throw new Error('evaluate needs a job with evaluation data');
+      this.at = 'evaluating';
+      return this.evaluateOn(evaluation.data, evaluation.batchSize);
+    });
+  }
+
+  setLearningRate(learningRate: number): void {
+    const optimizer = this.model.compiled!.optimizer;
+    if (typeof optimizer.learningRate === 'number') optimizer.learningRate = learningRate;
+  }
+
+  stop(): void {
+    this.trainer.dispose();
+    this.evaluator.dispose();
+    this.model.dispose?.();
+    this.stopped();
+  }
+
+  private nextBatch(data: FitData) {
+    const { rows, count, batchSize } = this.schedule!.next(this.group.size, this.group.rank);
+    this.share = { mine: count, batch: batchSize };
+    return { batch: count > 0 ? batchOf(data, rows) : null, size: batchSize };
+  }
+
+  private logs(): Promise<Logs> {
+    return this.group.size > 1 ? globalLogs(this.group, this.trainer, this.model, this.ctx.args.timeoutMs) : Promise.resolve(this.trainer.logs(this.model.outputNames));
+  }
+
+  private evaluateOn(data: FitData, batchSize: number): Promise<Logs> {
+    return evaluateShard(this.group, this.evaluator, this.model, data, batchSize, this.ctx.args.timeoutMs);
+  }
+
+  private async checkWeights(where: string): Promise<void> {
+    if (this.group.size > 1) await checkWeightsAgree(this.group, this.model.trainableWeights, where, this.ctx.args.timeoutMs);
+  }
+
+  private state() {
+    const { weights, optimizerWeights, optimizerIterations } = describeModel(this.model);
+    return { weights, optimizerWeights, optimizerIterations };
+  }
+
+  /** Runs a control call; a failure of this rank's own aborts the group and names the rank and where it was. */
+  private async guard<T>(body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      throw rankFailure(this.ctx.rank, this.at, err, this.group);
+    }
+  }
+}
+
+/** The error a rank reports for a failure; its own (not a collective's) also aborts the group. */
+function rankFailure(rank: number, at: string, err: unknown, group: ProcessGroup | null): Error {
+  if (err instanceof Error && err.name === 'CollectiveError') return err;
+  const message = `rank ${rank} failed (${at}): ${err instanceof Error ? err.message : String(err)}`;
+  rankLogger(rank).debug({ err }, message); // the stack; fit rejects with the message
+  group?.abort(message);
+  const failure = new Error(message);
+  failure.name = RANK_FAILURE;
+  return failure;
+}
+
+/** The entry launchThreads/launchProcesses run for DataParallel: a Replica, served until stop(). */
+export async function main(ctx: RankContext<ReplicaJob>): Promise<null> {
+  const group = await ctx.createGroup();
+  try {
+    let model: Model;
+    try {
+      model = await loadReplica(ctx.args);
+    } catch (err) {
+      throw rankFailure(ctx.rank, 'while starting', err, group);
+    }
+    await new Promise<void>((resolve) => ctx.expose(new Replica(ctx, group, model, resolve)));
+    return null;
+  } finally {
+    group.destroy();
+  }
+}
