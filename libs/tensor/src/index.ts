@@ -19,3 +19,4 @@ export {
   type LstmBackwardResult,
 } from './kernels/lstm-ops';
 export * as wasmAsm from './kernels/wasm-asm';
+export { variableGradsStaged, type GradientReady } from './autodiff/staged-gradients';

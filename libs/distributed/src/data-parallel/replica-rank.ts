@@ -6,7 +6,7 @@ import type { ProcessGroup } from '../process-group';
 import type { CoordinatorApi, EpochResult, FitData, ReplicaApi, ReplicaJob } from './fit-job';
 import { batchOf, evaluateShard, globalLogs } from './rank-replica';
 import { checkWeightsAgree } from './weight-checksum';
-import { weightedGradientHook } from './weighted-gradients';
+import { overlappedGradientHook } from './overlapped-reducer';
 
 /** This rank's copy of the model: backend, the caller's modules, then the model from its spec. */
 async function loadReplica(job: ReplicaJob): Promise<Model> {
@@ -52,7 +52,7 @@ class Replica implements ReplicaApi {
     const job = ctx.args;
     const hook =
       group.size > 1
-        ? weightedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share })
+        ? overlappedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share })
         : null;
     this.trainer = new Trainer(model, hook);
     this.evaluator = new Trainer(model);

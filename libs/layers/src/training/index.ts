@@ -1,5 +1,5 @@
 export { compileModel, compileArgsFromConfig, type CompileArgs, type CompileConfig, type CompiledModel, type LossId, type MetricId } from './compile';
-export { Trainer, requireCompiled, type GradientHook, type Batch, type TrainableModel } from './trainer';
+export { Trainer, requireCompiled, type GradientHook, type OverlappedGradientHook, type Batch, type TrainableModel } from './trainer';
 export { fitModel } from './fit';
 export { runFitLoop, trainSteps, type EpochRunner, type BatchEvents, type FitLoopOptions, type StepBatch, type StepEvents } from './fit-loop';
 export { BatchSchedule, shareOf, type Rows } from './batch-schedule';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableGradsStaged } from '@weft/tensor';
 import type { Mask, Tensors } from '../engine/layer';
 import type { LayerVariable } from '../engine/layer-variable';
 import type { Metric } from '../metrics';
@@ -10,6 +11,17 @@ import type { CompiledModel } from './compile';
  * a collective can await its peers.
  */
 export type GradientHook = (grads: tf.Tensor[], targets: readonly LayerVariable[]) => Promise<tf.Tensor[] | void> | tf.Tensor[] | void;
+
+/**
+ * A gradient hook that overlaps its communication with the backward pass, as DDP's Reducer does:
+ * it hears each gradient the moment it is final (the last layers' first; backward resumes when
+ * `ready` settles), then gives the gradients to apply once backward is done.
+ */
+export interface OverlappedGradientHook {
+  ready(index: number, grad: tf.Tensor): void | Promise<void>;
+  /** Every gradient, in trainableWeights order (zeros where the loss does not depend on a weight); returns new tensors to apply. */
+  finish(grads: tf.Tensor[]): Promise<tf.Tensor[]>;
+}
 
 /** The model surface the trainer drives. */
 export interface TrainableModel {
@@ -52,7 +64,7 @@ export class Trainer {
 
   constructor(
     readonly model: TrainableModel,
-    private readonly gradientHook: GradientHook | null = null,
+    private readonly gradientHook: GradientHook | OverlappedGradientHook | null = null,
   ) {}
 
   private get compiled(): CompiledModel {
@@ -96,6 +108,25 @@ export class Trainer {
     return { loss: value, grads: ordered, ...kept };
   }
 
+  /** computeGradients with the backward pass in stages: `hook.ready` hears each gradient as soon as it is final. */
+  private async computeGradientsOverlapped(batch: Batch, hook: OverlappedGradientHook) {
+    const targets = this.model.trainableWeights;
+    if (targets.length === 0) throw new Error(`Model '${this.model.name}' has no trainable weights to train.`);
+    let kept: { outputs: tf.Tensor[]; masks: Mask[] } = { outputs: [], masks: [] };
+    const { value, grads } = await variableGradsStaged(
+      () => {
+        const f = this.forward(batch, true);
+        kept = { outputs: f.outputs.map((o) => tf.keep(o)), masks: f.masks.map((m) => (m ? tf.keep(m) : null)) };
+        return this.totalLoss(f.outputs, f.masks, batch, true);
+      },
+      targets.map((t) => t.variable),
+      (i, grad) => hook.ready(i, grad),
+    );
+    this.model.clearCallLosses();
+    const ordered = grads.map((g, i) => g ?? tf.zerosLike(targets[i].variable));
+    return { loss: value, grads: ordered, ...kept };
+  }
+
   /** Applies gradients (in trainableWeights order) with the compiled optimizer, then the weights' constraints. */
   applyGradients(grads: tf.Tensor[]): void {
     this.compiled.optimizer.applyGradients(grads, this.model.trainableWeights);
@@ -103,11 +134,15 @@ export class Trainer {
 
   /** One training step. Reads nothing back from the device: the loss is accumulated there (see logs()). */
   async trainStep(batch: Batch): Promise<void> {
-    const { loss, grads, outputs, masks } = this.computeGradients(batch);
+    const hook = this.gradientHook;
+    const overlapped = hook && typeof hook !== 'function' ? hook : null;
+    const { loss, grads, outputs, masks } = overlapped ? await this.computeGradientsOverlapped(batch, overlapped) : this.computeGradients(batch);
     try {
       let toApply = grads;
-      if (this.gradientHook) {
-        const replaced = await this.gradientHook(grads, this.model.trainableWeights);
+      if (overlapped) {
+        toApply = await overlapped.finish(grads);
+      } else if (hook) {
+        const replaced = await (hook as GradientHook)(grads, this.model.trainableWeights);
         if (replaced) toApply = replaced;
       }
       this.applyGradients(toApply);
@@ -126,7 +161,8 @@ export class Trainer {
   async joinStep(): Promise<void> {
     const weights = this.model.trainableWeights;
     const zeros = weights.map((w) => tf.zerosLike(w.variable));
-    const replaced = this.gradientHook ? await this.gradientHook(zeros, weights) : undefined;
+    const hook = this.gradientHook;
+    const replaced = !hook ? undefined : typeof hook === 'function' ? await hook(zeros, weights) : await hook.finish(zeros);
     const toApply = replaced ?? zeros;
     try {
       this.applyGradients(toApply);
