@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import type { ThroughputRow } from './throughput-bench';
 import { renderVegaLiteSvg } from './vega-svg';
 
@@ -107,8 +109,15 @@ export function renderThroughputChart(rows: ThroughputRow[]): Promise<string> {
   return renderVegaLiteSvg(throughputChartSpec(rows));
 }
 
+/** Checks a chart path before a run that takes minutes: an .svg file in a folder that exists. */
+export function checkChartPath(path: string): void {
+  if (!path.toLowerCase().endsWith('.svg')) throw new Error(`--chart writes SVG: give a file name ending in .svg. Received: --chart ${path}`);
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder)) throw new Error(`--chart ${path}: the folder ${folder} does not exist; make it first or pick another path.`);
+}
+
 /** Writes the chart to path (an .svg file). */
 export async function writeThroughputChart(path: string, rows: ThroughputRow[]): Promise<void> {
-  if (!path.toLowerCase().endsWith('.svg')) throw new Error(`--chart writes SVG: give a file name ending in .svg. Received: ${path}`);
+  checkChartPath(path);
   await writeFile(path, await renderThroughputChart(rows));
 }
