@@ -51,7 +51,7 @@ export function throughputChartSpec(rows: ThroughputRow[]): object {
     field: 'samplesPerSecond',
     type: 'quantitative',
     title: `samples/s${logScale ? ' (log scale)' : ''}`,
-    scale: logScale ? { type: 'log' } : { zero: true },
+    scale: logScale ? { type: 'log', nice: false, padding: 16 } : { zero: true },
   };
   const color = { field: 'model', type: 'nominal', title: 'model', legend: { symbolOpacity: 1 } };
   const strokeDash = {
