@@ -35,7 +35,7 @@ export class TraceTrack {
 
   /** Made by StepTracer (the main track) and tracer.track(name). */
   constructor(
-    private readonly recorder: Recorder | null,
+    protected readonly recorder: Recorder | null,
     readonly tid: number,
   ) {}
 
@@ -121,7 +121,6 @@ export class StepTracer extends TraceTrack {
   static readonly off: StepTracer = new StepTracer({ enabled: false });
 
   readonly rank: number;
-  private readonly recorded: Recorder | null;
 
   constructor(options: StepTracerOptions = {}) {
     const rank = options.rank ?? 0;
@@ -129,7 +128,6 @@ export class StepTracer extends TraceTrack {
     const recorder: Recorder | null = options.enabled === false ? null : { rank, spans: [], metadata: [], tracks: 1 };
     super(recorder, traceTid(rank, 0));
     this.rank = rank;
-    this.recorded = recorder;
     if (recorder === null) return;
     const pid = tracePid(rank);
     recorder.metadata.push(
@@ -141,7 +139,7 @@ export class StepTracer extends TraceTrack {
 
   /** Another timeline of this rank, for work that overlaps the main track's spans. */
   track(name: string): TraceTrack {
-    const recorder = this.recorded;
+    const recorder = this.recorder;
     if (recorder === null) return this;
     const index = recorder.tracks++;
     const tid = traceTid(this.rank, index);
@@ -151,19 +149,19 @@ export class StepTracer extends TraceTrack {
 
   /** Metadata, then every span, instant and counter of every track, by start time (a parent before its children). */
   events(): TraceEvent[] {
-    if (this.recorded === null) return [];
-    const spans = [...this.recorded.spans].sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-    return [...this.recorded.metadata, ...spans];
+    if (this.recorder === null) return [];
+    const spans = [...this.recorder.spans].sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+    return [...this.recorder.metadata, ...spans];
   }
 
   /** Drops what was recorded so far (warm-up steps, say); keeps the track names. */
   clear(): void {
-    this.recorded?.spans.splice(0);
+    this.recorder?.spans.splice(0);
   }
 
   private nameTrack(tid: number, name: string, index: number): void {
     const pid = tracePid(this.rank);
-    this.recorded?.metadata.push(
+    this.recorder?.metadata.push(
       { name: 'thread_name', ph: 'M', ts: 0, pid, tid, args: { name } },
       { name: 'thread_sort_index', ph: 'M', ts: 0, pid, tid, args: { sort_index: index } },
     );
