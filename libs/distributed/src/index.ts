@@ -21,8 +21,17 @@ export {
   type CollectivesBenchOptions,
   type CollectivesBenchRow,
 } from './bench/collectives-bench';
-export { runThroughputBench, validateThroughputOptions, checkGpuDevice, type ThroughputBenchOptions, type ThroughputRow } from './bench/throughput-bench';
+export {
+  runThroughputBench,
+  validateThroughputOptions,
+  checkGpuDevice,
+  type ThroughputBenchOptions,
+  type ThroughputRow,
+  type ThroughputStepShares,
+} from './bench/throughput-bench';
 export { formatThroughputBench } from './bench/throughput-format';
+export { throughputChartSpec, renderThroughputChart, writeThroughputChart, checkChartPath } from './bench/throughput-chart';
+export { stepSharesFromTrace } from './bench/step-shares';
 export { describeThroughputModels, THROUGHPUT_MODELS, DEFAULT_THROUGHPUT_MODELS, type ThroughputModel } from './bench/throughput-models';
 export { DataParallel, DATA_PARALLEL_RANK_ENTRY, type DataParallelOptions } from './data-parallel/data-parallel';
 export { main as dataParallelRankMain } from './data-parallel/replica-rank';

@@ -20,3 +20,16 @@ export {
 } from './kernels/lstm-ops';
 export * as wasmAsm from './kernels/wasm-asm';
 export { variableGradsStaged, type GradientReady } from './autodiff/staged-gradients';
+export { StepTracer, type StepTracerOptions, type TraceTrack } from './trace/step-tracer';
+export {
+  STEP_SPANS,
+  SPAN_CATEGORIES,
+  tracePid,
+  traceClockUs,
+  type TraceEvent,
+  type TraceFile,
+  type TraceCategory,
+} from './trace/trace-event';
+export { writeTrace, writeRankTraces, readTrace, validateTrace, traceFile, type RankTraceFiles } from './trace/trace-file';
+export { summarizeTrace, type RankTraceSummary, type SpanTotals, type StepShares } from './trace/trace-summary';
+export { threadCpuSeconds } from './trace/thread-cpu';

@@ -5,6 +5,8 @@ import {
   runCollectivesBench,
   runThroughputBench,
   validateThroughputOptions,
+  writeThroughputChart,
+  checkChartPath,
   type ThroughputModel,
 } from '@weft/distributed';
 import { registerCommand } from '../cli';
@@ -53,6 +55,11 @@ Options:
                         more on a busy host, N times as long)
   --device KIND         cpu (default: wasm, one worker per thread or process) | gpu (needs
                         @tensorflow/tfjs-node-gpu)
+  --chart FILE.svg      also draw samples/s against workers, one line per model, beside the
+                        ideal (workers x in-process)
+  --trace DIR           write each run's step traces there (a file per rank and one of all
+                        ranks: open in ui.perfetto.dev) and print each rank's share of the step
+                        in compute, all-reduce and waiting
   --quick               a short run (used by tests)
   --json                print the rows as JSON instead of a table
 
@@ -76,6 +83,8 @@ async function throughput(args: string[]): Promise<number> {
     warmup: { type: 'string' },
     repeat: { type: 'string' },
     device: { type: 'string' },
+    chart: { type: 'string' },
+    trace: { type: 'string' },
     quick: { type: 'boolean' },
     json: { type: 'boolean' },
   });
@@ -94,13 +103,19 @@ async function throughput(args: string[]): Promise<number> {
     repeat: values.repeat === undefined ? undefined : intOption('repeat', values.repeat, 1),
     device: values.device as 'cpu' | 'gpu' | undefined,
     quick: values.quick ?? false,
+    traceDir: values.trace,
   };
   validateThroughputOptions(options);
+  if (values.chart !== undefined) checkChartPath(values.chart);
   const rows = await runThroughputBench({
     ...options,
     onProgress: values.json ? undefined : (line) => process.stderr.write(`  ${line}\n`),
   });
   process.stdout.write(`${values.json ? JSON.stringify(rows, null, 2) : formatThroughputBench(rows)}\n`);
+  if (values.chart !== undefined) {
+    await writeThroughputChart(values.chart, rows);
+    process.stderr.write(`Chart: ${values.chart}\n`);
+  }
   return 0;
 }
 

@@ -33,6 +33,20 @@ export interface ThroughputBenchOptions {
   repeat?: number;
   /** Called with a line after each measurement (progress). */
   onProgress?: (line: string) => void;
+  /** Where to write each run's step traces (a file per rank and a merged one, for Perfetto); fills the rows' stepShares. */
+  traceDir?: string;
+}
+
+/** Where a rank's step went, as fractions that sum to 1 (see stepSharesFromTrace). */
+export interface ThroughputStepShares {
+  /** forward, backward, optimizer. */
+  compute: number;
+  /** pack, all-reduce, unpack. */
+  allReduce: number;
+  /** Waiting for other ranks. */
+  wait: number;
+  /** Data, and step time no span covers. */
+  other: number;
 }
 
 export interface ThroughputRow {
@@ -69,6 +83,12 @@ export interface ThroughputRow {
   startupSeconds: number;
   /** The host's 1-minute load average after the run (other jobs share the cores: read the figures with it). */
   loadAverage: number;
+  /** CPU seconds of the coordinator's main thread over the fit (threadCpuSeconds), when measured. */
+  coordinatorCpuSeconds?: number;
+  /** Per rank (index = rank), from the step traces (--trace): the share of the step each part took. */
+  stepShares?: ThroughputStepShares[];
+  /** Gradient bytes each rank all-reduces per step. */
+  bytesPerStep?: number;
 }
 
 /** The option values every caller (the CLI included) must pass; messages name the CLI flags. */
