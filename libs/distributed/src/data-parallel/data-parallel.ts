@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { activeBackend, type BackendRequest } from '@weft/tensor';
+import { activeBackend, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
 import {
   applyModelSpec,
   runFitLoop,
@@ -49,6 +49,13 @@ export const DATA_PARALLEL_RANK_ENTRY = join(__dirname, 'replica-rank.ts');
 function positiveInt(value: number, what: string, hint: string): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`DataParallel: ${what} must be a positive integer (${hint}). Received: ${what}=${value}`);
   return value;
+}
+
+/** fit's `profile` over ranks: every rank in `path`, and each alone in `path` with `.rank-N` before its extension. */
+async function writeProfile(path: string, eventsByRank: TraceEvent[][]): Promise<void> {
+  const stem = path.endsWith('.json') ? path.slice(0, -'.json'.length) : path;
+  await writeTrace(path, eventsByRank.flat());
+  await Promise.all(eventsByRank.map((events, rank) => writeTrace(`${stem}.rank-${rank}.json`, events)));
 }
 
 /**
@@ -117,9 +124,9 @@ export class DataParallel implements Distribution {
     };
     const verbose = args.verbose ?? 1;
     const wantsBatchLogs = (args.callbacks ?? []).some((c) => c.wantsBatchLogs);
-    const replicas = await this.start({ ...this.replicaJob(prepared.spec), plan: { ...plan, batchLogs: wantsBatchLogs } }, prepared.gradientBytes, coordinator, gpuEnvs);
+    const replicas = await this.start({ ...this.replicaJob(prepared.spec), plan: { ...plan, batchLogs: wantsBatchLogs }, trace: args.profile !== undefined }, prepared.gradientBytes, coordinator, gpuEnvs);
     try {
-      return await runFitLoop(model, {
+      const history = await runFitLoop(model, {
         runEpoch: async (epoch, events) => {
           batches = events;
           const [first] = await replicas.all((replica) => replica.fitEpoch(epoch));
@@ -133,6 +140,8 @@ export class DataParallel implements Distribution {
           if (typeof learningRate === 'number') await replicas.all((replica) => replica.setLearningRate(learningRate));
         },
       }, { epochs, initialEpoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });
+      if (args.profile) await writeProfile(args.profile, await replicas.all((replica) => replica.traceEvents()));
+      return history;
     } finally {
       await replicas.close();
     }
@@ -161,6 +170,7 @@ export class DataParallel implements Distribution {
       bucketCapBytes: this.bucketCapBytes,
       checksumEverySteps: this.checksumEverySteps,
       plan: null,
+      trace: false,
       evaluation: null,
     };
   }

@@ -1,4 +1,4 @@
-import type { BackendRequest } from '@weft/tensor';
+import type { BackendRequest, TraceEvent } from '@weft/tensor';
 import type { Logs, ModelSpec } from '@weft/layers';
 import type { RowData } from './row-data';
 
@@ -35,6 +35,8 @@ export interface ReplicaJob {
   checksumEverySteps: number;
   /** For fit. */
   plan: TrainPlan | null;
+  /** Record a trace of every step (fit's `profile`). */
+  trace: boolean;
   /** For evaluate: the data and batch size. */
   evaluation: { data: FitData; batchSize: number } | null;
 }
@@ -55,6 +57,8 @@ export interface ReplicaApi {
   /** Loss and metrics over the job's evaluation data, this rank's shard, summed over ranks. */
   evaluate(): Promise<Logs>;
   setLearningRate(learningRate: number): void;
+  /** The rank's step trace so far (empty unless the job asked for one). */
+  traceEvents(): TraceEvent[];
   /** Ends the rank: it releases its group and returns. */
   stop(): void;
 }

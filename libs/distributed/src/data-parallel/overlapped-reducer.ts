@@ -1,4 +1,4 @@
-import { FlatLayout, tf } from '@weft/tensor';
+import { FlatLayout, STEP_SPANS, StepTracer, tf, type TraceTrack } from '@weft/tensor';
 import type { LayerVariable, OverlappedGradientHook } from '@weft/layers';
 import { checkSameLayout, scaleInPlace } from '../gradient-buckets';
 import type { ProcessGroup, ReduceOptions } from '../process-group';
@@ -22,8 +22,11 @@ interface Bucket {
 export function overlappedGradientHook(
   group: ProcessGroup,
   weights: readonly LayerVariable[],
-  options: { capBytes: number; timeoutMs: number; rows: () => { mine: number; batch: number } },
+  options: { capBytes: number; timeoutMs: number; rows: () => { mine: number; batch: number }; tracer?: StepTracer },
 ): OverlappedGradientHook {
+  const tracer = options.tracer ?? StepTracer.off;
+  // Each bucket's all-reduce, from its start to its end, on a timeline of its own (it overlaps backward).
+  const communication: TraceTrack = tracer.track('communication');
   const names = weights.map((w, i) => `${i}:${w.name}`);
   const buckets: Bucket[] = [];
   const where: { bucket: number; name: string }[] = [];
@@ -67,17 +70,20 @@ export function overlappedGradientHook(
   const reduceCompleted = () => {
     while (nextToReduce < buckets.length && buckets[nextToReduce].missing === 0) {
       const bucket = buckets[nextToReduce++];
-      step = step.then(() => {
-        scaleInPlace(bucket.buffer, reduceOptions.scale);
-        return group.allReduce(bucket.buffer, reduceOptions);
-      });
+      const index = nextToReduce - 1;
+      step = step.then(() =>
+        communication.spanAsync(STEP_SPANS.allReduce, () => {
+          scaleInPlace(bucket.buffer, reduceOptions.scale);
+          return group.allReduce(bucket.buffer, reduceOptions);
+        }, { bucket: index, bytes: bucket.buffer.byteLength }),
+      );
       step.catch((err) => void (failure ??= err));
     }
   };
   const arrived: boolean[] = weights.map(() => false);
   const put = (index: number, grad: tf.Tensor) => {
     const { bucket, name } = where[index];
-    buckets[bucket].layout.packOne(name, grad, buckets[bucket].buffer);
+    tracer.span(STEP_SPANS.pack, () => buckets[bucket].layout.packOne(name, grad, buckets[bucket].buffer));
     buckets[bucket].missing--;
     arrived[index] = true;
   };
@@ -103,13 +109,15 @@ export function overlappedGradientHook(
       // Gradients that never came through ready: a rank joining with zeros, weights the loss does not reach.
       for (let i = 0; i < grads.length; i++) if (!arrived[i]) put(i, grads[i]);
       reduceCompleted();
-      await step;
-      const out: tf.Tensor[] = new Array(grads.length);
-      for (const bucket of buckets) {
-        const unpacked = bucket.layout.unpack(bucket.buffer);
-        for (const { name } of bucket.layout.entries) out[Number(name.slice(0, name.indexOf(':')))] = unpacked[name];
-      }
-      return out;
+      await tracer.spanAsync(STEP_SPANS.wait, () => step);
+      return tracer.span(STEP_SPANS.unpack, () => {
+        const out: tf.Tensor[] = new Array(grads.length);
+        for (const bucket of buckets) {
+          const unpacked = bucket.layout.unpack(bucket.buffer);
+          for (const { name } of bucket.layout.entries) out[Number(name.slice(0, name.indexOf(':')))] = unpacked[name];
+        }
+        return out;
+      });
     },
   };
 }

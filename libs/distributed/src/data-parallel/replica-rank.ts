@@ -1,5 +1,5 @@
 import type { Remote } from 'comlink';
-import { initBackend, rankLogger } from '@weft/tensor';
+import { StepTracer, initBackend, rankLogger, type TraceEvent } from '@weft/tensor';
 import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, type Logs, type Model } from '@weft/layers';
 import type { RankContext } from '../launch/rank-context';
 import type { ProcessGroup } from '../process-group';
@@ -40,6 +40,7 @@ class Replica implements ReplicaApi {
   private readonly evaluator: Trainer;
   private readonly schedule: BatchSchedule | null;
   private readonly coordinator: Remote<CoordinatorApi>;
+  private readonly tracer: StepTracer;
   private share = { mine: 0, batch: 0 };
   private globalStep = 0;
 
@@ -50,11 +51,13 @@ class Replica implements ReplicaApi {
     private readonly stopped: () => void,
   ) {
     const job = ctx.args;
+    this.tracer = job.trace ? new StepTracer({ rank: ctx.rank }) : StepTracer.off;
     const hook =
       group.size > 1
-        ? overlappedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share })
+        ? overlappedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share, tracer: this.tracer })
         : null;
     this.trainer = new Trainer(model, hook);
+    this.trainer.tracer = this.tracer;
     this.evaluator = new Trainer(model);
     const plan = job.plan;
     this.schedule = plan ? new BatchSchedule(plan.train.xs[0].shape[0], plan.batchSize, plan.shuffle, plan.seed) : null;
@@ -102,6 +105,10 @@ class Replica implements ReplicaApi {
   setLearningRate(learningRate: number): void {
     const optimizer = this.model.compiled!.optimizer;
     if (typeof optimizer.learningRate === 'number') optimizer.learningRate = learningRate;
+  }
+
+  traceEvents(): TraceEvent[] {
+    return this.tracer.events();
   }
 
   stop(): void {

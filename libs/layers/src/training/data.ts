@@ -27,6 +27,12 @@ export interface FitArgs {
   distribution?: Distribution;
   /** Seed for the shuffling order (default: random). */
   seed?: number;
+  /**
+   * Writes a Chrome/Perfetto trace of every step's phases (data, forward, backward, all-reduce,
+   * optimizer, waits) to this .json file; data-parallel also writes one per rank beside it
+   * (`trace.rank-0.json`, ...), the given file holding every rank.
+   */
+  profile?: string;
 }
 
 export interface EvaluateArgs {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { STEP_SPANS } from '@weft/tensor';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback';
 import { History } from '../callbacks/history';
 import { ProgbarLogger } from '../callbacks/progbar-logger';
@@ -88,8 +89,10 @@ export interface StepEvents {
  * meets), frees the batch and reports.
  */
 export async function trainSteps(trainer: Trainer, steps: number, next: () => StepBatch, events: StepEvents): Promise<void> {
+  const tracer = trainer.tracer;
   for (let step = 0; step < steps && !events.stopped?.(); step++) {
-    const { batch, size } = next();
+    tracer.begin(STEP_SPANS.step, { step });
+    const { batch, size } = tracer.span(STEP_SPANS.data, next);
     await events.begin?.(step, size);
     if (batch) {
       try {
@@ -101,5 +104,6 @@ export async function trainSteps(trainer: Trainer, steps: number, next: () => St
       await trainer.joinStep();
     }
     await events.end(step, size);
+    tracer.end(STEP_SPANS.step);
   }
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { StepTracer, writeTrace } from '@weft/tensor';
 import type { History } from '../callbacks/history';
 import type { Model } from '../models/model';
 import { BatchSchedule } from './batch-schedule';
@@ -66,6 +67,7 @@ export async function fitModel(model: Model, x: DataInput, y: DataInput, args: F
 
   const steps = args.stepsPerEpoch !== undefined ? checkPositiveInt(args.stepsPerEpoch, 'stepsPerEpoch') : Math.ceil(n / batchSize);
   const trainer = new Trainer(model, gradientHook);
+  if (args.profile) trainer.tracer = new StepTracer({ rank: 0, label: 'fit' });
   const validationTrainer = new Trainer(model);
   const schedule = new BatchSchedule(n, batchSize, args.shuffle ?? true, args.seed);
   const nextBatch = () => {
@@ -93,7 +95,7 @@ export async function fitModel(model: Model, x: DataInput, y: DataInput, args: F
   };
   const metricNames = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
   try {
-    return await runFitLoop(model, runner, {
+    const history = await runFitLoop(model, runner, {
       epochs,
       initialEpoch: args.initialEpoch ?? 0,
       steps,
@@ -101,6 +103,8 @@ export async function fitModel(model: Model, x: DataInput, y: DataInput, args: F
       callbacks: args.callbacks,
       metricNames: [...metricNames, ...(validation ? metricNames.map((m) => `val_${m}`) : [])],
     });
+    if (args.profile) await writeTrace(args.profile, (trainer.tracer as StepTracer).events());
+    return history;
   } finally {
     tf.dispose(owned);
     trainer.dispose();

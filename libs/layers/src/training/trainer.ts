@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { variableGradsStaged } from '@weft/tensor';
+import { STEP_SPANS, StepTracer, variableGradsStaged, type TraceTrack } from '@weft/tensor';
 import type { Mask, Tensors } from '../engine/layer';
 import type { LayerVariable } from '../engine/layer-variable';
 import type { Metric } from '../metrics';
@@ -61,6 +61,8 @@ export class Trainer {
   /** Sum of batch loss x batch size since the last reset, kept on the device: read only for logs. */
   private lossSum: tf.Scalar | null = null;
   private lossCount = 0;
+  /** Where the step's phases are traced (fit's `profile`); off by default. */
+  tracer: TraceTrack = StepTracer.off;
 
   constructor(
     readonly model: TrainableModel,
@@ -113,15 +115,29 @@ export class Trainer {
     const targets = this.model.trainableWeights;
     if (targets.length === 0) throw new Error(`Model '${this.model.name}' has no trainable weights to train.`);
     let kept: { outputs: tf.Tensor[]; masks: Mask[] } = { outputs: [], masks: [] };
+    const tracer = this.tracer;
+    // Backward is traced in stages: each hand-over to the hook (packing, and a shared-memory
+    // all-reduce, which runs right there) is an all-reduce span between two backward spans.
+    let inBackward = false;
+    const backward = (on: boolean) => {
+      if (on !== inBackward) (on ? tracer.begin : tracer.end).call(tracer, STEP_SPANS.backward);
+      inBackward = on;
+    };
     const { value, grads } = await variableGradsStaged(
       () => {
-        const f = this.forward(batch, true);
+        const f = tracer.span(STEP_SPANS.forward, () => this.forward(batch, true));
         kept = { outputs: f.outputs.map((o) => tf.keep(o)), masks: f.masks.map((m) => (m ? tf.keep(m) : null)) };
-        return this.totalLoss(f.outputs, f.masks, batch, true);
+        const loss = tracer.span(STEP_SPANS.forward, () => this.totalLoss(f.outputs, f.masks, batch, true));
+        backward(true);
+        return loss;
       },
       targets.map((t) => t.variable),
-      (i, grad) => hook.ready(i, grad),
-    );
+      async (i, grad) => {
+        backward(false);
+        await tracer.spanAsync(STEP_SPANS.allReduce, async () => hook.ready(i, grad));
+        backward(true);
+      },
+    ).finally(() => backward(false));
     this.model.clearCallLosses();
     const ordered = grads.map((g, i) => g ?? tf.zerosLike(targets[i].variable));
     return { loss: value, grads: ordered, ...kept };
@@ -136,16 +152,19 @@ export class Trainer {
   async trainStep(batch: Batch): Promise<void> {
     const hook = this.gradientHook;
     const overlapped = hook && typeof hook !== 'function' ? hook : null;
-    const { loss, grads, outputs, masks } = overlapped ? await this.computeGradientsOverlapped(batch, overlapped) : this.computeGradients(batch);
+    const tracer = this.tracer;
+    const { loss, grads, outputs, masks } = overlapped
+      ? await this.computeGradientsOverlapped(batch, overlapped)
+      : tracer.span(STEP_SPANS.backward, () => this.computeGradients(batch));
     try {
       let toApply = grads;
       if (overlapped) {
         toApply = await overlapped.finish(grads);
       } else if (hook) {
-        const replaced = await (hook as GradientHook)(grads, this.model.trainableWeights);
+        const replaced = await tracer.spanAsync(STEP_SPANS.allReduce, async () => (hook as GradientHook)(grads, this.model.trainableWeights));
         if (replaced) toApply = replaced;
       }
-      this.applyGradients(toApply);
+      tracer.span(STEP_SPANS.optimizer, () => this.applyGradients(toApply));
       if (toApply !== grads) tf.dispose(toApply);
       this.updateMetrics(batch, outputs, masks);
       this.trackLoss(loss, batch);
