@@ -1,7 +1,10 @@
-import { loadavg } from 'node:os';
-import { initBackend, listGpus, tf, type BackendInfo } from '@weft/tensor';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend, listGpus, readTrace, summarizeTrace, tf, threadCpuSeconds, type BackendInfo } from '@weft/tensor';
 import { Callback, type Logs } from '@weft/layers';
 import { DataParallel } from '../data-parallel/data-parallel';
+import { stepSharesFromTrace } from './step-shares';
 import { DEFAULT_THROUGHPUT_MODELS, MODELS, THROUGHPUT_MODELS, type ModelBench, type ThroughputModel } from './throughput-models';
 
 /**
@@ -155,6 +158,8 @@ class StepClock extends Callback {
 interface Measured {
   seconds: number;
   startupSeconds: number;
+  coordinatorCpuSeconds: number;
+  stepShares: ThroughputStepShares[];
 }
 
 async function measure(
@@ -165,6 +170,7 @@ async function measure(
   warmupSteps: number,
   steps: number,
   backend: BackendInfo,
+  tracePath: string,
 ): Promise<Measured> {
   const globalBatch = (workers ?? 1) * batch;
   const [x, y] = spec.data((warmupSteps + steps) * globalBatch, 7);
@@ -172,14 +178,18 @@ async function measure(
   const clock = new StepClock();
   try {
     const start = performance.now();
+    const cpuAtStart = threadCpuSeconds();
     await model.fit(x, y, {
       batchSize: globalBatch,
       epochs: 1,
       shuffle: false,
       verbose: 0,
       callbacks: [clock],
+      profile: tracePath,
       distribution: workers === null ? undefined : new DataParallel({ workers, transport, backend: backend.backend }),
     });
+    const coordinatorCpuSeconds = threadCpuSeconds() - cpuAtStart;
+    const stepShares = stepSharesFromTrace(summarizeTrace((await readTrace(tracePath)).traceEvents));
     const ends = clock.batchEnds;
     if (ends.length !== warmupSteps + steps) {
       throw new Error(`throughput bench: expected ${warmupSteps + steps} batch ends, saw ${ends.length}`);
@@ -187,6 +197,8 @@ async function measure(
     return {
       seconds: (ends[ends.length - 1] - ends[warmupSteps - 1]) / 1000,
       startupSeconds: ((clock.epochBegin ?? start) - start) / 1000,
+      coordinatorCpuSeconds,
+      stepShares,
     };
   } finally {
     tf.dispose([x, y]);
@@ -206,54 +218,66 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const backend = await initBackend('wasm');
   const rows: ThroughputRow[] = [];
   const repeat = options.repeat ?? 1;
-  for (const name of models) {
-    const spec = MODELS[name];
-    const steps = options.steps ?? (options.quick ? 3 : spec.steps);
-    const configs = [null, ...workerCounts];
-    // Rounds interleave the configurations (baseline, 1, 2, ..., baseline, 1, 2, ...) so that a
-    // burst of other work on the host lands on all of them alike; each keeps its fastest round.
-    const rounds: Measured[][] = configs.map(() => []);
-    for (let round = 0; round < repeat; round++) {
+  // Every run is traced (a few spans a step: no measurable cost) for the step shares; kept with --trace.
+  const traceDir = options.traceDir ?? (await mkdtemp(join(tmpdir(), 'weft-bench-trace-')));
+  await mkdir(traceDir, { recursive: true });
+  try {
+    for (const name of models) {
+      const spec = MODELS[name];
+      const steps = options.steps ?? (options.quick ? 3 : spec.steps);
+      const configs = [null, ...workerCounts];
+      // Rounds interleave the configurations (baseline, 1, 2, ..., baseline, 1, 2, ...) so that a
+      // burst of other work on the host lands on all of them alike; each keeps its fastest round.
+      const rounds: Measured[][] = configs.map(() => []);
+      for (let round = 0; round < repeat; round++) {
+        for (const [i, workers] of configs.entries()) {
+          const run = workers === null ? 'in-process' : `${transport}-x${workers}`;
+          const tracePath = join(traceDir, `${name}-${run}${repeat > 1 ? `-round${round + 1}` : ''}.json`);
+          const m = await measure(spec, workers, transport, batch, warmupSteps, steps, backend, tracePath);
+          rounds[i].push(m);
+          if (repeat > 1) options.onProgress?.(`${name} ${workers === null ? 'in-process' : `${transport} x${workers}`}, round ${round + 1}/${repeat}: ${((steps * (workers ?? 1) * batch) / m.seconds).toFixed(1)} samples/s`);
+        }
+      }
+      let single = 0;
       for (const [i, workers] of configs.entries()) {
-        const m = await measure(spec, workers, transport, batch, warmupSteps, steps, backend);
-        rounds[i].push(m);
-        if (repeat > 1) options.onProgress?.(`${name} ${workers === null ? 'in-process' : `${transport} x${workers}`}, round ${round + 1}/${repeat}: ${((steps * (workers ?? 1) * batch) / m.seconds).toFixed(1)} samples/s`);
+        const n = workers ?? 1;
+        const globalBatch = n * batch;
+        const samples = steps * globalBatch;
+        const fastest = rounds[i].reduce((a, b) => (b.seconds < a.seconds ? b : a));
+        const seconds = fastest.seconds;
+        const samplesPerSecond = samples / seconds;
+        if (workers === null) single = samplesPerSecond;
+        const row: ThroughputRow = {
+          model: name,
+          run: workers === null ? 'in-process' : transport,
+          workers: n,
+          device: backend.device,
+          worker: workers === null ? 'this process' : transport === 'threads' ? 'worker thread' : 'child process',
+          backend: backend.backend,
+          package: backend.package,
+          perWorkerBatch: batch,
+          globalBatch,
+          warmupSteps,
+          steps,
+          samples,
+          repeat,
+          seconds,
+          roundsSamplesPerSecond: rounds[i].map((m) => samples / m.seconds),
+          samplesPerSecond,
+          samplesPerSecondPerWorker: samplesPerSecond / n,
+          speedup: samplesPerSecond / single,
+          efficiency: samplesPerSecond / (n * single),
+          startupSeconds: Math.min(...rounds[i].map((m) => m.startupSeconds)),
+          coordinatorCpuSeconds: fastest.coordinatorCpuSeconds,
+          stepShares: fastest.stepShares,
+          loadAverage: loadavg()[0],
+        };
+        rows.push(row);
+        options.onProgress?.(`${name} ${row.run} x${n}: ${samplesPerSecond.toFixed(1)} samples/s`);
       }
     }
-    let single = 0;
-    for (const [i, workers] of configs.entries()) {
-      const n = workers ?? 1;
-      const globalBatch = n * batch;
-      const samples = steps * globalBatch;
-      const seconds = Math.min(...rounds[i].map((m) => m.seconds));
-      const samplesPerSecond = samples / seconds;
-      if (workers === null) single = samplesPerSecond;
-      const row: ThroughputRow = {
-        model: name,
-        run: workers === null ? 'in-process' : transport,
-        workers: n,
-        device: backend.device,
-        worker: workers === null ? 'this process' : transport === 'threads' ? 'worker thread' : 'child process',
-        backend: backend.backend,
-        package: backend.package,
-        perWorkerBatch: batch,
-        globalBatch,
-        warmupSteps,
-        steps,
-        samples,
-        repeat,
-        seconds,
-        roundsSamplesPerSecond: rounds[i].map((m) => samples / m.seconds),
-        samplesPerSecond,
-        samplesPerSecondPerWorker: samplesPerSecond / n,
-        speedup: samplesPerSecond / single,
-        efficiency: samplesPerSecond / (n * single),
-        startupSeconds: Math.min(...rounds[i].map((m) => m.startupSeconds)),
-        loadAverage: loadavg()[0],
-      };
-      rows.push(row);
-      options.onProgress?.(`${name} ${row.run} x${n}: ${samplesPerSecond.toFixed(1)} samples/s`);
-    }
+  } finally {
+    if (options.traceDir === undefined) await rm(traceDir, { recursive: true, force: true });
   }
   return rows;
 }
