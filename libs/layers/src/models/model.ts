@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputLayer } from '../engine/input-layer';
-import { Layer, type CallArgs, type LayerArgs, type Mask, type MaskArg, type SymbolicInputs, type Tensors } from '../engine/layer';
+import { Layer, Node, SymbolicTensor, type CallArgs, type LayerArgs, type Mask, type MaskArg, type SymbolicInputs, type Tensors } from '../engine/layer';
 import { deserializeLayer, registerLayer, serializeLayer, type SerializedLayer } from '../engine/registry';
 import { isShapeList, shapeToString, type Shape } from '../engine/shape';
-import { Node, SymbolicTensor } from '../engine/symbolic-tensor';
 import { compileModel, type CompileArgs, type CompiledModel } from '../training/compile';
 import type { FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs, DataInput } from '../training/data';
 import { evaluateModel } from '../training/evaluate';

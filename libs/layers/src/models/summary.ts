@@ -1,7 +1,6 @@
 import { InputLayer } from '../engine/input-layer';
-import type { Layer } from '../engine/layer';
+import type { Layer, Node } from '../engine/layer';
 import type { Shape } from '../engine/shape';
-import type { Node } from '../engine/symbolic-tensor';
 import type { Model } from './model';
 
 export interface SummaryArgs {
