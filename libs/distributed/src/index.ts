@@ -27,11 +27,10 @@ export {
   checkGpuDevice,
   type ThroughputBenchOptions,
   type ThroughputRow,
-  type ThroughputStepShares,
 } from './bench/throughput-bench';
 export { formatThroughputBench } from './bench/throughput-format';
 export { throughputChartSpec, renderThroughputChart, writeThroughputChart, checkChartPath } from './bench/throughput-chart';
-export { stepSharesFromTrace } from './bench/step-shares';
+export { stepSharesFromTrace, type ThroughputStepShares } from './bench/step-shares';
 export { describeThroughputModels, THROUGHPUT_MODELS, DEFAULT_THROUGHPUT_MODELS, type ThroughputModel } from './bench/throughput-models';
 export { DataParallel, DATA_PARALLEL_RANK_ENTRY, type DataParallelOptions } from './data-parallel/data-parallel';
 export { main as dataParallelRankMain } from './data-parallel/replica-rank';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { initBackend, listGpus, readTrace, summarizeTrace, tf, threadCpuSeconds, type BackendInfo } from '@weft/tensor';
 import { Callback, type Logs } from '@weft/layers';
 import { DataParallel } from '../data-parallel/data-parallel';
-import { stepSharesFromTrace } from './step-shares';
+import { stepSharesFromTrace, type ThroughputStepShares } from './step-shares';
 import { DEFAULT_THROUGHPUT_MODELS, MODELS, THROUGHPUT_MODELS, type ModelBench, type ThroughputModel } from './throughput-models';
 
 /**
@@ -38,18 +38,6 @@ export interface ThroughputBenchOptions {
   onProgress?: (line: string) => void;
   /** Where to write each run's step traces (a file per rank and a merged one, for Perfetto); fills the rows' stepShares. */
   traceDir?: string;
-}
-
-/** Where a rank's step went, as fractions that sum to 1 (see stepSharesFromTrace). */
-export interface ThroughputStepShares {
-  /** forward, backward, optimizer. */
-  compute: number;
-  /** pack, all-reduce, unpack. */
-  allReduce: number;
-  /** Waiting for other ranks. */
-  wait: number;
-  /** Data, and step time no span covers. */
-  other: number;
 }
 
 export interface ThroughputRow {

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
-import type { ThroughputRow, ThroughputStepShares } from './throughput-bench';
+import type { ThroughputRow } from './throughput-bench';
+import type { ThroughputStepShares } from './step-shares';
 
 interface Column {
   header: string;

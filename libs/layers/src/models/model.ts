@@ -4,13 +4,16 @@ import { Layer, Node, SymbolicTensor, type CallArgs, type LayerArgs, type Mask, 
 import { deserializeLayer, registerLayer, serializeLayer, type SerializedLayer } from '../engine/registry';
 import { isShapeList, shapeToString, type Shape } from '../engine/shape';
 import { compileModel, type CompileArgs, type CompiledModel } from '../training/compile';
-import type { FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs, DataInput } from '../training/data';
+import type { DataInput } from '../training/data';
+import type { FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs } from '../training/fit-args';
 import { evaluateModel } from '../training/evaluate';
 import { fitModel } from '../training/fit';
 import type { History } from '../callbacks/history';
 import { predictModel } from '../training/predict';
 import { trainOnBatch } from '../training/train-on-batch';
-import { saveModel, type SaveModelArgs } from '../saving/save-model';
+import type { SavableModel } from '../saving/savable-model';
+import { saveModel, saveWeights, type SaveModelArgs } from '../saving/save-model';
+import type { TrainingModel } from '../training/training-model';
 import { runGraph, topologicalNodes } from './graph';
 import { summarize, type SummaryArgs } from './summary';
 
@@ -34,9 +37,10 @@ const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 
 /**
  * A model: a graph of layers from symbolic inputs to outputs (the functional API), trainable with
- * compile/fit. Also a Layer, so models nest inside other models.
+ * compile/fit. Also a Layer, so models nest inside other models. Training, callbacks and saving
+ * see it through the interfaces it implements (TrainingModel, SavableModel), never import it.
  */
-export class Model extends Layer {
+export class Model extends Layer implements TrainingModel, SavableModel {
   static override className = 'Functional';
   inputs: SymbolicTensor[] = [];
   outputs: SymbolicTensor[] = [];
@@ -249,6 +253,11 @@ export class Model extends Layer {
   /** Saves config, weights and optimizer state to one directory (see saveModel; loadModel reads it). */
   async save(dir: string, args: SaveModelArgs = {}): Promise<void> {
     await saveModel(this, dir, args);
+  }
+
+  /** Saves only the weights, to one file (see saveWeights; loadWeights reads it). */
+  async saveWeights(file: string): Promise<void> {
+    await saveWeights(this, file);
   }
 
   /** One optimizer step on one batch; returns [loss, ...metrics] (a number without metrics). */

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Model } from '../models/model';
+import type { SavableModel as Model } from './savable-model';
 import { writeDirAtomic } from './atomic-write';
 import { getWeightValues, packWeights } from './weight-values';
 

@@ -3,8 +3,8 @@ import { STEP_SPANS } from '@weft/tensor';
 import { CallbackList, type Callback, type Logs } from '../callbacks/callback';
 import { History } from '../callbacks/history';
 import { ProgbarLogger } from '../callbacks/progbar-logger';
-import type { Model } from '../models/model';
 import type { Batch, Trainer } from './trainer';
+import type { TrainingModel } from './training-model';
 
 /** What the loop tells callbacks around each batch; whoever trains the batches calls it. */
 export interface BatchEvents {
@@ -43,7 +43,7 @@ export interface FitLoopOptions {
  * progress bar) around the run, each epoch and each batch, until the epochs run out or a callback
  * sets model.stopTraining. The runner trains.
  */
-export async function runFitLoop(model: Model, runner: EpochRunner, options: FitLoopOptions): Promise<History> {
+export async function runFitLoop(model: TrainingModel, runner: EpochRunner, options: FitLoopOptions): Promise<History> {
   const history = new History();
   const callbacks: Callback[] = [...(options.callbacks ?? []), history];
   if (options.verbose > 0) callbacks.push(new ProgbarLogger({ verbose: options.verbose === 2 ? 2 : 1 }));

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { StepTracer, writeTrace } from '@weft/tensor';
 import type { History } from '../callbacks/history';
-import type { Model } from '../models/model';
 import { BatchSchedule } from './batch-schedule';
-import { checkData, classWeightsToSampleWeights, takeRows, toTensorList, type DataInput, type FitArgs } from './data';
+import { checkData, classWeightsToSampleWeights, takeRows, toTensorList, type DataInput } from './data';
+import type { FitArgs } from './fit-args';
 import { runEvaluation } from './evaluate';
 import { runFitLoop, trainSteps, type EpochRunner } from './fit-loop';
 import { Trainer, requireCompiled, type GradientHook } from './trainer';
+import type { TrainingModel } from './training-model';
 
 function checkPositiveInt(value: number, what: string): number {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`fit(): \`${what}\` must be a positive integer. Received: ${what}=${value}`);
@@ -27,7 +28,7 @@ function splitTail(tensors: (tf.Tensor | null)[], fraction: number, n: number): 
  * Trainer step per batch (shuffled each pass unless shuffle is false), validating at each
  * epoch's end. `gradientHook` lets a caller all-reduce gradients inside the step.
  */
-export async function fitModel(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}, gradientHook: GradientHook | null = null): Promise<History> {
+export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput, args: FitArgs = {}, gradientHook: GradientHook | null = null): Promise<History> {
   requireCompiled(model, 'fit');
   const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
   const epochs = checkPositiveInt(args.epochs ?? 1, 'epochs');

@@ -6,8 +6,8 @@ export { BatchSchedule, shareOf, type Rows } from './batch-schedule';
 export { evaluateModel, runEvaluation } from './evaluate';
 export { predictModel } from './predict';
 export { trainOnBatch } from './train-on-batch';
-export { describeModel, applyModelSpec, buildModelFromSpec } from './model-spec';
-export type { Distribution, ModelSpec } from './distribution';
+export type { TrainingModel } from './training-model';
+export type { Distribution, FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs } from './fit-args';
 export {
   toTensorList,
   checkData,
@@ -16,8 +16,4 @@ export {
   permutation,
   seededRandom,
   type DataInput,
-  type FitArgs,
-  type EvaluateArgs,
-  type PredictArgs,
-  type TrainOnBatchArgs,
 } from './data';
