@@ -25,4 +25,5 @@ export {
   type SerializedLayer,
 } from './registry';
 export { assertPositiveInt, assertRate, assertOneOf } from './validate';
+export { weightSpecs, serializeWeightSpecs, type WeightSpec, type WeightArgs } from './weight-spec';
 export { isShapeList, shapeToString, singleShape, sizeOf, knownDims, type Shape } from './shape';
