@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { StepTracer, writeTrace } from '@weft/tensor';
 import type { History } from '../callbacks/history';
+import { assertPositiveInt } from '../engine/validate';
 import { BatchSchedule } from './batch-schedule';
 import { checkData, classWeightsToSampleWeights, takeRows, toTensorList, type DataInput } from './data';
 import type { FitArgs } from './fit-args';
@@ -8,11 +9,6 @@ import { runEvaluation } from './evaluate';
 import { runFitLoop, trainSteps, type EpochRunner } from './fit-loop';
 import { Trainer, requireCompiled, type GradientHook } from './trainer';
 import type { TrainingModel } from './training-model';
-
-function checkPositiveInt(value: number, what: string): number {
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`fit(): \`${what}\` must be a positive integer. Received: ${what}=${value}`);
-  return value;
-}
 
 /** Splits off the last `fraction` of every tensor (Keras's validationSplit, taken before shuffling). */
 function splitTail(tensors: (tf.Tensor | null)[], fraction: number, n: number): [(tf.Tensor | null)[], (tf.Tensor | null)[]] {
@@ -30,8 +26,8 @@ function splitTail(tensors: (tf.Tensor | null)[], fraction: number, n: number): 
  */
 export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput, args: FitArgs = {}, gradientHook: GradientHook | null = null): Promise<History> {
   requireCompiled(model, 'fit');
-  const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
-  const epochs = checkPositiveInt(args.epochs ?? 1, 'epochs');
+  const batchSize = assertPositiveInt(args.batchSize ?? 32, 'batchSize', 'fit()');
+  const epochs = assertPositiveInt(args.epochs ?? 1, 'epochs', 'fit()');
   let xs = toTensorList(x, model.inputNames, 'x', model.name);
   let ys = toTensorList(y, model.outputNames, 'y', model.name);
   if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
@@ -66,7 +62,7 @@ export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput,
     n = xs[0].shape[0];
   }
 
-  const steps = args.stepsPerEpoch !== undefined ? checkPositiveInt(args.stepsPerEpoch, 'stepsPerEpoch') : Math.ceil(n / batchSize);
+  const steps = args.stepsPerEpoch !== undefined ? assertPositiveInt(args.stepsPerEpoch, 'stepsPerEpoch', 'fit()') : Math.ceil(n / batchSize);
   const trainer = new Trainer(model, gradientHook);
   if (args.profile) trainer.tracer = new StepTracer({ rank: 0, label: 'fit' });
   const validationTrainer = new Trainer(model);
