@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { activeBackend, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
+import { activeBackend, tf, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
 import {
   applyModelSpec,
   runFitLoop,
@@ -12,11 +12,12 @@ import {
   type History,
   type Model,
   type ModelSpec,
+  type PredictArgs,
 } from '@weft/layers';
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
 import type { CoordinatorApi, ReplicaJob } from './fit-job';
 import { gpuRankEnvs } from './gpu-placement';
-import { prepareEvaluate, prepareFit } from './prepare-fit';
+import { prepareEvaluate, prepareFit, preparePredict } from './prepare-fit';
 import { Replicas } from './replicas';
 
 export interface DataParallelOptions {
@@ -161,6 +162,32 @@ export class DataParallel implements Distribution {
     }
   }
 
+  /**
+   * Keras's predict over the workers: each predicts a contiguous shard of x, and the outputs come
+   * back concatenated in x's order (one tensor per model output).
+   */
+  async predict(model: Model, x: DataInput, args: PredictArgs = {}): Promise<tf.Tensor | tf.Tensor[]> {
+    const gpuEnvs = this.placeOnGpus();
+    const { spec, xs, batchSize } = preparePredict(model, x, args, this.transport === 'threads');
+    const replicas = await this.start({ ...this.replicaJob(spec), prediction: { xs, batchSize } }, 0, { batchEnd: () => undefined }, gpuEnvs);
+    try {
+      const shards = (await replicas.all((replica) => replica.predict())).filter((s) => s.outputs.length > 0);
+      const outputs = shards[0].outputs.map((first, o) => {
+        const rows = shards.reduce((n, s) => n + s.outputs[o].shape[0], 0);
+        const values = new Float32Array(rows * first.values.length / first.shape[0]);
+        let at = 0;
+        for (const shard of shards) {
+          values.set(shard.outputs[o].values, at);
+          at += shard.outputs[o].values.length;
+        }
+        return tf.tensor(values, [rows, ...first.shape.slice(1)], 'float32');
+      });
+      return outputs.length === 1 ? outputs[0] : outputs;
+    } finally {
+      await replicas.close();
+    }
+  }
+
   private replicaJob(spec: ModelSpec): ReplicaJob {
     return {
       spec,
@@ -172,6 +199,7 @@ export class DataParallel implements Distribution {
       plan: null,
       trace: false,
       evaluation: null,
+      prediction: null,
     };
   }
 

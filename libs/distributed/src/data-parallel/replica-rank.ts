@@ -1,9 +1,11 @@
 import type { Remote } from 'comlink';
-import { StepTracer, initBackend, rankLogger, type TraceEvent } from '@weft/tensor';
+import { StepTracer, initBackend, rankLogger, tf, type TraceEvent } from '@weft/tensor';
 import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, type Logs, type Model } from '@weft/layers';
 import type { RankContext } from '../launch/rank-context';
 import type { ProcessGroup } from '../process-group';
-import type { CoordinatorApi, EpochResult, FitData, ReplicaApi, ReplicaJob } from './fit-job';
+import { shardRange } from '../shard-range';
+import type { CoordinatorApi, EpochResult, FitData, PredictionShard, ReplicaApi, ReplicaJob } from './fit-job';
+import { rowsToTensor } from './row-data';
 import { batchOf, evaluateShard, globalLogs } from './rank-replica';
 import { checkWeightsAgree } from './weight-checksum';
 import { overlappedGradientHook } from './overlapped-reducer';
@@ -99,6 +101,25 @@ class Replica implements ReplicaApi {
       if (!evaluation) throw new Error('evaluate needs a job with evaluation data');
       this.at = 'evaluating';
       return this.evaluateOn(evaluation.data, evaluation.batchSize);
+    });
+  }
+
+  predict(): Promise<PredictionShard> {
+    return this.guard(async () => {
+      const prediction = this.ctx.args.prediction;
+      if (!prediction) throw new Error('predict needs a job with prediction inputs');
+      this.at = 'predicting';
+      const { start, end } = shardRange(prediction.xs[0].shape[0], this.group.size, this.group.rank);
+      const xs = prediction.xs.map((x) => rowsToTensor(x, [start, end]));
+      try {
+        const out = end > start ? this.model.predict(xs.length === 1 ? xs[0] : xs, { batchSize: prediction.batchSize }) : [];
+        const outputs = Array.isArray(out) ? out : [out];
+        const shards = outputs.map((o) => ({ values: o.dataSync() as Float32Array, shape: o.shape }));
+        tf.dispose(outputs);
+        return { outputs: shards };
+      } finally {
+        tf.dispose(xs);
+      }
     });
   }
 

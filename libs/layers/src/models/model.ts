@@ -9,6 +9,7 @@ import type { FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs, DataInput } 
 import { evaluateModel } from '../training/evaluate';
 import { fitModel } from '../training/fit';
 import type { History } from '../callbacks/history';
+import type { Distribution } from '../training/distribution';
 import { predictModel } from '../training/predict';
 import { trainOnBatch } from '../training/train-on-batch';
 import { saveModel, type SaveModelArgs } from '../saving/save-model';
@@ -242,8 +243,15 @@ export class Model extends Layer {
     return evaluateModel(this, x, y, args);
   }
 
-  /** Outputs for the inputs, computed in batches (inference mode). */
-  predict(x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
+  /** Outputs for the inputs, computed in batches (inference mode); with a distribution, on its workers (a Promise). */
+  predict(x: DataInput, args: PredictArgs & { distribution: Distribution }): Promise<tf.Tensor | tf.Tensor[]>;
+  predict(x: DataInput, args?: PredictArgs): tf.Tensor | tf.Tensor[];
+  predict(x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] | Promise<tf.Tensor | tf.Tensor[]> {
+    if (args.distribution) {
+      const { distribution } = args;
+      if (!distribution.predict) throw new Error(`predict(): this distribution (${distribution.constructor.name}) does not predict; call predict without it.`);
+      return distribution.predict(this, x, args);
+    }
     return predictModel(this, x, args);
   }
 

@@ -48,6 +48,8 @@ export interface EvaluateArgs {
 export interface PredictArgs {
   batchSize?: number;
   verbose?: 0 | 1;
+  /** Predict data-parallel (predict then returns a Promise): each worker a contiguous shard, outputs in input order. */
+  distribution?: Distribution;
 }
 
 export interface TrainOnBatchArgs {

@@ -3,7 +3,8 @@ import type { SerializedLayer } from '../engine/registry';
 import type { Model } from '../models/model';
 import type { WeightValue } from '../saving/weight-values';
 import type { CompileConfig } from './compile';
-import type { DataInput, EvaluateArgs, FitArgs } from './data';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { DataInput, EvaluateArgs, FitArgs, PredictArgs } from './data';
 
 /**
  * Everything needed to rebuild a compiled model in another thread or process: its config (JSON,
@@ -27,4 +28,6 @@ export interface ModelSpec {
 export interface Distribution {
   fit(model: Model, x: DataInput, y: DataInput, args: FitArgs): Promise<History>;
   evaluate?(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs): Promise<number | number[]>;
+  /** Outputs for x, in x's order, computed on the distribution's devices. */
+  predict?(model: Model, x: DataInput, args: PredictArgs): Promise<tf.Tensor | tf.Tensor[]>;
 }
