@@ -1,4 +1,4 @@
-export { ProcessGroup, DEFAULT_TIMEOUT_MS, type ReduceOp, type CollectiveOptions, type ReduceOptions, type BroadcastOptions } from './process-group';
+export { ProcessGroup, DEFAULT_TIMEOUT_MS, type SumOrderRange, type ReduceOp, type CollectiveOptions, type ReduceOptions, type BroadcastOptions } from './process-group';
 export { CollectiveError, type CollectiveName } from './errors';
 export { shardRange } from './shard-range';
 export { ProcessGroupShm } from './shm/process-group-shm';
@@ -10,6 +10,7 @@ export { createTcpGroup, type TcpGroupOptions } from './tcp/rendezvous';
 export { StoreServer } from './tcp/store-server';
 export { StoreClient } from './tcp/store-client';
 export { GradientBuckets, DEFAULT_BUCKET_CAP_BYTES, type BucketReduceOptions } from './gradient-buckets';
+export { RowSparseExchange, type RowExchangeOptions, type RowExchangeResult } from './sparse-rows';
 export { readDistributedEnv, type DistributedEnv } from './env';
 export { initProcessGroupFromEnv } from './init-from-env';
 export { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';

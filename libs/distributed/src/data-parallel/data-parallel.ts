@@ -36,6 +36,12 @@ export interface DataParallelOptions {
   timeoutMs?: number;
   /** Gradient bucket size (default PyTorch DDP's 25 MiB). */
   bucketCapBytes?: number;
+  /**
+   * Exchange the gradient of an Embedding's table as the rows a batch touched, when that is
+   * smaller than the table (TensorFlow's IndexedSlices, Horovod's sparse allgather); the result
+   * has the dense all-reduce's bits either way. Default true; false: always dense.
+   */
+  sparseGradients?: boolean;
   /** Absolute paths of modules every worker imports before it rebuilds the model (custom layers). */
   modules?: string[];
   /** Seed of the shuffling order when fit has none (default: random). */
@@ -68,6 +74,7 @@ export class DataParallel implements Distribution {
   readonly device: 'cpu' | 'gpu';
   readonly timeoutMs: number;
   readonly bucketCapBytes: number;
+  readonly sparseGradients: boolean;
   readonly modules: string[];
   readonly checksumEverySteps: number;
   /** Each GPU worker's CUDA_VISIBLE_DEVICES, found at fit/evaluate before anything starts (null on CPU). */
@@ -87,6 +94,8 @@ export class DataParallel implements Distribution {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     if (!(this.timeoutMs > 0)) throw new Error(`DataParallel: timeoutMs must be positive. Received: timeoutMs=${this.timeoutMs}`);
     this.bucketCapBytes = options.bucketCapBytes ?? DEFAULT_BUCKET_CAP_BYTES;
+    this.sparseGradients = options.sparseGradients ?? true;
+    if (typeof this.sparseGradients !== 'boolean') throw new Error(`DataParallel: sparseGradients must be true or false. Received: sparseGradients=${String(this.sparseGradients)}`);
     this.checksumEverySteps = positiveInt(options.checksumEverySteps ?? 100, 'checksumEverySteps', 'steps between weight checks');
     this.modules = options.modules ?? [];
     for (const module of this.modules) {
@@ -123,6 +132,7 @@ export class DataParallel implements Distribution {
       backend: this.options.backend ?? this.defaultBackend(),
       timeoutMs: this.timeoutMs,
       bucketCapBytes: this.bucketCapBytes,
+      sparseGradients: this.sparseGradients,
       checksumEverySteps: this.checksumEverySteps,
       batchLogs: list.wantsBatchLogs,
     };

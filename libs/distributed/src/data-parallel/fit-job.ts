@@ -40,6 +40,8 @@ export interface FitJob extends ReplicaJob {
   /** Whether the coordinator's callbacks read batch logs (then every step sums metric state; else they get {}). */
   batchLogs: boolean;
   bucketCapBytes: number;
+  /** Whether row-sparse gradients (Embedding tables) may travel as their touched rows. */
+  sparseGradients: boolean;
   checksumEverySteps: number;
 }
 

@@ -53,7 +53,12 @@ async function train(ctx: RankContext<FitJob>, group: ProcessGroup, progress: { 
   const model = await loadReplica(job);
   const weights = model.trainableWeights;
   let share = { mine: 0, batch: 0 };
-  const allReduce = weightedGradientHook(group, weights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => share });
+  const allReduce = weightedGradientHook(group, weights, {
+    capBytes: job.bucketCapBytes,
+    timeoutMs: job.timeoutMs,
+    rows: () => share,
+    sparseGradients: job.sparseGradients,
+  });
   const trainer = new Trainer(model, allReduce);
   const validationTrainer = new Trainer(model);
   const schedule = new BatchSchedule(job.train.xs[0].shape[0], job.batchSize, job.shuffle, job.seed);

@@ -16,7 +16,7 @@ import { rowRange, toRowData } from './row-data';
 
 /** What the coordinator settles before any worker starts. */
 export interface PreparedFit {
-  job: Omit<FitJob, 'modules' | 'backend' | 'timeoutMs' | 'bucketCapBytes' | 'checksumEverySteps' | 'batchLogs'>;
+  job: Omit<FitJob, 'modules' | 'backend' | 'timeoutMs' | 'bucketCapBytes' | 'sparseGradients' | 'checksumEverySteps' | 'batchLogs'>;
   /** Log names, validation ones included, for the callbacks' params. */
   metricNames: string[];
   /** Bytes of the trainable weights, for the shared-memory gradient buckets. */
