@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';
 import type { RankOutcome } from './launch/rank-context';
+import type { HookReport } from './testing/sparse-hook-rank';
 import type { SparseCase, SparseCaseResult } from './testing/sparse-rows-rank';
 
 const ENTRY = join(__dirname, 'testing/sparse-rows-rank.ts');
@@ -66,5 +67,22 @@ describe('RowSparseExchange: the dense all-reduce bits, from the touched rows', 
 
   it('3 ranks over TCP (a ring: each segment summed from its first rank on)', async () => {
     expectDenseBits(await run(3, { transport: 'tcp' }));
+  });
+});
+
+describe('the data-parallel gradient hook with sparse gradients', () => {
+  it("sends an Embedding's touched rows, declares them on the result, and gives the dense exchange's bits", async () => {
+    const outcomes: RankOutcome<HookReport>[] = await launchThreads({ ...LIMITS, size: 2, entry: join(__dirname, 'testing/sparse-hook-rank.ts'), arenaBytes: 1 << 20 });
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.error))).toEqual(['ok', 'ok']);
+    for (const { value } of outcomes as { value: HookReport }[]) {
+      expect(value.sameBits).toBe(true);
+      // 4 sequences x 10 words on each rank: at most 80 of the 500 rows.
+      expect(value.declaredRows).toBeGreaterThan(10);
+      expect(value.declaredRows).toBeLessThanOrEqual(80);
+      // A first step checks the buckets' layout (1 float). Dense: 500 x 16 + 16 + 1 floats; sparse:
+      // the dense layer's 17, a count and signature, and at most 40 rows of 1 + 16.
+      expect(value.bytes.dense).toBe((1 + 500 * 16 + 17) * 4);
+      expect(value.bytes.sparse).toBeLessThanOrEqual((1 + 17 + 2 + 40 * 17) * 4);
+    }
   });
 });
