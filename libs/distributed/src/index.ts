@@ -24,6 +24,12 @@ export {
 } from './bench/collectives-bench';
 export { runThroughputBench, validateThroughputOptions, checkGpuDevice, type ThroughputBenchOptions, type ThroughputRow } from './bench/throughput-bench';
 export { formatThroughputBench } from './bench/throughput-format';
+export {
+  runSparseExchangeBench,
+  type SparseExchangeBenchOptions,
+  type SparseExchangeReport,
+  type SparseExchangeRow,
+} from './bench/sparse-exchange-bench';
 export { describeThroughputModels, THROUGHPUT_MODELS, DEFAULT_THROUGHPUT_MODELS, type ThroughputModel } from './bench/throughput-models';
 export { DataParallel, DATA_PARALLEL_RANK_ENTRY, type DataParallelOptions } from './data-parallel/data-parallel';
 export { main as dataParallelRankMain } from './data-parallel/fit-rank';

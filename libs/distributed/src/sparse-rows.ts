@@ -39,6 +39,9 @@ export class RowSparseExchange {
   /** Per row: its place among the rows being summed, else -1. */
   private readonly slotOfRow: Int32Array;
   private readonly touched: Int32Array;
+  /** What this rank sends and what it gathers, kept between steps (fresh arrays cost page faults). */
+  private sendSpace = new Float32Array(0);
+  private gatherSpace = new Float32Array(0);
 
   constructor(
     private readonly group: ProcessGroup,
@@ -94,7 +97,11 @@ export class RowSparseExchange {
     // Ring bytes: an all-gather sends (n-1) inputs, an all-reduce 2(n-1)/n of the array.
     if (!(group.size * max * (cols + 1) < 2 * this.rows * cols)) return this.reduceDense(options);
     const stride = max * (cols + 1);
-    const mine = new Float32Array(stride).fill(-1, 0, max);
+    if (this.gatherSpace.length < stride * group.size) {
+      this.sendSpace = new Float32Array(Math.ceil(stride * 1.25));
+      this.gatherSpace = new Float32Array(this.sendSpace.length * group.size);
+    }
+    const mine = this.sendSpace.subarray(0, stride).fill(-1, 0, max);
     const scale = options.scale ?? 1;
     for (let j = 0; j < count; j++) {
       const row = this.touched[j];
@@ -107,7 +114,7 @@ export class RowSparseExchange {
       values.fill(0); // the rest is +0 already: the array is now all +0
     }
     if (max === 0) return new Int32Array(0);
-    const gathered = new Float32Array(stride * group.size);
+    const gathered = this.gatherSpace.subarray(0, stride * group.size);
     await group.allGather(mine, gathered, { timeoutMs: options.timeoutMs });
     return this.sumRows(gathered, max, options.op === 'mean');
   }
@@ -121,23 +128,25 @@ export class RowSparseExchange {
 
   /** Fills `touched` with the rows holding any set bit (-0 included, as the dense sum sees it); returns their count. */
   private findTouchedRows(): number {
-    const bits = new Uint32Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
+    const bits = new Int32Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
     const { cols } = this;
+    const whole = cols & ~3;
     let count = 0;
     for (let row = 0, at = 0; row < this.rows; row++, at += cols) {
-      for (let c = at; c < at + cols; c++) {
-        if (bits[c] !== 0) {
-          this.touched[count++] = row;
-          break;
-        }
-      }
+      // OR-ing a row's words without a branch per element is twice as fast as stopping at the first.
+      let any = 0;
+      for (let c = at; c < at + whole; c += 4) any |= bits[c] | bits[c + 1] | bits[c + 2] | bits[c + 3];
+      for (let c = at + whole; c < at + cols; c++) any |= bits[c];
+      if (any !== 0) this.touched[count++] = row;
     }
     return count;
   }
 
   /**
-   * Sums every gathered row into `buffer` (all +0 on entry) in the dense all-reduce's order, a
-   * missing row adding +0 (which turns a -0 into +0, as the dense sum does); returns the rows.
+   * Sums every gathered row into `buffer` (all +0 on entry) in the dense all-reduce's order. A
+   * rank without the row adds +0 there, which changes nothing but the sign of a zero: skipping it
+   * and then turning -0 into +0 gives the same bits (a sum that has had a +0 added is never -0).
+   * Returns the rows.
    */
   private sumRows(gathered: Float32Array, max: number, mean: boolean): Int32Array {
     const { cols, slotOfRow, buffer } = this;
@@ -170,11 +179,21 @@ export class RowSparseExchange {
       for (let start = base; start < base + cols; ) {
         while (order[k].end <= start) k++;
         const end = Math.min(order[k].end, base + cols);
-        const sources = order[k].ranks.map((r) => from[u * size + r]);
-        for (let i = start; i < end; i++) {
-          let sum = sources[0] >= 0 ? gathered[sources[0] + i - base] : 0;
-          for (let q = 1; q < size; q++) sum = Math.fround(sum + (sources[q] >= 0 ? gathered[sources[q] + i - base] : 0));
-          buffer[i] = mean ? Math.fround(sum * inverse) : sum;
+        let present = 0;
+        for (const r of order[k].ranks) {
+          const at = from[u * size + r];
+          if (at < 0) continue;
+          const src = at + start - base;
+          // A Float32Array store rounds the double sum of two float32s: the float32 sum's bits.
+          if (present++ === 0) buffer.set(gathered.subarray(src, src + end - start), start);
+          else for (let i = start; i < end; i++) buffer[i] += gathered[src + i - start];
+        }
+        const signOfZero = present < size;
+        if (signOfZero || mean) {
+          for (let i = start; i < end; i++) {
+            const v = buffer[i];
+            buffer[i] = signOfZero && v === 0 ? 0 : mean ? v * inverse : v;
+          }
         }
         start = end;
       }
