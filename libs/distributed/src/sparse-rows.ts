@@ -173,6 +173,7 @@ export class RowSparseExchange {
     }
     const order = (this.order ??= this.group.sumOrder(buffer));
     const inverse = Math.fround(1 / size);
+    const sources = new Int32Array(size);
     let k = 0;
     for (let u = 0; u < rows.length; u++) {
       const base = rows[u] * cols;
@@ -180,19 +181,25 @@ export class RowSparseExchange {
         while (order[k].end <= start) k++;
         const end = Math.min(order[k].end, base + cols);
         let present = 0;
-        for (const r of order[k].ranks) {
-          const at = from[u * size + r];
-          if (at < 0) continue;
-          const src = at + start - base;
-          // A Float32Array store rounds the double sum of two float32s: the float32 sum's bits.
-          if (present++ === 0) buffer.set(gathered.subarray(src, src + end - start), start);
-          else for (let i = start; i < end; i++) buffer[i] += gathered[src + i - start];
-        }
-        const signOfZero = present < size;
-        if (signOfZero || mean) {
+        // Where each present rank's copy of element i lies: sources[q] + i.
+        for (const r of order[k].ranks) if (from[u * size + r] >= 0) sources[present++] = from[u * size + r] - base;
+        if (present === 1) {
+          // Most rows: one rank's row, where the others add +0 (size > 1), then the mean, in one pass.
+          const at = sources[0];
           for (let i = start; i < end; i++) {
-            const v = buffer[i];
-            buffer[i] = signOfZero && v === 0 ? 0 : mean ? v * inverse : v;
+            const v = gathered[at + i];
+            buffer[i] = v === 0 ? 0 : mean ? v * inverse : v;
+          }
+        } else {
+          // A Float32Array store rounds the double sum of two float32s: the float32 sum's bits.
+          for (let i = start; i < end; i++) buffer[i] = gathered[sources[0] + i];
+          for (let q = 1; q < present; q++) for (let i = start; i < end; i++) buffer[i] += gathered[sources[q] + i];
+          const signOfZero = present < size;
+          if (signOfZero || mean) {
+            for (let i = start; i < end; i++) {
+              const v = buffer[i];
+              buffer[i] = signOfZero && v === 0 ? 0 : mean ? v * inverse : v;
+            }
           }
         }
         start = end;
