@@ -34,6 +34,12 @@ export interface DataParallelOptions {
   timeoutMs?: number;
   /** Gradient bucket size (default PyTorch DDP's 25 MiB). */
   bucketCapBytes?: number;
+  /**
+   * Exchange the gradient of an Embedding's table as the rows a batch touched, when that is
+   * smaller than the table (TensorFlow's IndexedSlices, Horovod's sparse allgather); the result
+   * has the dense all-reduce's bits either way. Default true; false: always dense.
+   */
+  sparseGradients?: boolean;
   /** Absolute paths of modules every worker imports before it rebuilds the model (custom layers). */
   modules?: string[];
   /** Seed of the shuffling order when fit has none (default: random). */
@@ -72,6 +78,7 @@ export class DataParallel implements Distribution {
   readonly device: 'cpu' | 'gpu';
   readonly timeoutMs: number;
   readonly bucketCapBytes: number;
+  readonly sparseGradients: boolean;
   readonly modules: string[];
   readonly checksumEverySteps: number;
 
@@ -89,6 +96,8 @@ export class DataParallel implements Distribution {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     if (!(this.timeoutMs > 0)) throw new Error(`DataParallel: timeoutMs must be positive. Received: timeoutMs=${this.timeoutMs}`);
     this.bucketCapBytes = options.bucketCapBytes ?? DEFAULT_BUCKET_CAP_BYTES;
+    this.sparseGradients = options.sparseGradients ?? true;
+    if (typeof this.sparseGradients !== 'boolean') throw new Error(`DataParallel: sparseGradients must be true or false. Received: sparseGradients=${String(this.sparseGradients)}`);
     this.checksumEverySteps = positiveInt(options.checksumEverySteps ?? 100, 'checksumEverySteps', 'steps between weight checks');
     this.modules = options.modules ?? [];
     for (const module of this.modules) {
@@ -195,6 +204,7 @@ export class DataParallel implements Distribution {
       backend: this.options.backend ?? this.defaultBackend(),
       timeoutMs: this.timeoutMs,
       bucketCapBytes: this.bucketCapBytes,
+      sparseGradients: this.sparseGradients,
       checksumEverySteps: this.checksumEverySteps,
       plan: null,
       trace: false,

@@ -32,6 +32,8 @@ export interface ReplicaJob {
   backend: BackendRequest;
   timeoutMs: number;
   bucketCapBytes: number;
+  /** Whether row-sparse gradients (Embedding tables) may travel as their touched rows. */
+  sparseGradients: boolean;
   checksumEverySteps: number;
   /** For fit. */
   plan: TrainPlan | null;

@@ -56,7 +56,7 @@ class Replica implements ReplicaApi {
     this.tracer = job.trace ? new StepTracer({ rank: ctx.rank }) : StepTracer.off;
     const hook =
       group.size > 1
-        ? overlappedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share, tracer: this.tracer })
+        ? overlappedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share, sparseGradients: job.sparseGradients, tracer: this.tracer })
         : null;
     this.trainer = new Trainer(model, hook);
     this.trainer.tracer = this.tracer;
