@@ -37,7 +37,8 @@ export interface DataParallelOptions {
   /**
    * Exchange the gradient of an Embedding's table as the rows a batch touched, when that is
    * smaller than the table (TensorFlow's IndexedSlices, Horovod's sparse allgather); the result
-   * has the dense all-reduce's bits either way. Default true; false: always dense.
+   * has the dense all-reduce's bits either way. Default: on for processes (TCP); off for threads,
+   * where the in-place dense all-reduce in shared memory is faster than finding the rows.
    */
   sparseGradients?: boolean;
   /** Absolute paths of modules every worker imports before it rebuilds the model (custom layers). */
@@ -96,7 +97,8 @@ export class DataParallel implements Distribution {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     if (!(this.timeoutMs > 0)) throw new Error(`DataParallel: timeoutMs must be positive. Received: timeoutMs=${this.timeoutMs}`);
     this.bucketCapBytes = options.bucketCapBytes ?? DEFAULT_BUCKET_CAP_BYTES;
-    this.sparseGradients = options.sparseGradients ?? true;
+    // Over TCP the touched rows save real time; in shared memory the in-place dense all-reduce is faster than finding them.
+    this.sparseGradients = options.sparseGradients ?? this.transport === 'processes';
     if (typeof this.sparseGradients !== 'boolean') throw new Error(`DataParallel: sparseGradients must be true or false. Received: sparseGradients=${String(this.sparseGradients)}`);
     this.checksumEverySteps = positiveInt(options.checksumEverySteps ?? 100, 'checksumEverySteps', 'steps between weight checks');
     this.modules = options.modules ?? [];

@@ -30,7 +30,7 @@ async function fitThree(make: () => Model, args: FitArgs, options: ConstructorPa
   const [sparse, dense] = [twin(serial, make), twin(serial, make)];
   const [x, y] = words(38, 5);
   await serial.fit(x, y, { verbose: 0, ...args });
-  await sparse.fit(x, y, { verbose: 0, ...args, distribution: new DataParallel(options) });
+  await sparse.fit(x, y, { verbose: 0, ...args, distribution: new DataParallel({ ...options, sparseGradients: true }) });
   await dense.fit(x, y, { verbose: 0, ...args, distribution: new DataParallel({ ...options, sparseGradients: false }) });
   return { serial, sparse, dense };
 }
