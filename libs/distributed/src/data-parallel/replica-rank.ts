@@ -27,6 +27,9 @@ async function loadReplica(job: ReplicaJob): Promise<Model> {
   }
 }
 
+/** The trace counter of the bytes a rank has sent, sampled after every step. */
+export const BYTES_SENT_COUNTER = 'bytes sent';
+
 /** A rank's own failure (not a collective's), named so that the coordinator reports it before the collective errors it caused. */
 export const RANK_FAILURE = 'RankFailure';
 
@@ -78,6 +81,8 @@ class Replica implements ReplicaApi {
           this.at = `epoch ${epoch + 1}, step ${step + 1}`;
         },
         end: async (step, size) => {
+          // Bytes this rank has sent through its collectives so far (a graph in the trace viewer; the bench reads it per step).
+          this.tracer.counter(BYTES_SENT_COUNTER, { bytes: this.group.bytesSent });
           const logs = plan.batchLogs ? await this.logs() : {};
           if (ctx.rank === 0) void this.coordinator.batchEnd(step, size, logs);
           if (++this.globalStep % job.checksumEverySteps === 0) await this.checkWeights(this.at);
