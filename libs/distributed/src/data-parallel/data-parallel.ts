@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { activeBackend, tf, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
 import {
   applyModelSpec,
+  ProgbarLogger,
   runFitLoop,
   type BatchEvents,
   type DataInput,
@@ -135,7 +136,9 @@ export class DataParallel implements Distribution {
       },
     };
     const verbose = args.verbose ?? 1;
-    const wantsBatchLogs = (args.callbacks ?? []).some((c) => c.wantsBatchLogs);
+    // Running logs cost a small collective per step: only when a callback (a live progress bar included) reads them.
+    const progressBar = verbose > 0 ? [new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 })] : [];
+    const wantsBatchLogs = [...(args.callbacks ?? []), ...progressBar].some((c) => c.wantsBatchLogs);
     const replicas = await this.start({ ...this.replicaJob(prepared.spec), plan: { ...plan, batchLogs: wantsBatchLogs }, trace: args.profile !== undefined }, prepared.gradientBytes, coordinator, gpuEnvs);
     try {
       const history = await runFitLoop(model, {
