@@ -17,7 +17,9 @@ import {
 } from '@weft/layers';
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
 import type { CoordinatorApi, ReplicaJob } from './fit-job';
+import { readDistributedEnv, type DistributedEnv } from '../env';
 import { gpuRankEnvs } from './gpu-placement';
+import { fitLaunched } from './launched-fit';
 import { prepareEvaluate, prepareFit, preparePredict } from './prepare-fit';
 import { Replicas } from './replicas';
 
@@ -44,7 +46,7 @@ export interface DataParallelOptions {
   sparseGradients?: boolean;
   /** Absolute paths of modules every worker imports before it rebuilds the model (custom layers). */
   modules?: string[];
-  /** Seed of the shuffling order when fit has none (default: random). */
+  /** Seed of the shuffling order when fit has none (default: random; rank 0's when launched). */
   seed?: number;
   /** The workers' backend; default: the caller's (initBackend; wasm for tfjs-node in threads), else wasm. */
   backend?: BackendRequest;
@@ -119,6 +121,17 @@ export class DataParallel implements Distribution {
   }
 
   async fit(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
+    const launched = this.launchedRank();
+    if (launched) {
+      return fitLaunched(model, x, y, args, launched, {
+        timeoutMs: this.timeoutMs,
+        bucketCapBytes: this.bucketCapBytes,
+        // Launched ranks talk over TCP, where the touched rows save time.
+        sparseGradients: this.options.sparseGradients ?? true,
+        checksumEverySteps: this.checksumEverySteps,
+        seed: this.options.seed,
+      });
+    }
     const gpuEnvs = this.placeOnGpus();
     const seed = args.seed ?? this.options.seed ?? Math.floor(Math.random() * 2 ** 31);
     const prepared = prepareFit(model, x, y, args, this.workers, this.transport === 'threads', seed);
@@ -216,6 +229,23 @@ export class DataParallel implements Distribution {
       evaluation: null,
       prediction: null,
     };
+  }
+
+  /**
+   * This process's place in a group when a launcher started it as one rank (weft launch, torchrun's
+   * variables, srun, mpirun: more than one rank in the environment); null when DataParallel starts
+   * its own workers.
+   */
+  private launchedRank(): DistributedEnv | null {
+    const env = readDistributedEnv();
+    if (env.worldSize === 1) return null;
+    if (this.options.workers !== undefined && this.options.workers !== env.worldSize) {
+      throw new Error(
+        `DataParallel: this process is rank ${env.rank} of ${env.worldSize} started by a launcher (${env.source} variables), ` +
+          `but workers=${this.options.workers} was asked for: drop the workers option (the launcher decides) or launch ${this.options.workers} processes.`,
+      );
+    }
+    return env;
   }
 
   /** With device 'gpu': each worker's CUDA_VISIBLE_DEVICES, found (or refused, naming the fix) before anything starts. */

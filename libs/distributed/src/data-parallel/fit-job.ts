@@ -68,6 +68,8 @@ export interface ReplicaApi {
   /** Outputs for this rank's contiguous shard of the job's prediction inputs. */
   predict(): Promise<PredictionShard>;
   setLearningRate(learningRate: number): void;
+  /** This rank's weights and optimizer state (the same on every rank). */
+  state(): ModelState;
   /** The rank's step trace so far (empty unless the job asked for one). */
   traceEvents(): TraceEvent[];
   /** Ends the rank: it releases its group and returns. */

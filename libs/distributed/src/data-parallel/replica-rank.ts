@@ -4,7 +4,7 @@ import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, 
 import type { RankContext } from '../launch/rank-context';
 import type { ProcessGroup } from '../process-group';
 import { shardRange } from '../shard-range';
-import type { CoordinatorApi, EpochResult, FitData, PredictionShard, ReplicaApi, ReplicaJob } from './fit-job';
+import type { CoordinatorApi, EpochResult, FitData, ModelState, PredictionShard, ReplicaApi, ReplicaJob } from './fit-job';
 import { rowsToTensor } from './row-data';
 import { batchOf, evaluateShard, globalLogs } from './rank-replica';
 import { checkWeightsAgree } from './weight-checksum';
@@ -162,7 +162,7 @@ class Replica implements ReplicaApi {
     if (this.group.size > 1) await checkWeightsAgree(this.group, this.model.trainableWeights, where, this.ctx.args.timeoutMs);
   }
 
-  private state() {
+  state(): ModelState {
     const { weights, optimizerWeights, optimizerIterations } = describeModel(this.model);
     return { weights, optimizerWeights, optimizerIterations };
   }
