@@ -71,8 +71,9 @@ class TfjsSimpleAttention extends tfl.layers.Layer {
     const s = shape as tfl.Shape;
     return [s[0], s[2]];
   }
-  override computeMask(): null {
-    return null;
+  // No output mask (tfjs-layers' type says Tensor, its code takes null).
+  override computeMask(): tf.Tensor {
+    return null as unknown as tf.Tensor;
   }
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { mask?: tf.Tensor }): tf.Tensor {
     return tf.tidy(() => {
@@ -118,8 +119,9 @@ class TfjsMaskedAveragePooling1D extends tfl.layers.Layer {
     const s = shape as tfl.Shape;
     return [s[0], s[2]];
   }
-  override computeMask(): null {
-    return null;
+  // No output mask (tfjs-layers' type says Tensor, its code takes null).
+  override computeMask(): tf.Tensor {
+    return null as unknown as tf.Tensor;
   }
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { mask?: tf.Tensor }): tf.Tensor {
     return tf.tidy(() => {

@@ -1,4 +1,5 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { setLogRank } from '@weft/tensor';
 import { ProcessGroupShm } from '../shm/process-group-shm';
 import { createTcpGroup } from '../tcp/rendezvous';
 import type { RankContext, RankMain, RankReport, RankStart } from './rank-context';
@@ -35,6 +36,7 @@ function inbox(channel: Channel): { receive(): Promise<unknown>; start(): void }
 /** Runs one rank (in a worker thread or a child process): its entry function, then reports. */
 async function runRank(start: RankStart, channel: Channel): Promise<void> {
   const { rank, size, group } = start;
+  setLogRank(rank); // every log line of this thread or process names its rank (and goes to rank-<r>.log)
   const messages = inbox(channel);
   const context: RankContext = {
     rank,
