@@ -55,10 +55,7 @@ export function ownWeights(layer: Layer): TfjsWeight[] {
 }
 
 /** getConfig() as tfjs-layers reads it: what a custom layer whose tfjs-layers class takes the same arguments needs. */
-export const sameConfigExporter: TfjsExporter = (layer) => {
-  const { batchInputShape: _drop, ...config } = layer.getConfig();
-  return { className: layer.getClassName(), config, weights: ownWeights(layer) };
-};
+export const sameConfigExporter: TfjsExporter = (layer) => ({ className: layer.getClassName(), config: layer.getConfig(), weights: ownWeights(layer) });
 
 const custom = new Map<string, TfjsExportEntry>();
 
