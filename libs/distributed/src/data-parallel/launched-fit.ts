@@ -1,5 +1,5 @@
 import type { Remote } from 'comlink';
-import { activeBackend, writeTrace } from '@weft/tensor';
+import { activeBackend, setLogRank, writeTrace } from '@weft/tensor';
 import { applyModelSpec, ProgbarLogger, runFitLoop, type BatchEvents, type DataInput, type FitArgs, type History, type Model } from '@weft/layers';
 import type { DistributedEnv } from '../env';
 import { initProcessGroupFromEnv } from '../init-from-env';
@@ -28,6 +28,7 @@ export interface LaunchedFitOptions {
  */
 export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args: FitArgs, env: DistributedEnv, options: LaunchedFitOptions): Promise<History> {
   const { rank, worldSize } = env;
+  setLogRank(rank);
   const group = await initProcessGroupFromEnv({ timeoutMs: options.timeoutMs });
   // Every rank must walk the same shuffled order: the script's seed (the same in every process), else rank 0's.
   let seed = args.seed ?? options.seed;

@@ -255,7 +255,7 @@ export class Model extends Layer {
     return predictModel(this, x, args);
   }
 
-  /** Saves config, weights and optimizer state to one directory (see saveModel; loadModel reads it). */
+  /** Saves config, weights and optimizer state to one directory (see saveModel; loadModel reads it); `{ format: 'tfjs' }` writes the tfjs-layers format. */
   async save(dir: string, args: SaveModelArgs = {}): Promise<void> {
     await saveModel(this, dir, args);
   }

@@ -5,6 +5,8 @@ import { deserializeLayer, serializeLayer } from '../engine/registry';
 import { Model } from '../models/model';
 import { compileArgsFromConfig, type CompileConfig } from '../training/compile';
 import { writeDirAtomic, writeFileAtomic } from './atomic-write';
+import { exportTfjsLayersModel } from './tfjs-format';
+import { stripFileScheme } from './tfjs-file-io';
 import { getWeightValues, packWeights, setWeightValues, toNamedTensors, toWeightValues, unpackWeights } from './weight-values';
 
 const FORMAT = 'weft-model';
@@ -25,16 +27,26 @@ interface SavedConfig {
 }
 
 export interface SaveModelArgs {
-  /** Save the optimizer state too (to resume training); default true. */
+  /** Save the optimizer state too (to resume training); default true. weft format only. */
   includeOptimizer?: boolean;
+  /**
+   * 'weft' (default): every layer, the compile config and the optimizer state, for loadModel.
+   * 'tfjs': model.json + weights.bin in the tfjs-layers format, for tf.loadLayersModel
+   * (architecture and weights; layers tfjs-layers lacks are an error naming them).
+   */
+  format?: 'weft' | 'tfjs';
 }
 
 /**
- * Saves a model to one directory: config.json (architecture, compile config, weight manifests),
- * weights.bin and optimizer.bin. Written atomically: the previous save stays intact until the new
- * one is complete.
+ * Saves a model to one directory ('dir' or 'file://dir'): config.json (architecture, compile
+ * config, weight manifests), weights.bin and optimizer.bin; or, with format 'tfjs', the
+ * tfjs-layers format. Written atomically: the previous save stays intact until the new one is complete.
  */
-export async function saveModel(model: Model, dir: string, args: SaveModelArgs = {}): Promise<void> {
+export async function saveModel(model: Model, target: string, args: SaveModelArgs = {}): Promise<void> {
+  const dir = stripFileScheme(target);
+  const format = args.format ?? 'weft';
+  if (format === 'tfjs') return exportTfjsLayersModel(model, dir);
+  if (format !== 'weft') throw new Error(`saveModel: \`format\` must be 'weft' or 'tfjs'. Received: format=${JSON.stringify(args.format)}`);
   if (!model.built) throw new Error(`Model '${model.name}' is not built yet, so it has no weights to save: call it on data or give it an input shape.`);
   const weights = packWeights(getWeightValues(model));
   const optimizer = args.includeOptimizer !== false ? model.compiled?.optimizer ?? null : null;
@@ -58,7 +70,8 @@ export async function saveModel(model: Model, dir: string, args: SaveModelArgs =
  * Loads a model saved by saveModel: rebuilds it from the layer registry (custom layers must be
  * registered first), restores weights, recompiles it and restores the optimizer state.
  */
-export async function loadModel(dir: string): Promise<Model> {
+export async function loadModel(target: string): Promise<Model> {
+  const dir = stripFileScheme(target);
   let raw: string;
   try {
     raw = await fs.readFile(path.join(dir, CONFIG), 'utf8');
