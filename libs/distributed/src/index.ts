@@ -1,4 +1,4 @@
-export { ProcessGroup, DEFAULT_TIMEOUT_MS, type ReduceOp, type CollectiveOptions, type ReduceOptions, type BroadcastOptions } from './process-group';
+export { ProcessGroup, DEFAULT_TIMEOUT_MS, type SumOrderRange, type ReduceOp, type CollectiveOptions, type ReduceOptions, type BroadcastOptions } from './process-group';
 export { CollectiveError, type CollectiveName } from './errors';
 export { shardRange } from './shard-range';
 export { ProcessGroupShm } from './shm/process-group-shm';
@@ -10,6 +10,7 @@ export { createTcpGroup, type TcpGroupOptions } from './tcp/rendezvous';
 export { StoreServer } from './tcp/store-server';
 export { StoreClient } from './tcp/store-client';
 export { GradientBuckets, DEFAULT_BUCKET_CAP_BYTES, type BucketReduceOptions } from './gradient-buckets';
+export { RowSparseExchange, type RowExchangeOptions, type RowExchangeResult } from './sparse-rows';
 export { readDistributedEnv, type DistributedEnv } from './env';
 export { initProcessGroupFromEnv } from './init-from-env';
 export { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';
@@ -31,6 +32,12 @@ export {
 export { formatThroughputBench } from './bench/throughput-format';
 export { throughputChartSpec, renderThroughputChart, writeThroughputChart, checkChartPath } from './bench/throughput-chart';
 export { stepSharesFromTrace, type ThroughputStepShares } from './bench/step-shares';
+export {
+  runSparseExchangeBench,
+  type SparseExchangeBenchOptions,
+  type SparseExchangeReport,
+  type SparseExchangeRow,
+} from './bench/sparse-exchange-bench';
 export { describeThroughputModels, THROUGHPUT_MODELS, DEFAULT_THROUGHPUT_MODELS, type ThroughputModel } from './bench/throughput-models';
 export { DataParallel, DATA_PARALLEL_RANK_ENTRY, type DataParallelOptions } from './data-parallel/data-parallel';
 export { main as dataParallelRankMain } from './data-parallel/replica-rank';

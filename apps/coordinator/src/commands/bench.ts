@@ -10,6 +10,7 @@ import {
   type ThroughputModel,
 } from '@weft/distributed';
 import { registerCommand } from '../cli';
+import { applyLogArgs, logHelp } from '../log-options';
 import { intOption, parseCommandArgs } from '../options';
 
 type Benchmark = { describe: string; run: (args: string[]) => Promise<number> };
@@ -62,7 +63,7 @@ Options:
                         in compute, all-reduce and waiting
   --quick               a short run (used by tests)
   --json                print the rows as JSON instead of a table
-
+${logHelp(24)}
 Models:
 ${describeThroughputModels()}
 `;
@@ -137,7 +138,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
   },
 };
 
-registerCommand('bench', async (args) => {
+registerCommand('bench', async (argv) => {
+  const args = applyLogArgs('bench', argv);
   // `weft bench --model imdb-lstm --workers 1,2` (DESIGN.md's form) is the throughput bench.
   if (args[0]?.startsWith('--') && args[0] !== '--help') return BENCHMARKS.throughput.run(args);
   const [name, ...rest] = args;

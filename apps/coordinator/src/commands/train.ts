@@ -1,5 +1,6 @@
 import type { BackendRequest } from '@weft/tensor';
 import { registerCommand } from '../cli';
+import { applyLogArgs, logHelp } from '../log-options';
 import { intOption, parseCommandArgs } from '../options';
 import { runDemoJob } from '../demo/demo-job';
 
@@ -18,12 +19,12 @@ Options:
   --workers N        data-parallel workers (default 2); --batch-size is the global batch,
                      split across them. 1 trains in this process, on one device
   --transport KIND   threads | processes (default threads)
-`;
+${logHelp(21)}`;
 
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 registerCommand('train', async (args) => {
-  const { values } = parseCommandArgs('train', args, {
+  const { values } = parseCommandArgs('train', applyLogArgs('train', args), {
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },
     samples: { type: 'string' },

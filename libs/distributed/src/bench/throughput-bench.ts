@@ -1,9 +1,10 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, listGpus, readTrace, summarizeTrace, tf, threadCpuSeconds, type BackendInfo } from '@weft/tensor';
+import { initBackend, listGpus, readTrace, summarizeTrace, tf, threadCpuSeconds, tracePid, type BackendInfo, type TraceEvent } from '@weft/tensor';
 import { Callback, type Logs } from '@weft/layers';
 import { DataParallel } from '../data-parallel/data-parallel';
+import { BYTES_SENT_COUNTER } from '../data-parallel/replica-rank';
 import { stepSharesFromTrace, type ThroughputStepShares } from './step-shares';
 import { DEFAULT_THROUGHPUT_MODELS, MODELS, THROUGHPUT_MODELS, type ModelBench, type ThroughputModel } from './throughput-models';
 
@@ -143,11 +144,19 @@ class StepClock extends Callback {
   }
 }
 
+/** Rank 0's bytes sent per timed step, from the counter every rank samples after each step. */
+function bytesPerStep(events: TraceEvent[], warmupSteps: number): number {
+  const samples = events.filter((e) => e.ph === 'C' && e.name === BYTES_SENT_COUNTER && e.pid === tracePid(0)).map((e) => Number(e.args?.bytes));
+  const timed = samples.slice(warmupSteps - 1);
+  return timed.length < 2 ? 0 : (timed[timed.length - 1] - timed[0]) / (timed.length - 1);
+}
+
 interface Measured {
   seconds: number;
   startupSeconds: number;
   coordinatorCpuSeconds: number;
   stepShares: ThroughputStepShares[];
+  bytesPerStep: number;
 }
 
 async function measure(
@@ -177,7 +186,8 @@ async function measure(
       distribution: workers === null ? undefined : new DataParallel({ workers, transport, backend: backend.backend }),
     });
     const coordinatorCpuSeconds = threadCpuSeconds() - cpuAtStart;
-    const stepShares = stepSharesFromTrace(summarizeTrace((await readTrace(tracePath)).traceEvents));
+    const { traceEvents } = await readTrace(tracePath);
+    const stepShares = stepSharesFromTrace(summarizeTrace(traceEvents));
     const ends = clock.batchEnds;
     if (ends.length !== warmupSteps + steps) {
       throw new Error(`throughput bench: expected ${warmupSteps + steps} batch ends, saw ${ends.length}`);
@@ -187,6 +197,7 @@ async function measure(
       startupSeconds: ((clock.epochBegin ?? start) - start) / 1000,
       coordinatorCpuSeconds,
       stepShares,
+      bytesPerStep: workers === null ? 0 : bytesPerStep(traceEvents, warmupSteps),
     };
   } finally {
     tf.dispose([x, y]);
@@ -257,6 +268,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           efficiency: samplesPerSecond / (n * single),
           startupSeconds: Math.min(...rounds[i].map((m) => m.startupSeconds)),
           coordinatorCpuSeconds: fastest.coordinatorCpuSeconds,
+        bytesPerStep: fastest.bytesPerStep,
           stepShares: fastest.stepShares,
           loadAverage: loadavg()[0],
         };

@@ -61,3 +61,17 @@ describe('DataParallel.evaluate', () => {
     actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
   });
 });
+
+describe('DataParallel.predict', () => {
+  it.each([
+    ['3 threads', { workers: 3 }],
+    ['2 processes', { workers: 2, transport: 'processes' as const }],
+  ])('gives the in-process outputs, in input order, over uneven shards (%s)', async (_name, options) => {
+    const model = mlp('adam');
+    const [x] = classification(10, 14);
+    const expected = model.predict(x, { batchSize: 4 }) as tf.Tensor;
+    const actual = (await model.predict(x, { batchSize: 4, distribution: new DataParallel(options) })) as tf.Tensor;
+    expect(actual.shape).toEqual([10, 3]);
+    expect(Array.from(actual.dataSync())).toEqual(Array.from(expected.dataSync()));
+  });
+});

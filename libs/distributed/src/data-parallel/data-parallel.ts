@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { activeBackend, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
+import { activeBackend, tf, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
 import {
   applyModelSpec,
+  ProgbarLogger,
   runFitLoop,
   type BatchEvents,
   type DataInput,
@@ -12,11 +13,14 @@ import {
   type History,
   type Model,
   type ModelSpec,
+  type PredictArgs,
 } from '@weft/layers';
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
 import type { CoordinatorApi, ReplicaJob } from './fit-job';
+import { readDistributedEnv, type DistributedEnv } from '../env';
 import { gpuRankEnvs } from './gpu-placement';
-import { prepareEvaluate, prepareFit } from './prepare-fit';
+import { fitLaunched } from './launched-fit';
+import { prepareEvaluate, prepareFit, preparePredict } from './prepare-fit';
 import { Replicas } from './replicas';
 
 export interface DataParallelOptions {
@@ -33,9 +37,16 @@ export interface DataParallelOptions {
   timeoutMs?: number;
   /** Gradient bucket size (default PyTorch DDP's 25 MiB). */
   bucketCapBytes?: number;
+  /**
+   * Exchange the gradient of an Embedding's table as the rows a batch touched, when that is
+   * smaller than the table (TensorFlow's IndexedSlices, Horovod's sparse allgather); the result
+   * has the dense all-reduce's bits either way. Default: on for processes (TCP); off for threads,
+   * where the in-place dense all-reduce in shared memory is faster than finding the rows.
+   */
+  sparseGradients?: boolean;
   /** Absolute paths of modules every worker imports before it rebuilds the model (custom layers). */
   modules?: string[];
-  /** Seed of the shuffling order when fit has none (default: random). */
+  /** Seed of the shuffling order when fit has none (default: random; rank 0's when launched). */
   seed?: number;
   /** The workers' backend; default: the caller's (initBackend; wasm for tfjs-node in threads), else wasm. */
   backend?: BackendRequest;
@@ -71,6 +82,7 @@ export class DataParallel implements Distribution {
   readonly device: 'cpu' | 'gpu';
   readonly timeoutMs: number;
   readonly bucketCapBytes: number;
+  readonly sparseGradients: boolean;
   readonly modules: string[];
   readonly checksumEverySteps: number;
 
@@ -88,6 +100,9 @@ export class DataParallel implements Distribution {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     if (!(this.timeoutMs > 0)) throw new Error(`DataParallel: timeoutMs must be positive. Received: timeoutMs=${this.timeoutMs}`);
     this.bucketCapBytes = options.bucketCapBytes ?? DEFAULT_BUCKET_CAP_BYTES;
+    // Over TCP the touched rows save real time; in shared memory the in-place dense all-reduce is faster than finding them.
+    this.sparseGradients = options.sparseGradients ?? this.transport === 'processes';
+    if (typeof this.sparseGradients !== 'boolean') throw new Error(`DataParallel: sparseGradients must be true or false. Received: sparseGradients=${String(this.sparseGradients)}`);
     this.checksumEverySteps = positiveInt(options.checksumEverySteps ?? 100, 'checksumEverySteps', 'steps between weight checks');
     this.modules = options.modules ?? [];
     for (const module of this.modules) {
@@ -106,6 +121,17 @@ export class DataParallel implements Distribution {
   }
 
   async fit(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
+    const launched = this.launchedRank();
+    if (launched) {
+      return fitLaunched(model, x, y, args, launched, {
+        timeoutMs: this.timeoutMs,
+        bucketCapBytes: this.bucketCapBytes,
+        // Launched ranks talk over TCP, where the touched rows save time.
+        sparseGradients: this.options.sparseGradients ?? true,
+        checksumEverySteps: this.checksumEverySteps,
+        seed: this.options.seed,
+      });
+    }
     const gpuEnvs = this.placeOnGpus();
     const seed = args.seed ?? this.options.seed ?? Math.floor(Math.random() * 2 ** 31);
     const prepared = prepareFit(model, x, y, args, this.workers, this.transport === 'threads', seed);
@@ -123,7 +149,9 @@ export class DataParallel implements Distribution {
       },
     };
     const verbose = args.verbose ?? 1;
-    const wantsBatchLogs = (args.callbacks ?? []).some((c) => c.wantsBatchLogs);
+    // Running logs cost a small collective per step: only when a callback (a live progress bar included) reads them.
+    const progressBar = verbose > 0 ? [new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 })] : [];
+    const wantsBatchLogs = [...(args.callbacks ?? []), ...progressBar].some((c) => c.wantsBatchLogs);
     const replicas = await this.start({ ...this.replicaJob(prepared.spec), plan: { ...plan, batchLogs: wantsBatchLogs }, trace: args.profile !== undefined }, prepared.gradientBytes, coordinator, gpuEnvs);
     try {
       const history = await runFitLoop(model, {
@@ -161,6 +189,32 @@ export class DataParallel implements Distribution {
     }
   }
 
+  /**
+   * Keras's predict over the workers: each predicts a contiguous shard of x, and the outputs come
+   * back concatenated in x's order (one tensor per model output).
+   */
+  async predict(model: Model, x: DataInput, args: PredictArgs = {}): Promise<tf.Tensor | tf.Tensor[]> {
+    const gpuEnvs = this.placeOnGpus();
+    const { spec, xs, batchSize } = preparePredict(model, x, args, this.transport === 'threads');
+    const replicas = await this.start({ ...this.replicaJob(spec), prediction: { xs, batchSize } }, 0, { batchEnd: () => undefined }, gpuEnvs);
+    try {
+      const shards = (await replicas.all((replica) => replica.predict())).filter((s) => s.outputs.length > 0);
+      const outputs = shards[0].outputs.map((first, o) => {
+        const rows = shards.reduce((n, s) => n + s.outputs[o].shape[0], 0);
+        const values = new Float32Array(rows * first.values.length / first.shape[0]);
+        let at = 0;
+        for (const shard of shards) {
+          values.set(shard.outputs[o].values, at);
+          at += shard.outputs[o].values.length;
+        }
+        return tf.tensor(values, [rows, ...first.shape.slice(1)], 'float32');
+      });
+      return outputs.length === 1 ? outputs[0] : outputs;
+    } finally {
+      await replicas.close();
+    }
+  }
+
   private replicaJob(spec: ModelSpec): ReplicaJob {
     return {
       spec,
@@ -168,11 +222,30 @@ export class DataParallel implements Distribution {
       backend: this.options.backend ?? this.defaultBackend(),
       timeoutMs: this.timeoutMs,
       bucketCapBytes: this.bucketCapBytes,
+      sparseGradients: this.sparseGradients,
       checksumEverySteps: this.checksumEverySteps,
       plan: null,
       trace: false,
       evaluation: null,
+      prediction: null,
     };
+  }
+
+  /**
+   * This process's place in a group when a launcher started it as one rank (weft launch, torchrun's
+   * variables, srun, mpirun: more than one rank in the environment); null when DataParallel starts
+   * its own workers.
+   */
+  private launchedRank(): DistributedEnv | null {
+    const env = readDistributedEnv();
+    if (env.worldSize === 1) return null;
+    if (this.options.workers !== undefined && this.options.workers !== env.worldSize) {
+      throw new Error(
+        `DataParallel: this process is rank ${env.rank} of ${env.worldSize} started by a launcher (${env.source} variables), ` +
+          `but workers=${this.options.workers} was asked for: drop the workers option (the launcher decides) or launch ${this.options.workers} processes.`,
+      );
+    }
+    return env;
   }
 
   /** With device 'gpu': each worker's CUDA_VISIBLE_DEVICES, found (or refused, naming the fix) before anything starts. */

@@ -32,6 +32,8 @@ export interface ReplicaJob {
   backend: BackendRequest;
   timeoutMs: number;
   bucketCapBytes: number;
+  /** Whether row-sparse gradients (Embedding tables) may travel as their touched rows. */
+  sparseGradients: boolean;
   checksumEverySteps: number;
   /** For fit. */
   plan: TrainPlan | null;
@@ -39,6 +41,13 @@ export interface ReplicaJob {
   trace: boolean;
   /** For evaluate: the data and batch size. */
   evaluation: { data: FitData; batchSize: number } | null;
+  /** For predict: the inputs and batch size. */
+  prediction: { xs: RowData[]; batchSize: number } | null;
+}
+
+/** One rank's predictions: per model output, its shard's rows, flat, and their shape. */
+export interface PredictionShard {
+  outputs: { values: Float32Array; shape: number[] }[];
 }
 
 /** Rank 0's weights and optimizer state, for applyModelSpec on the coordinator. */
@@ -56,7 +65,11 @@ export interface ReplicaApi {
   fitEpoch(epoch: number): Promise<EpochResult>;
   /** Loss and metrics over the job's evaluation data, this rank's shard, summed over ranks. */
   evaluate(): Promise<Logs>;
+  /** Outputs for this rank's contiguous shard of the job's prediction inputs. */
+  predict(): Promise<PredictionShard>;
   setLearningRate(learningRate: number): void;
+  /** This rank's weights and optimizer state (the same on every rank). */
+  state(): ModelState;
   /** The rank's step trace so far (empty unless the job asked for one). */
   traceEvents(): TraceEvent[];
   /** Ends the rank: it releases its group and returns. */

@@ -2,102 +2,140 @@ import { FlatLayout, STEP_SPANS, StepTracer, tf, type TraceTrack } from '@weft/t
 import type { LayerVariable, OverlappedGradientHook } from '@weft/layers';
 import { checkSameLayout, scaleInPlace } from '../gradient-buckets';
 import type { ProcessGroup, ReduceOptions } from '../process-group';
+import { RowSparseExchange } from '../sparse-rows';
 
-interface Bucket {
-  layout: FlatLayout;
-  buffer: Float32Array;
-  /** Gradients still to arrive this step. */
-  missing: number;
+/** A weight whose gradient is 2-D and usually zero in most rows (an Embedding's table). */
+const isRowSparse = (w: LayerVariable) => w.sparseGradient && w.shape.length === 2;
+
+/** What is reduced as one: a flat bucket of dense gradients, or one row-sparse gradient with its own exchange. */
+type Item =
+  | { kind: 'bucket'; layout: FlatLayout; buffer: Float32Array; missing: number; size: number }
+  | { kind: 'rows'; index: number; exchange: RowSparseExchange; grad: tf.Tensor | null; reduced: tf.Tensor | null; missing: number; size: number };
+
+export interface OverlappedHookOptions {
+  capBytes: number;
+  timeoutMs: number;
+  /** This rank's rows of the current global batch, and the batch's rows. */
+  rows: () => { mine: number; batch: number };
+  /** Row-sparse weights send only the rows a batch touched when that is fewer bytes (default true). */
+  sparseGradients?: boolean;
+  tracer?: StepTracer;
 }
 
 /**
  * The gradient hook of a data-parallel rank, overlapped with backward as DDP's Reducer: gradients
  * go into flat buckets laid out in reverse weight order (the order backward finishes them), and a
  * bucket is all-reduced as soon as its last gradient is in, while backward goes on with the
- * layers before it. Buckets are reduced strictly in bucket order on every rank (a rank without
- * rows, joining with zeros, issues the same sequence). Every rank's gradients are weighted by its
- * share of the global batch (rows / batch rows), so the sum is the gradient of the global batch's
- * mean loss, whatever the split.
+ * layers before it. A row-sparse weight (an Embedding's table, LayerVariable.sparseGradient) is an
+ * item of its own, exchanged as its touched rows when that is smaller (RowSparseExchange: the bits
+ * of the dense all-reduce either way). Items are reduced strictly in order on every rank (a rank
+ * without rows, joining with zeros, issues the same sequence). Every rank's gradients are
+ * weighted by its share of the global batch (rows / batch rows), so the sum is the gradient of the
+ * global batch's mean loss, whatever the split.
  */
-export function overlappedGradientHook(
-  group: ProcessGroup,
-  weights: readonly LayerVariable[],
-  options: { capBytes: number; timeoutMs: number; rows: () => { mine: number; batch: number }; tracer?: StepTracer },
-): OverlappedGradientHook {
+export function overlappedGradientHook(group: ProcessGroup, weights: readonly LayerVariable[], options: OverlappedHookOptions): OverlappedGradientHook {
   const tracer = options.tracer ?? StepTracer.off;
-  // Each bucket's all-reduce, from its start to its end, on a timeline of its own (it overlaps backward).
+  // Each item's reduction, from its start to its end, on a timeline of its own (it overlaps backward).
   const communication: TraceTrack = tracer.track('communication');
   const names = weights.map((w, i) => `${i}:${w.name}`);
-  const buckets: Bucket[] = [];
-  const where: { bucket: number; name: string }[] = [];
+  const items: Item[] = [];
+  const itemOf: number[] = [];
   let bytes = Infinity;
-  let specs: { name: string; shape: number[]; index: number }[] = [];
-  const close = () => {
+  let specs: { name: string; shape: number[] }[] = [];
+  const closeBucket = () => {
     if (specs.length === 0) return;
     const layout = new FlatLayout(specs);
-    buckets.push({ layout, buffer: group.allocate(layout.size), missing: specs.length });
+    items.push({ kind: 'bucket', layout, buffer: group.allocate(layout.size), missing: specs.length, size: specs.length });
     specs = [];
   };
   for (let i = weights.length - 1; i >= 0; i--) {
+    if (isRowSparse(weights[i])) {
+      closeBucket();
+      bytes = Infinity;
+      itemOf[i] = items.length;
+      items.push({ kind: 'rows', index: i, exchange: new RowSparseExchange(group, names[i], weights[i].shape), grad: null, reduced: null, missing: 1, size: 1 });
+      continue;
+    }
     const size = weights[i].shape.reduce((a, b) => a * b, 1) * 4;
     if (bytes + size > options.capBytes) {
-      close();
+      closeBucket();
       bytes = 0;
     }
-    specs.push({ name: names[i], shape: weights[i].shape, index: i });
-    where[i] = { bucket: buckets.length, name: names[i] };
+    specs.push({ name: names[i], shape: weights[i].shape });
+    itemOf[i] = items.length;
     bytes += size;
   }
-  close();
+  closeBucket();
+  const buckets = items.flatMap((item) => (item.kind === 'bucket' ? [item.layout] : []));
 
-  let step: Promise<void> = Promise.resolve();
-  // The first failed all-reduce of the step, rethrown where the rank next waits (backward or finish).
+  let chain: Promise<void> = Promise.resolve();
+  // The first failed reduction of the step, rethrown where the rank next waits (backward or finish).
   let failure: unknown = null;
   let nextToReduce = 0;
   let checked = false;
+  let started = false;
   let reduceOptions: ReduceOptions & { scale: number } = { op: 'mean', scale: 1 };
+  const arrived: boolean[] = weights.map(() => false);
+
   const startStep = () => {
     const { mine, batch } = options.rows();
     // An even split is a plain mean; scaling every gradient in JavaScript costs about as much as the reduction.
     reduceOptions = mine * group.size === batch ? { op: 'mean', scale: 1, timeoutMs: options.timeoutMs } : { op: 'sum', scale: mine / batch, timeoutMs: options.timeoutMs };
-    for (const bucket of buckets) bucket.missing = bucket.layout.entries.length;
+    for (const item of items) item.missing = item.size;
     arrived.fill(false);
-    nextToReduce = 0;
     failure = null;
-    step = checked ? Promise.resolve() : checkSameLayout(group, buckets.map((b) => b.layout)).then(() => void (checked = true));
-    step.catch((err) => void (failure ??= err));
+    nextToReduce = 0;
+    started = true;
+    chain = checked ? Promise.resolve() : checkSameLayout(group, buckets).then(() => void (checked = true));
+    chain.catch((err) => void (failure ??= err));
+  };
+  const reduce = (item: Item): Promise<void> => {
+    if (item.kind === 'bucket') {
+      scaleInPlace(item.buffer, reduceOptions.scale);
+      return group.allReduce(item.buffer, reduceOptions);
+    }
+    const grad = item.grad!;
+    return item.exchange.allReduceTensor(grad, { ...reduceOptions, sparse: options.sparseGradients ?? true }).then((reduced) => {
+      // Made while backward's scope may still be open: kept, so that closing it does not free it.
+      item.reduced = tf.keep(reduced);
+    });
   };
   const reduceCompleted = () => {
-    while (nextToReduce < buckets.length && buckets[nextToReduce].missing === 0) {
-      const bucket = buckets[nextToReduce++];
-      const index = nextToReduce - 1;
-      step = step.then(() =>
-        communication.spanAsync(STEP_SPANS.allReduce, () => {
-          scaleInPlace(bucket.buffer, reduceOptions.scale);
-          return group.allReduce(bucket.buffer, reduceOptions);
-        }, { bucket: index, bytes: bucket.buffer.byteLength }),
-      );
-      step.catch((err) => void (failure ??= err));
+    while (nextToReduce < items.length && items[nextToReduce].missing === 0) {
+      const index = nextToReduce++;
+      const item = items[index];
+      chain = chain.then(() => communication.spanAsync(STEP_SPANS.allReduce, () => reduce(item), { item: index, kind: item.kind }));
+      chain.catch((err) => void (failure ??= err));
     }
   };
-  const arrived: boolean[] = weights.map(() => false);
   const put = (index: number, grad: tf.Tensor) => {
-    const { bucket, name } = where[index];
-    tracer.span(STEP_SPANS.pack, () => buckets[bucket].layout.packOne(name, grad, buckets[bucket].buffer));
-    buckets[bucket].missing--;
+    const item = items[itemOf[index]];
+    if (item.kind === 'bucket') tracer.span(STEP_SPANS.pack, () => item.layout.packOne(names[index], grad, item.buffer));
+    else item.grad = grad;
+    item.missing--;
     arrived[index] = true;
   };
-  let started = false;
+  const unpack = (grads: tf.Tensor[]): tf.Tensor[] => {
+    const out: tf.Tensor[] = new Array(grads.length);
+    for (const item of items) {
+      if (item.kind === 'rows') {
+        out[item.index] = item.reduced!;
+        item.grad = item.reduced = null;
+        continue;
+      }
+      const unpacked = item.layout.unpack(item.buffer);
+      for (const { name } of item.layout.entries) out[Number(name.slice(0, name.indexOf(':')))] = unpacked[name];
+    }
+    return out;
+  };
+
   return {
     ready(index, grad) {
       if (failure) throw failure;
-      if (!started) {
-        startStep();
-        started = true;
-      }
+      if (!started) startStep();
       put(index, grad);
       reduceCompleted();
-      // Let sockets and the chain of all-reduces move while backward goes on.
+      // Let sockets and the chain of reductions move while backward goes on.
       return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         if (failure) throw failure;
       });
@@ -109,15 +147,8 @@ export function overlappedGradientHook(
       // Gradients that never came through ready: a rank joining with zeros, weights the loss does not reach.
       for (let i = 0; i < grads.length; i++) if (!arrived[i]) put(i, grads[i]);
       reduceCompleted();
-      await tracer.spanAsync(STEP_SPANS.wait, () => step);
-      return tracer.span(STEP_SPANS.unpack, () => {
-        const out: tf.Tensor[] = new Array(grads.length);
-        for (const bucket of buckets) {
-          const unpacked = bucket.layout.unpack(bucket.buffer);
-          for (const { name } of bucket.layout.entries) out[Number(name.slice(0, name.indexOf(':')))] = unpacked[name];
-        }
-        return out;
-      });
+      await tracer.spanAsync(STEP_SPANS.wait, () => chain);
+      return tracer.span(STEP_SPANS.unpack, () => unpack(grads));
     },
   };
 }

@@ -11,9 +11,10 @@ import {
   type FitArgs,
   type Model,
   type ModelSpec,
+  type PredictArgs,
 } from '@weft/layers';
 import type { FitData, TrainPlan } from './fit-job';
-import { rowRange, toRowData } from './row-data';
+import { rowRange, toRowData, type RowData } from './row-data';
 
 /** What the coordinator settles before any worker starts. */
 export interface PreparedFit {
@@ -125,6 +126,17 @@ export function prepareEvaluate(model: Model, x: DataInput, y: DataInput, args: 
   return {
     spec: describeModel(model),
     data: toFitData(xs, ys, args.sampleWeight ?? null, shared),
+    batchSize: positiveInt(args.batchSize ?? 32, 'batchSize'),
+  };
+}
+
+/** Checks predict's arguments as predict does and copies the inputs out once, like prepareFit. */
+export function preparePredict(model: Model, x: DataInput, args: PredictArgs, shared: boolean): { spec: ModelSpec; xs: RowData[]; batchSize: number } {
+  const xs = toTensorList(x, model.inputNames, 'x', model.name);
+  if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
+  return {
+    spec: describeModel(model),
+    xs: xs.map((t, i) => toRowData(t, `x[${i}]`, shared)),
     batchSize: positiveInt(args.batchSize ?? 32, 'batchSize'),
   };
 }

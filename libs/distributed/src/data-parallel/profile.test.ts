@@ -51,7 +51,7 @@ it('2 threads: a trace per rank and one of both; buckets are all-reduced while b
   }
   // Rank 0, every step: the first bucket's all-reduce (communication track) starts before the last backward stage ends.
   const steps = spans(traceEvents, 1, 'step');
-  const reduces = traceEvents.filter((e) => e.ph === 'X' && e.pid === 1 && e.name === 'all-reduce' && e.args?.bucket === 0);
+  const reduces = traceEvents.filter((e) => e.ph === 'X' && e.pid === 1 && e.name === 'all-reduce' && e.args?.item === 0);
   const backward = spans(traceEvents, 1, 'backward');
   expect(reduces).toHaveLength(4);
   steps.forEach((step, i) => {

@@ -1,9 +1,11 @@
 import type { Remote } from 'comlink';
-import { StepTracer, initBackend, rankLogger, type TraceEvent } from '@weft/tensor';
+import { StepTracer, initBackend, rankLogger, tf, type TraceEvent } from '@weft/tensor';
 import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, type Logs, type Model } from '@weft/layers';
 import type { RankContext } from '../launch/rank-context';
 import type { ProcessGroup } from '../process-group';
-import type { CoordinatorApi, EpochResult, FitData, ReplicaApi, ReplicaJob } from './fit-job';
+import { shardRange } from '../shard-range';
+import type { CoordinatorApi, EpochResult, FitData, ModelState, PredictionShard, ReplicaApi, ReplicaJob } from './fit-job';
+import { rowsToTensor } from './row-data';
 import { batchOf, evaluateShard, globalLogs } from './rank-replica';
 import { checkWeightsAgree } from './weight-checksum';
 import { overlappedGradientHook } from './overlapped-reducer';
@@ -24,6 +26,9 @@ async function loadReplica(job: ReplicaJob): Promise<Model> {
     );
   }
 }
+
+/** The trace counter of the bytes a rank has sent, sampled after every step. */
+export const BYTES_SENT_COUNTER = 'bytes sent';
 
 /** A rank's own failure (not a collective's), named so that the coordinator reports it before the collective errors it caused. */
 export const RANK_FAILURE = 'RankFailure';
@@ -54,7 +59,7 @@ class Replica implements ReplicaApi {
     this.tracer = job.trace ? new StepTracer({ rank: ctx.rank }) : StepTracer.off;
     const hook =
       group.size > 1
-        ? overlappedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share, tracer: this.tracer })
+        ? overlappedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share, sparseGradients: job.sparseGradients, tracer: this.tracer })
         : null;
     this.trainer = new Trainer(model, hook);
     this.trainer.tracer = this.tracer;
@@ -76,6 +81,8 @@ class Replica implements ReplicaApi {
           this.at = `epoch ${epoch + 1}, step ${step + 1}`;
         },
         end: async (step, size) => {
+          // Bytes this rank has sent through its collectives so far (a graph in the trace viewer; the bench reads it per step).
+          this.tracer.counter(BYTES_SENT_COUNTER, { bytes: this.group.bytesSent });
           const logs = plan.batchLogs ? await this.logs() : {};
           if (ctx.rank === 0) void this.coordinator.batchEnd(step, size, logs);
           if (++this.globalStep % job.checksumEverySteps === 0) await this.checkWeights(this.at);
@@ -99,6 +106,25 @@ class Replica implements ReplicaApi {
       if (!evaluation) throw new Error('evaluate needs a job with evaluation data');
       this.at = 'evaluating';
       return this.evaluateOn(evaluation.data, evaluation.batchSize);
+    });
+  }
+
+  predict(): Promise<PredictionShard> {
+    return this.guard(async () => {
+      const prediction = this.ctx.args.prediction;
+      if (!prediction) throw new Error('predict needs a job with prediction inputs');
+      this.at = 'predicting';
+      const { start, end } = shardRange(prediction.xs[0].shape[0], this.group.size, this.group.rank);
+      const xs = prediction.xs.map((x) => rowsToTensor(x, [start, end]));
+      try {
+        const out = end > start ? this.model.predict(xs.length === 1 ? xs[0] : xs, { batchSize: prediction.batchSize }) : [];
+        const outputs = Array.isArray(out) ? out : [out];
+        const shards = outputs.map((o) => ({ values: o.dataSync() as Float32Array, shape: o.shape }));
+        tf.dispose(outputs);
+        return { outputs: shards };
+      } finally {
+        tf.dispose(xs);
+      }
     });
   }
 
@@ -136,7 +162,7 @@ class Replica implements ReplicaApi {
     if (this.group.size > 1) await checkWeightsAgree(this.group, this.model.trainableWeights, where, this.ctx.args.timeoutMs);
   }
 
-  private state() {
+  state(): ModelState {
     const { weights, optimizerWeights, optimizerIterations } = describeModel(this.model);
     return { weights, optimizerWeights, optimizerIterations };
   }

@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { expose, wrap } from 'comlink';
+import { setLogRank } from '@weft/tensor';
 import { ProcessGroupShm } from '../shm/process-group-shm';
 import { createTcpGroup } from '../tcp/rendezvous';
 import type { RankContext, RankMain, RankReport, RankStart } from './rank-context';
@@ -14,6 +15,7 @@ interface Channel {
 /** Runs one rank (in a worker thread or a child process): its entry function, then reports. */
 async function runRank(start: RankStart, channel: Channel): Promise<void> {
   const { rank, size, group } = start;
+  setLogRank(rank); // every log line of this thread or process names its rank (and goes to rank-<r>.log)
   const served = new RpcEndpoint('rank', channel.post);
   const launcherSide = new RpcEndpoint('launcher', channel.post);
   channel.listen((message) => {

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../errors';
-import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
+import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp, type SumOrderRange } from '../process-group';
 import { shardRange } from '../shard-range';
 import { createReducer, type Reducer } from '../simd-reducer';
 import { abortShmGroup, readShmAbort } from './shm-abort';
@@ -124,6 +124,26 @@ export class ProcessGroupShm extends ProcessGroup {
     }
     // The others may still be reading this rank's shard, and the caller may write to the array next.
     await this.sync('allReduce', -1, 0, deadline);
+  }
+
+  /**
+   * Small all-reduces sum in rank order; large ones split each round (the whole array when it is
+   * in the arena, else each slot's worth) into shards, and a shard's owner adds the others' values
+   * to its own in rank order.
+   */
+  override sumOrder(data: Float32Array): SumOrderRange[] {
+    if (data.length * 4 <= scratchBytes(this.handle.slotBytes)) return super.sumOrder(data);
+    const round = this.inArena(data) ? Math.max(1, data.length) : this.slotFloats;
+    const ranges: SumOrderRange[] = [];
+    for (let offset = 0; offset < data.length; offset += round) {
+      const length = Math.min(round, data.length - offset);
+      for (let owner = 0; owner < this.size; owner++) {
+        const { start, end } = shardRange(length, this.size, owner);
+        const others = [...Array(this.size).keys()].filter((r) => r !== owner);
+        if (end > start) ranges.push({ end: offset + end, ranks: [owner, ...others] });
+      }
+    }
+    return ranges;
   }
 
   private inArena(data: Float32Array): boolean {

@@ -53,6 +53,8 @@ export interface AddWeightArgs {
   constraint?: ConstraintId;
   trainable?: boolean;
   dtype?: tf.DataType;
+  /** The gradient is row-sparse: a batch touches few rows (see LayerVariable.sparseGradient). */
+  sparseGradient?: boolean;
 }
 
 /** Keras's to_snake_case: "GlobalMaxPooling1D" -> "global_max_pooling1d", "SimpleRNN" -> "simple_rnn". */
@@ -232,6 +234,7 @@ export abstract class Layer {
       args.trainable ?? true,
       getConstraint(args.constraint ?? null),
       getRegularizer(args.regularizer ?? null),
+      args.sparseGradient ?? false,
     );
     value.dispose();
     this.ownWeights.push(variable);

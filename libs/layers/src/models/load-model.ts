@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { deserializeLayer } from '../engine/registry';
 import { applyModelSpec, type ModelSpec } from '../saving/model-spec';
 import { CONFIG, FORMAT, OPTIMIZER, WEIGHTS, type SavedConfig } from '../saving/save-model';
+import { stripFileScheme } from '../saving/tfjs-file-io';
 import { setWeightValues, toNamedTensors, unpackWeights } from '../saving/weight-values';
 import { compileArgsFromConfig } from '../training/compile';
 import { Model } from './model';
@@ -15,7 +16,8 @@ import { Model } from './model';
  * Loads a model saved by saveModel: rebuilds it from the layer registry (custom layers must be
  * registered first), restores weights, recompiles it and restores the optimizer state.
  */
-export async function loadModel(dir: string): Promise<Model> {
+export async function loadModel(target: string): Promise<Model> {
+  const dir = stripFileScheme(target);
   let raw: string;
   try {
     raw = await fs.readFile(path.join(dir, CONFIG), 'utf8');

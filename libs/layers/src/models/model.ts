@@ -5,7 +5,7 @@ import { deserializeLayer, registerLayer, serializeLayer, type SerializedLayer }
 import { isShapeList, shapeToString, type Shape } from '../engine/shape';
 import { compileModel, type CompileArgs, type CompiledModel } from '../training/compile';
 import type { DataInput } from '../training/data';
-import type { FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs } from '../training/fit-args';
+import type { Distribution, FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs } from '../training/fit-args';
 import { evaluateModel } from '../training/evaluate';
 import { fitModel } from '../training/fit';
 import type { History } from '../callbacks/history';
@@ -245,12 +245,19 @@ export class Model extends Layer implements TrainingModel, SavableModel {
     return evaluateModel(this, x, y, args);
   }
 
-  /** Outputs for the inputs, computed in batches (inference mode). */
-  predict(x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
+  /** Outputs for the inputs, computed in batches (inference mode); with a distribution, on its workers (a Promise). */
+  predict(x: DataInput, args: PredictArgs & { distribution: Distribution }): Promise<tf.Tensor | tf.Tensor[]>;
+  predict(x: DataInput, args?: PredictArgs): tf.Tensor | tf.Tensor[];
+  predict(x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] | Promise<tf.Tensor | tf.Tensor[]> {
+    if (args.distribution) {
+      const { distribution } = args;
+      if (!distribution.predict) throw new Error(`predict(): this distribution (${distribution.constructor.name}) does not predict; call predict without it.`);
+      return distribution.predict(this, x, args);
+    }
     return predictModel(this, x, args);
   }
 
-  /** Saves config, weights and optimizer state to one directory (see saveModel; loadModel reads it). */
+  /** Saves config, weights and optimizer state to one directory (see saveModel; loadModel reads it); `{ format: 'tfjs' }` writes the tfjs-layers format. */
   async save(dir: string, args: SaveModelArgs = {}): Promise<void> {
     await saveModel(this, dir, args);
   }

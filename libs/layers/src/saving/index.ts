@@ -3,4 +3,15 @@ export { getWeightValues, setWeightValues, toWeightValues, toNamedTensors, packW
 export { saveModel, saveWeights, loadWeights, type SaveModelArgs } from './save-model';
 export type { SavableModel } from './savable-model';
 export { writeFileAtomic, writeDirAtomic } from './atomic-write';
-export { exportTfjsLayersModel, toTfjsArtifacts, registerTfjsExport } from './tfjs-format';
+export { exportTfjsLayersModel, toTfjsArtifacts, type TfjsArtifacts } from './tfjs-format';
+export {
+  registerTfjsExport,
+  unregisterTfjsExport,
+  ownWeights,
+  type TfjsExporter,
+  type TfjsExportContext,
+  type TfjsLayerSpec,
+  type TfjsMaskRule,
+  type TfjsWeight,
+} from './tfjs-export-registry';
+export { tfjsFileHandler } from './tfjs-file-io';

@@ -4,6 +4,8 @@ import { serializeLayer } from '../engine/registry';
 import type { CompileConfig } from '../training/compile';
 import { writeDirAtomic, writeFileAtomic } from './atomic-write';
 import type { SavableModel } from './savable-model';
+import { exportTfjsLayersModel } from './tfjs-format';
+import { stripFileScheme } from './tfjs-file-io';
 import { getWeightValues, packWeights, setWeightValues, toWeightValues, unpackWeights } from './weight-values';
 
 export const FORMAT = 'weft-model';
@@ -24,16 +26,26 @@ export interface SavedConfig {
 }
 
 export interface SaveModelArgs {
-  /** Save the optimizer state too (to resume training); default true. */
+  /** Save the optimizer state too (to resume training); default true. weft format only. */
   includeOptimizer?: boolean;
+  /**
+   * 'weft' (default): every layer, the compile config and the optimizer state, for loadModel.
+   * 'tfjs': model.json + weights.bin in the tfjs-layers format, for tf.loadLayersModel
+   * (architecture and weights; layers tfjs-layers lacks are an error naming them).
+   */
+  format?: 'weft' | 'tfjs';
 }
 
 /**
- * Saves a model to one directory: config.json (architecture, compile config, weight manifests),
- * weights.bin and optimizer.bin. Written atomically: the previous save stays intact until the new
- * one is complete.
+ * Saves a model to one directory ('dir' or 'file://dir'): config.json (architecture, compile
+ * config, weight manifests), weights.bin and optimizer.bin; or, with format 'tfjs', the
+ * tfjs-layers format. Written atomically: the previous save stays intact until the new one is complete.
  */
-export async function saveModel(model: SavableModel, dir: string, args: SaveModelArgs = {}): Promise<void> {
+export async function saveModel(model: SavableModel, target: string, args: SaveModelArgs = {}): Promise<void> {
+  const dir = stripFileScheme(target);
+  const format = args.format ?? 'weft';
+  if (format === 'tfjs') return exportTfjsLayersModel(model, dir);
+  if (format !== 'weft') throw new Error(`saveModel: \`format\` must be 'weft' or 'tfjs'. Received: format=${JSON.stringify(args.format)}`);
   if (!model.built) throw new Error(`Model '${model.name}' is not built yet, so it has no weights to save: call it on data or give it an input shape.`);
   const weights = packWeights(getWeightValues(model));
   const optimizer = args.includeOptimizer !== false ? model.compiled?.optimizer ?? null : null;

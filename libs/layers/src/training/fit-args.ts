@@ -47,6 +47,8 @@ export interface EvaluateArgs {
 export interface PredictArgs {
   batchSize?: number;
   verbose?: 0 | 1;
+  /** Predict data-parallel (predict then returns a Promise): each worker a contiguous shard, outputs in input order. */
+  distribution?: Distribution;
 }
 
 export interface TrainOnBatchArgs {
@@ -64,4 +66,6 @@ export interface TrainOnBatchArgs {
 export interface Distribution {
   fit(model: TrainingModel, x: DataInput, y: DataInput, args: FitArgs): Promise<History>;
   evaluate?(model: TrainingModel, x: DataInput, y: DataInput, args: EvaluateArgs): Promise<number | number[]>;
+  /** Outputs for x, in x's order, computed on the distribution's devices. */
+  predict?(model: TrainingModel, x: DataInput, args: PredictArgs): Promise<tf.Tensor | tf.Tensor[]>;
 }

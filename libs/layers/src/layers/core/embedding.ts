@@ -67,6 +67,8 @@ export class Embedding extends Layer {
       initializer: this.embeddingsInitializer,
       regularizer: this.embeddingsRegularizer,
       constraint: this.embeddingsConstraint,
+      // Its gradient is nonzero only in the rows a batch looked up.
+      sparseGradient: true,
     });
     super.build(inputShape);
   }
