@@ -1,5 +1,5 @@
 export * as tf from '@tensorflow/tfjs-core';
-export { initBackend, activeBackend, type BackendInfo, type BackendName, type BackendRequest } from './backend';
+export { initBackend, activeBackend, BACKEND_REQUESTS, type BackendInfo, type BackendName, type BackendRequest } from './backend';
 export { listGpus, listCpus, gpuWorkerEnv, type Device, type DeviceKind } from './device';
 export { logger, rankLogger, configureLogging, setLogRank, type Logger, type LoggingOptions } from './logger';
 export { StatusLine, type LineStream } from './logging/status-line';
@@ -37,3 +37,4 @@ export {
 export { writeTrace, writeRankTraces, readTrace, validateTrace, traceFile, type RankTraceFiles } from './trace/trace-file';
 export { summarizeTrace, type RankTraceSummary, type SpanTotals, type StepShares } from './trace/trace-summary';
 export { threadCpuSeconds } from './trace/thread-cpu';
+export { parseFlags, intOption, choiceOption, type FlagOptions, type ParseFlagsSettings } from './command-line';

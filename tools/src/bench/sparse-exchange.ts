@@ -5,39 +5,34 @@
  * Run: npx tsx tools/src/bench/sparse-exchange.ts [--workers 2] [--transport threads|processes]
  *        [--model imdb-lstm] [--optimizer sgd] [--batch 32] [--steps 8] [--rounds 2]
  */
-import { parseArgs } from 'node:util';
 import { runSparseExchangeBench, type SparseExchangeRow, type ThroughputModel } from '@weft/distributed';
+import { choiceOption, intOption, parseFlags } from '@weft/tensor';
 
-const { values } = parseArgs({
-  options: {
-    workers: { type: 'string', default: '2' },
-    transport: { type: 'string', default: 'threads' },
+const { values } = parseFlags(
+  process.argv.slice(2),
+  {
+    workers: { type: 'string' },
+    transport: { type: 'string' },
     model: { type: 'string', default: 'imdb-lstm' },
     optimizer: { type: 'string' },
-    batch: { type: 'string', default: '32' },
-    steps: { type: 'string', default: '8' },
-    rounds: { type: 'string', default: '2' },
+    batch: { type: 'string' },
+    steps: { type: 'string' },
+    rounds: { type: 'string' },
   },
-});
-
-function positiveInt(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer. Received: ${text}`);
-  return n;
-}
+  { help: 'Usage: npx tsx tools/src/bench/sparse-exchange.ts [--workers 2] [--transport threads|processes] [--model imdb-lstm] [--optimizer sgd] [--batch 32] [--steps 8] [--rounds 2]' },
+);
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(3);
 
 async function main(): Promise<void> {
-  if (values.transport !== 'threads' && values.transport !== 'processes') throw new Error(`--transport must be threads or processes. Received: ${values.transport}`);
   const report = await runSparseExchangeBench({
-    workers: positiveInt('workers', values.workers),
-    transport: values.transport,
+    workers: intOption('workers', values.workers, 2),
+    transport: choiceOption('transport', values.transport, ['threads', 'processes'] as const, 'threads'),
     model: values.model as ThroughputModel,
     optimizer: values.optimizer,
-    batch: positiveInt('batch', values.batch),
-    steps: positiveInt('steps', values.steps),
-    rounds: positiveInt('rounds', values.rounds),
+    batch: intOption('batch', values.batch, 32),
+    steps: intOption('steps', values.steps, 8),
+    rounds: intOption('rounds', values.rounds, 2),
   });
   console.log(`${report.describe}${values.optimizer ? `, optimizer ${values.optimizer}` : ''}`);
   console.log(`${report.workers} workers (${report.transport}), batch ${report.batch} per worker, ${report.steps} timed steps per exchange, rank 0's medians`);

@@ -9,9 +9,10 @@ import {
   checkChartPath,
   type ThroughputModel,
 } from '@weft/distributed';
+import { intOption } from '@weft/tensor';
 import { registerCommand } from '../cli';
 import { applyLogArgs, logHelp } from '../log-options';
-import { intOption, parseCommandArgs } from '../options';
+import { parseCommandArgs } from '../options';
 
 type Benchmark = { describe: string; run: (args: string[]) => Promise<number> };
 

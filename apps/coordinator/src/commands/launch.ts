@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
+import { intOption } from '@weft/tensor';
 import { registerCommand } from '../cli';
 import { launchNode } from '../launch/launch-node';
-import { intOption, parseCommandArgs } from '../options';
+import { parseCommandArgs } from '../options';
 
 const HELP = `Usage: weft launch [options] -- SCRIPT [script args]
 

@@ -1,7 +1,7 @@
-import type { BackendRequest } from '@weft/tensor';
+import { BACKEND_REQUESTS, choiceOption, intOption } from '@weft/tensor';
 import { registerCommand } from '../cli';
 import { applyLogArgs, logHelp } from '../log-options';
-import { intOption, parseCommandArgs } from '../options';
+import { parseCommandArgs } from '../options';
 import { runDemoJob } from '../demo/demo-job';
 
 const HELP = `Usage: weft train [options]
@@ -21,8 +21,6 @@ Options:
   --transport KIND   threads | processes (default threads)
 ${logHelp(21)}`;
 
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
-
 registerCommand('train', async (args) => {
   const { values } = parseCommandArgs('train', applyLogArgs('train', args), {
     epochs: { type: 'string' },
@@ -38,10 +36,7 @@ registerCommand('train', async (args) => {
     process.stdout.write(HELP);
     return 0;
   }
-  const backend = (values.backend ?? 'auto') as BackendRequest;
-  if (!BACKENDS.includes(backend)) {
-    throw new Error(`--backend must be one of ${BACKENDS.join(', ')}. Received: --backend ${backend}`);
-  }
+  const backend = choiceOption('backend', values.backend, BACKEND_REQUESTS, 'auto');
   const transport = values.transport ?? 'threads';
   if (transport !== 'threads' && transport !== 'processes') {
     throw new Error(`--transport must be threads or processes. Received: --transport ${transport}`);
