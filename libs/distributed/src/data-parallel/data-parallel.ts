@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { activeBackend, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
+import { activeBackend, logger, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
 import {
   applyModelSpec,
   runFitLoop,
@@ -14,10 +14,13 @@ import {
   type ModelSpec,
 } from '@weft/layers';
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
-import type { CoordinatorApi, ReplicaJob } from './fit-job';
+import { CheckpointStore } from './checkpoint-store';
+import { ElasticRanks, type RestartRecord } from './elastic-ranks';
+import type { CoordinatorApi, ReplicaJob, StepsResult } from './fit-job';
 import { gpuRankEnvs } from './gpu-placement';
 import { prepareEvaluate, prepareFit } from './prepare-fit';
 import { Replicas } from './replicas';
+import { checkResumable, fingerprintOf, renameState, type TrainingCheckpoint } from './training-checkpoint';
 
 export interface DataParallelOptions {
   /** Worker threads or processes; default: one per CPU core. */
@@ -41,6 +44,31 @@ export interface DataParallelOptions {
   backend?: BackendRequest;
   /** Steps between weight checksums across replicas (also checked at every epoch's end); default 100. */
   checksumEverySteps?: number;
+  /**
+   * Restarts allowed over a fit (torchrun's max_restarts; default 0: a failure fails the fit). When a
+   * rank dies (killed, crashed, threw) or stalls past timeoutMs, every rank is stopped, new ones
+   * start from the last checkpoint and training resumes there, to the same weights.
+   */
+  maxRestarts?: number;
+  /**
+   * Where the last checkpoint lives (Keras's BackupAndRestore): model, optimizer state, epoch, step,
+   * data position and the epoch's metrics so far, written atomically. A fit finding one there
+   * resumes from it; a finished fit removes it. Without it, restarts resume from one kept in memory.
+   */
+  checkpointDir?: string;
+  /** Steps between checkpoints within an epoch (also one at every epoch's end) when checkpointing; default 100. */
+  checkpointEverySteps?: number;
+}
+
+/** The optimizer's learning rate when it is a number (not a schedule). */
+function learningRateOf(model: Model): number | null {
+  const learningRate = model.compiled?.optimizer.learningRate;
+  return typeof learningRate === 'number' ? learningRate : null;
+}
+
+function setLearningRate(model: Model, learningRate: number): void {
+  const optimizer = model.compiled?.optimizer;
+  if (optimizer && typeof optimizer.learningRate === 'number') optimizer.learningRate = learningRate;
 }
 
 /** The module every rank runs (its `main`): a replica served to the coordinator until stopped. */
@@ -73,6 +101,9 @@ export class DataParallel implements Distribution {
   readonly bucketCapBytes: number;
   readonly modules: string[];
   readonly checksumEverySteps: number;
+  readonly maxRestarts: number;
+  readonly checkpointEverySteps: number;
+  private lastRestarts: RestartRecord[] = [];
 
   constructor(private readonly options: DataParallelOptions = {}) {
     this.workers = positiveInt(options.workers ?? availableParallelism(), 'workers', 'the number of worker threads or processes');
@@ -89,6 +120,14 @@ export class DataParallel implements Distribution {
     if (!(this.timeoutMs > 0)) throw new Error(`DataParallel: timeoutMs must be positive. Received: timeoutMs=${this.timeoutMs}`);
     this.bucketCapBytes = options.bucketCapBytes ?? DEFAULT_BUCKET_CAP_BYTES;
     this.checksumEverySteps = positiveInt(options.checksumEverySteps ?? 100, 'checksumEverySteps', 'steps between weight checks');
+    this.maxRestarts = options.maxRestarts ?? 0;
+    if (!Number.isInteger(this.maxRestarts) || this.maxRestarts < 0) {
+      throw new Error(`DataParallel: maxRestarts must be a non-negative integer (restarts allowed over a fit). Received: maxRestarts=${this.maxRestarts}`);
+    }
+    this.checkpointEverySteps = positiveInt(options.checkpointEverySteps ?? 100, 'checkpointEverySteps', 'steps between checkpoints');
+    if (options.checkpointDir !== undefined && (typeof options.checkpointDir !== 'string' || options.checkpointDir === '')) {
+      throw new Error(`DataParallel: checkpointDir must be a directory path. Received: checkpointDir=${String(options.checkpointDir)}`);
+    }
     this.modules = options.modules ?? [];
     for (const module of this.modules) {
       if (!isAbsolute(module)) {
@@ -105,16 +144,45 @@ export class DataParallel implements Distribution {
     return callers === 'tensorflow' && this.transport === 'threads' ? 'wasm' : callers;
   }
 
+  /** The restarts of the last fit: their causes, where they resumed, how long each took. */
+  get restarts(): readonly RestartRecord[] {
+    return this.lastRestarts;
+  }
+
   async fit(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
     const gpuEnvs = this.placeOnGpus();
-    const seed = args.seed ?? this.options.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const store = new CheckpointStore(this.options.checkpointDir ?? null);
+    const resume = await store.load();
+    const seed = args.seed ?? this.options.seed ?? resume?.order.seed ?? Math.floor(Math.random() * 2 ** 31);
     const prepared = prepareFit(model, x, y, args, this.workers, this.transport === 'threads', seed);
-    const { epochs, initialEpoch, plan } = prepared;
+    const { epochs, plan } = prepared;
+    const fingerprint = fingerprintOf(prepared.spec);
+    const order = { seed: plan.seed, samples: plan.train.xs[0].shape[0], batchSize: plan.batchSize, stepsPerEpoch: plan.stepsPerEpoch, shuffle: plan.shuffle };
+    let spec = prepared.spec;
+    if (resume) {
+      checkResumable(resume, fingerprint, order, store.path!);
+      const state = renameState(resume.state, spec.weights.map((w) => w.name));
+      applyModelSpec(model, state);
+      if (resume.learningRate !== null) setLearningRate(model, resume.learningRate);
+      spec = { ...spec, ...state };
+      store.remember({ ...resume, state });
+      logger.info({ checkpoint: store.path, epoch: resume.epoch, step: resume.step }, `DataParallel: resuming from ${store.path} at epoch ${resume.epoch + 1}, step ${resume.step + 1}`);
+    } else {
+      const { weights, optimizerWeights, optimizerIterations } = spec;
+      const state = { weights, optimizerWeights, optimizerIterations };
+      store.remember({ fingerprint, order, epoch: prepared.initialEpoch, step: 0, globalStep: 0, learningRate: learningRateOf(model), metricState: null, state });
+    }
+    await store.removeStaleWrites();
     // The callbacks' batch events, from rank 0's reports; the loop awaits each epoch's last one.
     let batches: BatchEvents | null = null;
     let reported = Promise.resolve();
+    let epochNow = 0;
+    let reportedStep = -1;
     const coordinator: CoordinatorApi = {
       batchEnd: (step, size, logs) => {
+        if (step <= reportedStep) return; // replayed after a restart: its events went out already
+        reportedStep = step;
+        elastic.reachedStep(epochNow, step);
         const events = batches!;
         reported = reported.then(async () => {
           await events.begin(step, size);
@@ -124,26 +192,47 @@ export class DataParallel implements Distribution {
     };
     const verbose = args.verbose ?? 1;
     const wantsBatchLogs = (args.callbacks ?? []).some((c) => c.wantsBatchLogs);
-    const replicas = await this.start({ ...this.replicaJob(prepared.spec), plan: { ...plan, batchLogs: wantsBatchLogs }, trace: args.profile !== undefined }, prepared.gradientBytes, coordinator, gpuEnvs);
+    const job: ReplicaJob = { ...this.replicaJob(spec), plan: { ...plan, batchLogs: wantsBatchLogs }, trace: args.profile !== undefined };
+    const checkpointing = this.maxRestarts > 0 || store.path !== null;
+    const elastic = new ElasticRanks({
+      maxRestarts: this.maxRestarts,
+      checkpointEverySteps: checkpointing ? this.checkpointEverySteps : null,
+      stepsPerEpoch: plan.stepsPerEpoch,
+      store,
+      fingerprint,
+      order,
+      start: (from) => this.startFrom(job, from, prepared.gradientBytes, coordinator, gpuEnvs),
+    });
+    this.lastRestarts = elastic.restarts;
+    let epochEnd: StepsResult | null = null;
     try {
+      await elastic.start();
       const history = await runFitLoop(model, {
         runEpoch: async (epoch, events) => {
           batches = events;
-          const [first] = await replicas.all((replica) => replica.fitEpoch(epoch));
+          epochNow = epoch;
+          reportedStep = -1;
+          epochEnd = await elastic.fitEpoch(epoch, () => learningRateOf(model));
           await reported;
           // Checkpoints and restoreBestWeights read the caller's model at the epoch's end.
-          applyModelSpec(model, first.state!);
-          return first.logs;
+          applyModelSpec(model, epochEnd.state!);
+          return epochEnd.logs!;
         },
-        afterEpochEnd: async () => {
-          const learningRate = model.compiled?.optimizer.learningRate;
-          if (typeof learningRate === 'number') await replicas.all((replica) => replica.setLearningRate(learningRate));
+        afterEpochEnd: async (epoch) => {
+          const learningRate = learningRateOf(model);
+          await elastic.epochEnded(epoch, epochEnd!, learningRate);
+          if (learningRate !== null) await elastic.call((replica) => replica.setLearningRate(learningRate));
         },
-      }, { epochs, initialEpoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });
-      if (args.profile) await writeProfile(args.profile, await replicas.all((replica) => replica.traceEvents()));
+      }, { epochs, initialEpoch: store.latest.epoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });
+      if (args.profile) {
+        const events = await elastic.call((replica) => replica.traceEvents());
+        if (events) await writeProfile(args.profile, events);
+      }
+      await store.remove();
       return history;
     } finally {
-      await replicas.close();
+      await elastic.close();
+      await store.flush().catch(() => undefined); // no write outlives fit
     }
   }
 
@@ -178,6 +267,19 @@ export class DataParallel implements Distribution {
   /** With device 'gpu': each worker's CUDA_VISIBLE_DEVICES, found (or refused, naming the fix) before anything starts. */
   private placeOnGpus(): NodeJS.ProcessEnv[] | null {
     return this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
+  }
+
+  /** Ranks for `job` from a checkpoint: its weights and optimizer state, and its learning rate. */
+  private async startFrom(job: ReplicaJob, from: TrainingCheckpoint, arenaBytes: number, coordinator: CoordinatorApi, gpuEnvs: NodeJS.ProcessEnv[] | null): Promise<Replicas> {
+    const replicas = await this.start({ ...job, spec: { ...job.spec, ...from.state } }, arenaBytes, coordinator, gpuEnvs);
+    try {
+      const learningRate = from.learningRate;
+      if (learningRate !== null) await replicas.all((replica) => replica.setLearningRate(learningRate));
+      return replicas;
+    } catch (err) {
+      await replicas.close();
+      throw err;
+    }
   }
 
   private start(job: ReplicaJob, arenaBytes: number, coordinator: CoordinatorApi, gpuEnvs: NodeJS.ProcessEnv[] | null): Promise<Replicas> {
