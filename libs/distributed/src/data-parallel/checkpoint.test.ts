@@ -36,7 +36,7 @@ function checkpointOf(model: Model, batchSize = 8): TrainingCheckpoint {
     globalStep: 3,
     learningRate: 0.001,
     metricState: [1.5, 8],
-    state: { weights: spec.weights, optimizerWeights: spec.optimizerWeights, optimizerIterations: spec.optimizerIterations },
+    state: { weights: spec.weights, optimizerWeights: spec.optimizerWeights, optimizerIterations: spec.optimizerIterations, dropoutDraws: [3, 1] },
   };
 }
 

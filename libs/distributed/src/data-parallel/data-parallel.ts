@@ -164,12 +164,12 @@ export class DataParallel implements Distribution {
       const state = renameState(resume.state, spec.weights.map((w) => w.name));
       applyModelSpec(model, state);
       if (resume.learningRate !== null) setLearningRate(model, resume.learningRate);
-      spec = { ...spec, ...state };
+      spec = { ...spec, weights: state.weights, optimizerWeights: state.optimizerWeights, optimizerIterations: state.optimizerIterations };
       store.remember({ ...resume, state });
       logger.info({ checkpoint: store.path, epoch: resume.epoch, step: resume.step }, `DataParallel: resuming from ${store.path} at epoch ${resume.epoch + 1}, step ${resume.step + 1}`);
     } else {
       const { weights, optimizerWeights, optimizerIterations } = spec;
-      const state = { weights, optimizerWeights, optimizerIterations };
+      const state = { weights, optimizerWeights, optimizerIterations, dropoutDraws: [] }; // the ranks' Dropouts start their sequences afresh
       store.remember({ fingerprint, order, epoch: prepared.initialEpoch, step: 0, globalStep: 0, learningRate: learningRateOf(model), metricState: null, state });
     }
     await store.removeStaleWrites();
@@ -258,6 +258,7 @@ export class DataParallel implements Distribution {
       timeoutMs: this.timeoutMs,
       bucketCapBytes: this.bucketCapBytes,
       checksumEverySteps: this.checksumEverySteps,
+      dropoutDraws: [],
       plan: null,
       trace: false,
       evaluation: null,
@@ -271,7 +272,8 @@ export class DataParallel implements Distribution {
 
   /** Ranks for `job` from a checkpoint: its weights and optimizer state, and its learning rate. */
   private async startFrom(job: ReplicaJob, from: TrainingCheckpoint, arenaBytes: number, coordinator: CoordinatorApi, gpuEnvs: NodeJS.ProcessEnv[] | null): Promise<Replicas> {
-    const replicas = await this.start({ ...job, spec: { ...job.spec, ...from.state } }, arenaBytes, coordinator, gpuEnvs);
+    const { weights, optimizerWeights, optimizerIterations, dropoutDraws } = from.state;
+    const replicas = await this.start({ ...job, spec: { ...job.spec, weights, optimizerWeights, optimizerIterations }, dropoutDraws }, arenaBytes, coordinator, gpuEnvs);
     try {
       const learningRate = from.learningRate;
       if (learningRate !== null) await replicas.all((replica) => replica.setLearningRate(learningRate));

@@ -27,6 +27,8 @@ export interface TrainPlan {
 /** What every rank receives when it starts: how to rebuild the model, and what to train or evaluate. */
 export interface ReplicaJob {
   spec: ModelSpec;
+  /** Masks each seeded Dropout has drawn (resuming from a checkpoint: its mask sequences go on); [] for a new fit. */
+  dropoutDraws: number[];
   /** Modules every rank imports first (custom layers). */
   modules: string[];
   backend: BackendRequest;
@@ -41,8 +43,8 @@ export interface ReplicaJob {
   evaluation: { data: FitData; batchSize: number } | null;
 }
 
-/** Rank 0's weights and optimizer state, for applyModelSpec on the coordinator. */
-export type ModelState = Pick<ModelSpec, 'weights' | 'optimizerWeights' | 'optimizerIterations'>;
+/** Rank 0's weights and optimizer state (for applyModelSpec on the coordinator), and where its seeded Dropouts' mask sequences are. */
+export type ModelState = Pick<ModelSpec, 'weights' | 'optimizerWeights' | 'optimizerIterations'> & { dropoutDraws: number[] };
 
 /** Steps [from, to) of an epoch, for every rank to train: the whole epoch, or a part between checkpoints. */
 export interface StepRange {

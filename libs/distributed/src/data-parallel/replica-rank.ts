@@ -3,7 +3,8 @@ import { StepTracer, initBackend, rankLogger, type TraceEvent } from '@weft/tens
 import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, type LayerVariable, type Logs, type Model } from '@weft/layers';
 import type { RankContext } from '../launch/rank-context';
 import type { ProcessGroup } from '../process-group';
-import type { CoordinatorApi, FitData, ReplicaApi, ReplicaJob, StepRange, StepsResult } from './fit-job';
+import { dropoutDraws, restoreDropoutDraws } from './dropout-draws';
+import type { CoordinatorApi, FitData, ModelState, ReplicaApi, ReplicaJob, StepRange, StepsResult } from './fit-job';
 import { batchOf, evaluateShard, globalLogs } from './rank-replica';
 import { broadcastFromRank0 } from './broadcast-buffers';
 import { sumAcrossRanks } from './sum-across-ranks';
@@ -16,7 +17,9 @@ async function loadReplica(job: ReplicaJob): Promise<Model> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   for (const module of job.modules) require(module);
   try {
-    return buildModelFromSpec(job.spec);
+    const model = buildModelFromSpec(job.spec);
+    restoreDropoutDraws(model, job.dropoutDraws);
+    return model;
   } catch (err) {
     const message = (err as Error).message;
     if (!message.startsWith('Unknown layer class')) throw err;
@@ -161,9 +164,9 @@ class Replica implements ReplicaApi {
     this.globalStep = globalStep;
   }
 
-  private state() {
+  private state(): ModelState {
     const { weights, optimizerWeights, optimizerIterations } = describeModel(this.model);
-    return { weights, optimizerWeights, optimizerIterations };
+    return { weights, optimizerWeights, optimizerIterations, dropoutDraws: dropoutDraws(this.model) };
   }
 
   /** Runs a control call; a failure of this rank's own aborts the group and names the rank and where it was. */

@@ -74,6 +74,7 @@ interface Header extends Omit<TrainingCheckpoint, 'state'> {
   weights: Manifest;
   optimizerWeights: Manifest;
   optimizerIterations: number;
+  dropoutDraws: number[];
 }
 
 /** The checkpoint as one buffer: magic, SHA-256 of the rest, header length, JSON header, weights. */
@@ -82,7 +83,8 @@ export function encodeCheckpoint(checkpoint: TrainingCheckpoint): Buffer {
   const weights = packWeights(state.weights);
   const optimizer = packWeights(state.optimizerWeights);
   const optimizerWeights = optimizer.manifest.map((m) => ({ ...m, offset: m.offset + weights.data.length }));
-  const header: Header = { format: FORMAT, ...rest, weights: weights.manifest, optimizerWeights, optimizerIterations: state.optimizerIterations };
+  const { optimizerIterations, dropoutDraws } = state;
+  const header: Header = { format: FORMAT, ...rest, weights: weights.manifest, optimizerWeights, optimizerIterations, dropoutDraws };
   const json = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length);
@@ -106,8 +108,8 @@ export function decodeCheckpoint(bytes: Buffer, path: string): TrainingCheckpoin
     throw new Error(`DataParallel: the checkpoint ${path} has format ${header.format}; this weft reads format ${FORMAT}. ${leave}`);
   }
   const data = Buffer.from(body.subarray(4 + headerLength));
-  const { format: _format, weights, optimizerWeights, optimizerIterations, ...rest } = header;
-  return { ...rest, state: { weights: unpackWeights(weights, data), optimizerWeights: unpackWeights(optimizerWeights, data), optimizerIterations } };
+  const { format: _format, weights, optimizerWeights, optimizerIterations, dropoutDraws, ...rest } = header;
+  return { ...rest, state: { weights: unpackWeights(weights, data), optimizerWeights: unpackWeights(optimizerWeights, data), optimizerIterations, dropoutDraws } };
 }
 
 /**
@@ -125,6 +127,7 @@ export function renameState(state: ModelState, names: string[]): ModelState {
       return rename(w, slash > 0 && weight !== undefined ? `${weight}${w.name.slice(slash)}` : undefined);
     }),
     optimizerIterations: state.optimizerIterations,
+    dropoutDraws: state.dropoutDraws,
   };
 }
 

@@ -16,7 +16,7 @@ async function run(): Promise<void> {
       globalStep: 2 * k,
       learningRate: 0.01,
       metricState: [k],
-      state: { weights: [{ name: 'w', shape: [VALUES], dtype: 'float32', values: new Float32Array(VALUES).fill(k) }], optimizerWeights: [], optimizerIterations: k },
+      state: { weights: [{ name: 'w', shape: [VALUES], dtype: 'float32', values: new Float32Array(VALUES).fill(k) }], optimizerWeights: [], optimizerIterations: k, dropoutDraws: [] },
     });
     await store.flush();
     process.stdout.write(`saved ${k}\n`);

@@ -38,12 +38,13 @@ export function elasticData(): [tf.Tensor, tf.Tensor] {
   return [x, tf.oneHot(labels, 3)];
 }
 
-/** The model, from fixed weights (the same in every process). */
+/** The model, from fixed weights (the same in every process); its seeded Dropout and BatchNorm carry state a restart must keep. */
 export function elasticModel(fault: FaultKind, times: number, counterFile: string): Sequential {
   const model = new Sequential({
     layers: [
       new FaultOnMarker({ inputShape: [5], fault, times, counterFile }),
       layers.dense({ units: 12, activation: 'tanh' }),
+      layers.dropout({ rate: 0.25, seed: 3 }),
       layers.batchNormalization({}),
       layers.dense({ units: 3, activation: 'softmax' }),
     ],
