@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { activeBackend, logger, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
+import { activeBackend, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
 import {
   applyModelSpec,
   runFitLoop,
@@ -20,7 +20,8 @@ import type { CoordinatorApi, ReplicaJob, StepsResult } from './fit-job';
 import { gpuRankEnvs } from './gpu-placement';
 import { prepareEvaluate, prepareFit } from './prepare-fit';
 import { Replicas } from './replicas';
-import { checkResumable, fingerprintOf, renameState, type TrainingCheckpoint } from './training-checkpoint';
+import { learningRateOf, startingPoint } from './starting-point';
+import type { TrainingCheckpoint } from './training-checkpoint';
 
 export interface DataParallelOptions {
   /** Worker threads or processes; default: one per CPU core. */
@@ -58,17 +59,6 @@ export interface DataParallelOptions {
   checkpointDir?: string;
   /** Steps between checkpoints within an epoch (also one at every epoch's end) when checkpointing; default 100. */
   checkpointEverySteps?: number;
-}
-
-/** The optimizer's learning rate when it is a number (not a schedule). */
-function learningRateOf(model: Model): number | null {
-  const learningRate = model.compiled?.optimizer.learningRate;
-  return typeof learningRate === 'number' ? learningRate : null;
-}
-
-function setLearningRate(model: Model, learningRate: number): void {
-  const optimizer = model.compiled?.optimizer;
-  if (optimizer && typeof optimizer.learningRate === 'number') optimizer.learningRate = learningRate;
 }
 
 /** The module every rank runs (its `main`): a replica served to the coordinator until stopped. */
@@ -156,22 +146,7 @@ export class DataParallel implements Distribution {
     const seed = args.seed ?? this.options.seed ?? resume?.order.seed ?? Math.floor(Math.random() * 2 ** 31);
     const prepared = prepareFit(model, x, y, args, this.workers, this.transport === 'threads', seed);
     const { epochs, plan } = prepared;
-    const fingerprint = fingerprintOf(prepared.spec);
-    const order = { seed: plan.seed, samples: plan.train.xs[0].shape[0], batchSize: plan.batchSize, stepsPerEpoch: plan.stepsPerEpoch, shuffle: plan.shuffle };
-    let spec = prepared.spec;
-    if (resume) {
-      checkResumable(resume, fingerprint, order, store.path!);
-      const state = renameState(resume.state, spec.weights.map((w) => w.name));
-      applyModelSpec(model, state);
-      if (resume.learningRate !== null) setLearningRate(model, resume.learningRate);
-      spec = { ...spec, weights: state.weights, optimizerWeights: state.optimizerWeights, optimizerIterations: state.optimizerIterations };
-      store.remember({ ...resume, state });
-      logger.info({ checkpoint: store.path, epoch: resume.epoch, step: resume.step }, `DataParallel: resuming from ${store.path} at epoch ${resume.epoch + 1}, step ${resume.step + 1}`);
-    } else {
-      const { weights, optimizerWeights, optimizerIterations } = spec;
-      const state = { weights, optimizerWeights, optimizerIterations, dropoutDraws: [] }; // the ranks' Dropouts start their sequences afresh
-      store.remember({ fingerprint, order, epoch: prepared.initialEpoch, step: 0, globalStep: 0, learningRate: learningRateOf(model), metricState: null, state });
-    }
+    const spec = startingPoint(model, prepared, resume, store);
     await store.removeStaleWrites();
     // The callbacks' batch events, from rank 0's reports; the loop awaits each epoch's last one.
     let batches: BatchEvents | null = null;
@@ -199,8 +174,6 @@ export class DataParallel implements Distribution {
       checkpointEverySteps: checkpointing ? this.checkpointEverySteps : null,
       stepsPerEpoch: plan.stepsPerEpoch,
       store,
-      fingerprint,
-      order,
       start: (from) => this.startFrom(job, from, prepared.gradientBytes, coordinator, gpuEnvs),
     });
     this.lastRestarts = elastic.restarts;

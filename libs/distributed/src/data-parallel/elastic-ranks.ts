@@ -2,7 +2,7 @@ import { logger } from '@weft/tensor';
 import type { CheckpointStore } from './checkpoint-store';
 import type { ReplicaApi, StepsResult } from './fit-job';
 import type { Replicas } from './replicas';
-import type { DataOrder, ModelFingerprint, TrainingCheckpoint } from './training-checkpoint';
+import type { TrainingCheckpoint } from './training-checkpoint';
 import type { Remote } from 'comlink';
 
 /** One recovery of a fit: what failed, where, and how long until new ranks were training again. */
@@ -23,10 +23,8 @@ export interface ElasticOptions {
   /** Steps between checkpoints within an epoch (also at every epoch's end); null: no checkpoints (maxRestarts 0, no checkpointDir). */
   checkpointEverySteps: number | null;
   stepsPerEpoch: number;
+  /** Holds the starting point as its latest checkpoint. */
   store: CheckpointStore;
-  /** Identify the checkpoints: the model and the data order. */
-  fingerprint: ModelFingerprint;
-  order: DataOrder;
   /** Starts ranks from a checkpoint (its state, its learning rate). */
   start(from: TrainingCheckpoint): Promise<Replicas>;
 }
@@ -135,24 +133,32 @@ export class ElasticRanks {
     return this.origin + epoch * this.options.stepsPerEpoch + step;
   }
 
+  /** A checkpoint of the same model and data order as the starting point's. */
   private save(at: Pick<TrainingCheckpoint, 'epoch' | 'step' | 'learningRate' | 'metricState' | 'state'>): Promise<void> {
-    const { fingerprint, order } = this.options;
+    const { fingerprint, order } = this.options.store.latest;
     return this.options.store.save({ fingerprint, order, ...at, globalStep: this.globalStep(at.epoch, at.step) });
   }
 
   /**
    * A failure: stops every rank, then (restarts left) starts new ones from the latest checkpoint,
-   * again while starting fails; else rejects, with maxRestarts 0 the failure's own error.
+   * again while starting fails; else rejects, with maxRestarts 0 the failure's own error (and
+   * where the checkpoint is, when there is one on disk).
    */
   private async recover(failure: unknown): Promise<void> {
     const heard = Date.now();
     await this.close();
     const { maxRestarts, store } = this.options;
-    if (maxRestarts === 0) throw failure;
+    if (maxRestarts === 0) {
+      if (!store.path) throw failure;
+      throw new Error(`${failure instanceof Error ? failure.message : String(failure)}\n${await this.lastCheckpoint()}`);
+    }
     let cause = failure instanceof Error ? failure.message : String(failure);
     for (;;) {
       this.failures.push(cause);
-      if (this.failures.length > maxRestarts) throw await this.gaveUp();
+      if (this.failures.length > maxRestarts) {
+        const failures = this.failures.map((f, i) => `  ${i + 1}. ${f}`).join('\n');
+        throw new Error(`DataParallel: the ranks failed ${this.failures.length} times, more than maxRestarts (${maxRestarts}) allows:\n${failures}\n${await this.lastCheckpoint()}`);
+      }
       const at = store.latest;
       const where = `epoch ${at.epoch + 1}, step ${at.step + 1}`;
       logger.warn({ cause, restart: this.failures.length, maxRestarts, resumeAt: { epoch: at.epoch, step: at.step } }, `DataParallel: restarting every rank from the checkpoint at ${where} after: ${cause}`);
@@ -170,18 +176,14 @@ export class ElasticRanks {
     }
   }
 
-  private async gaveUp(): Promise<Error> {
-    const { maxRestarts, store } = this.options;
-    await store.flush().catch(() => undefined); // the checkpoint named below is whole on disk
+  /** Where the run can resume from, once the write in progress (if any) is done. */
+  private async lastCheckpoint(): Promise<string> {
+    const { store } = this.options;
+    await store.flush().catch(() => undefined); // the checkpoint named is whole on disk
     const at = store.latest;
-    const where = `epoch ${at.epoch + 1}, step ${at.step + 1}`;
     const kept = store.path
       ? `is ${store.path}: fit again with the same checkpointDir to resume from it`
       : 'was kept in memory only: pass checkpointDir to keep it on disk';
-    const failures = this.failures.map((f, i) => `  ${i + 1}. ${f}`).join('\n');
-    return new Error(
-      `DataParallel: the ranks failed ${this.failures.length} times, more than maxRestarts (${maxRestarts}) allows:\n${failures}\n` +
-        `The last checkpoint (resuming at ${where}) ${kept}.`,
-    );
+    return `The last checkpoint (resuming at epoch ${at.epoch + 1}, step ${at.step + 1}) ${kept}.`;
   }
 }

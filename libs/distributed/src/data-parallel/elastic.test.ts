@@ -89,14 +89,14 @@ function expectUninterrupted(run: CaseRun, what: string): void {
 let uninterrupted: CaseRun;
 
 beforeAll(async () => {
-  uninterrupted = await runCase({ transport: 'threads', fault: 'throw', times: 0, maxRestarts: 0 });
+  uninterrupted = await runCase({ transport: 'threads', faults: [], maxRestarts: 0 });
   expect(uninterrupted.error).toBeNull();
   expect(uninterrupted.restarts).toEqual([]);
 });
 
 it('kill -9 of a rank process mid-epoch: every rank restarts from the checkpoint and the run ends with the uninterrupted weights', async () => {
   const checkpointDir = mkdtempSync(join(tmpdir(), 'weft-elastic-'));
-  const run = await runCase({ transport: 'processes', fault: 'kill', times: 1, maxRestarts: 3, checkpointDir });
+  const run = await runCase({ transport: 'processes', faults: ['kill'], maxRestarts: 3, checkpointDir });
   expect(run.restarts).toHaveLength(1);
   expect(run.restarts[0].cause).toMatch(/rank 1 exited \(SIGKILL\)/);
   // The kill came at step 5 of epoch 1; the checkpoint after step 3 is where the new ranks resumed.
@@ -108,16 +108,18 @@ it('kill -9 of a rank process mid-epoch: every rank restarts from the checkpoint
   expect(existsSync(join(checkpointDir, CHECKPOINT_FILE))).toBe(false); // a finished fit removes its checkpoint
 });
 
-it('a thread that exits (a crash) mid-epoch: restarts from the checkpoint kept in memory, same weights', async () => {
-  const run = await runCase({ transport: 'threads', fault: 'exit', times: 1, maxRestarts: 1 });
-  expect(run.restarts).toHaveLength(1);
-  expect(run.restarts[0].cause).toMatch(/rank 1 exited \(code 13\)/);
-  expect(run.restarts[0].resumedAt).toEqual({ epoch: 0, step: 3 });
-  expectUninterrupted(run, 'a thread exits');
+it('a thread that throws, then one that exits (a crash), mid-epoch: two restarts from the checkpoint kept in memory, same weights', async () => {
+  const run = await runCase({ transport: 'threads', faults: ['throw', 'exit'], maxRestarts: 2 });
+  expect(run.restarts.map((r) => r.cause)).toEqual([
+    'DataParallel: rank 1 failed (epoch 1, step 5): FaultOnMarker: injected failure',
+    'DataParallel: rank 1 exited (code 13) before returning',
+  ]);
+  expect(run.restarts.map((r) => r.resumedAt)).toEqual([{ epoch: 0, step: 3 }, { epoch: 0, step: 3 }]);
+  expectUninterrupted(run, 'a thread throws, then a thread exits');
 });
 
 it('a rank stalled past the timeout: the others time out, the stalled thread is terminated, every rank restarts', async () => {
-  const run = await runCase({ transport: 'threads', fault: 'stall', times: 1, maxRestarts: 1, timeoutMs: 3000 });
+  const run = await runCase({ transport: 'threads', faults: ['stall'], maxRestarts: 1, timeoutMs: 3000 });
   expect(run.restarts).toHaveLength(1);
   expect(run.restarts[0].cause).toMatch(/timed out waiting for rank 1/);
   expectUninterrupted(run, 'a stalled rank');
@@ -126,14 +128,14 @@ it('a rank stalled past the timeout: the others time out, the stalled thread is 
 it('a rank killed three times in a row exhausts maxRestarts 2 with every cause and the checkpoint named; a later fit resumes from it', async () => {
   const checkpointDir = mkdtempSync(join(tmpdir(), 'weft-elastic-'));
   const counterFile = join(checkpointDir, 'faults');
-  const exhausted = await runCase({ transport: 'processes', fault: 'kill', times: 3, maxRestarts: 2, checkpointDir, counterFile });
+  const exhausted = await runCase({ transport: 'processes', faults: ['kill', 'kill', 'kill'], maxRestarts: 2, checkpointDir, counterFile });
   const checkpoint = join(checkpointDir, CHECKPOINT_FILE);
   expect(exhausted.error).toMatch(/^DataParallel: the ranks failed 3 times, more than maxRestarts \(2\) allows:\n {2}1\. .*rank 1 exited \(SIGKILL\).*\n {2}2\. .*rank 1 exited \(SIGKILL\).*\n {2}3\. .*rank 1 exited \(SIGKILL\)/);
   expect(exhausted.error).toContain(`The last checkpoint (resuming at epoch 1, step 4) is ${checkpoint}: fit again with the same checkpointDir to resume from it`);
   expect(exhausted.restarts).toHaveLength(2);
   expect(existsSync(checkpoint)).toBe(true);
   // The marked row has faulted 3 times: from here it trains normally.
-  const resumed = await runCase({ transport: 'processes', fault: 'kill', times: 3, maxRestarts: 0, checkpointDir, counterFile });
+  const resumed = await runCase({ transport: 'processes', faults: ['kill', 'kill', 'kill'], maxRestarts: 0, checkpointDir, counterFile });
   expect(resumed.stderr).not.toMatch(/restarting/);
   expectUninterrupted(resumed, 'resumed by a later fit after maxRestarts ran out');
   expect(existsSync(checkpoint)).toBe(false);

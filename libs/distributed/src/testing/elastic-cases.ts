@@ -9,9 +9,8 @@ export const FAULT_LAYERS = join(__dirname, 'fault-layers.ts');
 /** A fault and the DataParallel that must survive it (run by elastic-fit.ts in a process of its own). */
 export interface ElasticCase {
   transport: 'threads' | 'processes';
-  fault: FaultKind;
-  /** How many times the marked row faults (0: an uninterrupted run). */
-  times: number;
+  /** The faults the marked row injects, one per training of it ([]: an uninterrupted run). */
+  faults: FaultKind[];
   counterFile: string;
   maxRestarts: number;
   checkpointDir?: string;
@@ -39,10 +38,10 @@ export function elasticData(): [tf.Tensor, tf.Tensor] {
 }
 
 /** The model, from fixed weights (the same in every process); its seeded Dropout and BatchNorm carry state a restart must keep. */
-export function elasticModel(fault: FaultKind, times: number, counterFile: string): Sequential {
+export function elasticModel(faults: FaultKind[], counterFile: string): Sequential {
   const model = new Sequential({
     layers: [
-      new FaultOnMarker({ inputShape: [5], fault, times, counterFile }),
+      new FaultOnMarker({ inputShape: [5], faults, counterFile }),
       layers.dense({ units: 12, activation: 'tanh' }),
       layers.dropout({ rate: 0.25, seed: 3 }),
       layers.batchNormalization({}),

@@ -18,7 +18,7 @@ export interface ElasticOutcome {
 async function run(): Promise<void> {
   const spec = JSON.parse(process.argv[2]) as ElasticCase;
   await initBackend('wasm');
-  const model = elasticModel(spec.fault, spec.times, spec.counterFile);
+  const model = elasticModel(spec.faults, spec.counterFile);
   const [x, y] = elasticData();
   const distribution = new DataParallel({
     workers: 2,

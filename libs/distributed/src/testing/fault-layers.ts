@@ -15,37 +15,37 @@ export const FAULT_MARKER = 0.4375;
 export type FaultKind = 'kill' | 'exit' | 'throw' | 'stall';
 
 export interface FaultOnMarkerArgs extends LayerArgs {
-  fault: FaultKind;
-  /** Faults on the first `times` trainings of the marked row, then trains it normally. */
-  times: number;
+  /** The n-th training of the marked row injects faults[n - 1]; later ones train it normally. */
+  faults: FaultKind[];
   /** Counts the marked row's trainings across restarts (a restarted rank is a new thread or process). */
   counterFile: string;
 }
 
 const STALL_MS = 120_000;
 
-/** Identity, except that training a batch with the marked row injects a fault, the first `times` times. */
+/** Identity, except that the first trainings of a batch with the marked row inject the given faults, one each. */
 export class FaultOnMarker extends Layer {
   static override className = 'FaultOnMarker';
-  readonly fault: FaultKind;
-  readonly times: number;
+  readonly faults: FaultKind[];
   readonly counterFile: string;
 
   constructor(args: FaultOnMarkerArgs) {
     super(args);
-    this.fault = args.fault;
-    this.times = args.times;
+    this.faults = args.faults;
     this.counterFile = args.counterFile;
   }
 
   call(inputs: Tensors, args: CallArgs): Tensors {
     const x = inputs as tf.Tensor;
-    if (args.training && this.times > 0 && tf.tidy(() => tf.any(tf.equal(x, FAULT_MARKER)).dataSync()[0]) && this.count() <= this.times) this.inject();
+    if (args.training && this.faults.length > 0 && tf.tidy(() => tf.any(tf.equal(x, FAULT_MARKER)).dataSync()[0])) {
+      const fault = this.faults[this.count() - 1];
+      if (fault) inject(fault);
+    }
     return tf.clone(x);
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), fault: this.fault, times: this.times, counterFile: this.counterFile };
+    return { ...super.getConfig(), faults: this.faults, counterFile: this.counterFile };
   }
 
   /** Adds this training of the marked row to the file's count; returns the count. */
@@ -60,20 +60,21 @@ export class FaultOnMarker extends Layer {
     return seen + 1;
   }
 
-  private inject(): void {
-    switch (this.fault) {
-      case 'kill':
-        if (!isMainThread) throw new Error("FaultOnMarker: fault 'kill' would kill every thread of the process; use 'exit' in threads");
-        process.kill(process.pid, 'SIGKILL');
-        break;
-      case 'exit':
-        process.exit(13);
-        break;
-      case 'throw':
-        throw new Error('FaultOnMarker: injected failure');
-      case 'stall':
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STALL_MS);
-    }
+}
+
+function inject(fault: FaultKind): void {
+  switch (fault) {
+    case 'kill':
+      if (!isMainThread) throw new Error("FaultOnMarker: fault 'kill' would kill every thread of the process; use 'exit' in threads");
+      process.kill(process.pid, 'SIGKILL');
+      break;
+    case 'exit':
+      process.exit(13);
+      break;
+    case 'throw':
+      throw new Error('FaultOnMarker: injected failure');
+    case 'stall':
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, STALL_MS);
   }
 }
 
