@@ -42,7 +42,7 @@ function checkpointOf(model: Model, batchSize = 8): TrainingCheckpoint {
 
 async function saved(dir: string, checkpoint: TrainingCheckpoint): Promise<string> {
   const store = new CheckpointStore(dir);
-  await store.save(checkpoint);
+  store.save(checkpoint);
   await store.flush();
   return join(dir, CHECKPOINT_FILE);
 }
@@ -121,6 +121,13 @@ describe('fit refuses a checkpoint it cannot resume, leaving the file and the mo
     const dir = tempDir();
     const file = await saved(dir, checkpointOf(model));
     await expectRefused(model, file, () => fitWith(model, dir, 4), /is from a fit with batchSize 8, this fit has batchSize 4: a checkpoint resumes the same data order only/);
+  });
+
+  it('a checkpointDir that cannot hold checkpoints, before any worker starts', async () => {
+    const notADir = join(tempDir(), 'file');
+    writeFileSync(notADir, '');
+    const model = small(4);
+    await expect(fitWith(model, join(notADir, 'checkpoints'))).rejects.toThrow(new RegExp(`DataParallel: checkpointDir ${notADir}/checkpoints cannot hold checkpoints \\(ENOTDIR.*\\): pass a writable directory`));
   });
 
   it('bad options name the fix', () => {

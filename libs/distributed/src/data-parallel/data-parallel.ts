@@ -193,7 +193,7 @@ export class DataParallel implements Distribution {
         },
         afterEpochEnd: async (epoch) => {
           const learningRate = learningRateOf(model);
-          await elastic.epochEnded(epoch, epochEnd!, learningRate);
+          elastic.epochEnded(epoch, epochEnd!, learningRate);
           if (learningRate !== null) await elastic.call((replica) => replica.setLearningRate(learningRate));
         },
       }, { epochs, initialEpoch: store.latest.epoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });

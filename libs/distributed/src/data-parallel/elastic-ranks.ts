@@ -83,16 +83,16 @@ export class ElasticRanks {
         continue;
       }
       if (to === steps) return first;
-      if (checkpoint) await this.save({ epoch, step: to, learningRate: learningRate(), metricState: first.metricState, state: first.state! });
+      if (checkpoint) this.save({ epoch, step: to, learningRate: learningRate(), metricState: first.metricState, state: first.state! });
       from = to;
       metricState = null;
     }
   }
 
   /** After an epoch's end: checkpoints its state (training resumes at the next epoch's start) when checkpointing. */
-  async epochEnded(epoch: number, result: StepsResult, learningRate: number | null): Promise<void> {
+  epochEnded(epoch: number, result: StepsResult, learningRate: number | null): void {
     if (this.options.checkpointEverySteps === null) return;
-    await this.save({ epoch: epoch + 1, step: 0, learningRate, metricState: null, state: result.state! });
+    this.save({ epoch: epoch + 1, step: 0, learningRate, metricState: null, state: result.state! });
   }
 
   /** Calls every rank (not a training step: a failure restarts the ranks at the checkpoint, and the call is not repeated). */
@@ -134,9 +134,9 @@ export class ElasticRanks {
   }
 
   /** A checkpoint of the same model and data order as the starting point's. */
-  private save(at: Pick<TrainingCheckpoint, 'epoch' | 'step' | 'learningRate' | 'metricState' | 'state'>): Promise<void> {
+  private save(at: Pick<TrainingCheckpoint, 'epoch' | 'step' | 'learningRate' | 'metricState' | 'state'>): void {
     const { fingerprint, order } = this.options.store.latest;
-    return this.options.store.save({ fingerprint, order, ...at, globalStep: this.globalStep(at.epoch, at.step) });
+    this.options.store.save({ fingerprint, order, ...at, globalStep: this.globalStep(at.epoch, at.step) });
   }
 
   /**

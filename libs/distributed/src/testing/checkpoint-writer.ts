@@ -8,7 +8,7 @@ async function run(): Promise<void> {
   const store = new CheckpointStore(process.argv[2]);
   for (let k = 1; ; k++) {
     process.stdout.write(`writing ${k}\n`);
-    await store.save({
+    store.save({
       fingerprint: { classes: ['Sequential'], weights: [`[${VALUES}] float32`] },
       order: { seed: 1, samples: 8, batchSize: 4, stepsPerEpoch: 2, shuffle: false },
       epoch: k,
