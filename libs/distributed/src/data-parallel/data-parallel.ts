@@ -16,12 +16,16 @@ import {
   type PredictArgs,
 } from '@weft/layers';
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
-import type { CoordinatorApi, ReplicaJob } from './fit-job';
 import { readDistributedEnv, type DistributedEnv } from '../env';
+import { CheckpointStore } from './checkpoint-store';
+import { ElasticRanks, type RestartRecord } from './elastic-ranks';
+import type { CoordinatorApi, ReplicaJob, StepsResult } from './fit-job';
 import { gpuRankEnvs } from './gpu-placement';
 import { fitLaunched } from './launched-fit';
 import { prepareEvaluate, prepareFit, preparePredict } from './prepare-fit';
 import { Replicas } from './replicas';
+import { learningRateOf, startingPoint } from './starting-point';
+import type { TrainingCheckpoint } from './training-checkpoint';
 
 export interface DataParallelOptions {
   /** Worker threads or processes; default: one per CPU core. */
@@ -52,6 +56,20 @@ export interface DataParallelOptions {
   backend?: BackendRequest;
   /** Steps between weight checksums across replicas (also checked at every epoch's end); default 100. */
   checksumEverySteps?: number;
+  /**
+   * Restarts allowed over a fit (torchrun's max_restarts; default 0: a failure fails the fit). When a
+   * rank dies (killed, crashed, threw) or stalls past timeoutMs, every rank is stopped, new ones
+   * start from the last checkpoint and training resumes there, to the same weights.
+   */
+  maxRestarts?: number;
+  /**
+   * Where the last checkpoint lives (Keras's BackupAndRestore): model, optimizer state, epoch, step,
+   * data position and the epoch's metrics so far, written atomically. A fit finding one there
+   * resumes from it; a finished fit removes it. Without it, restarts resume from one kept in memory.
+   */
+  checkpointDir?: string;
+  /** Steps between checkpoints within an epoch (also one at every epoch's end) when checkpointing; default 100. */
+  checkpointEverySteps?: number;
 }
 
 /** The module every rank runs (its `main`): a replica served to the coordinator until stopped. */
@@ -85,6 +103,9 @@ export class DataParallel implements Distribution {
   readonly sparseGradients: boolean;
   readonly modules: string[];
   readonly checksumEverySteps: number;
+  readonly maxRestarts: number;
+  readonly checkpointEverySteps: number;
+  private lastRestarts: RestartRecord[] = [];
 
   constructor(private readonly options: DataParallelOptions = {}) {
     this.workers = positiveInt(options.workers ?? availableParallelism(), 'workers', 'the number of worker threads or processes');
@@ -104,6 +125,14 @@ export class DataParallel implements Distribution {
     this.sparseGradients = options.sparseGradients ?? this.transport === 'processes';
     if (typeof this.sparseGradients !== 'boolean') throw new Error(`DataParallel: sparseGradients must be true or false. Received: sparseGradients=${String(this.sparseGradients)}`);
     this.checksumEverySteps = positiveInt(options.checksumEverySteps ?? 100, 'checksumEverySteps', 'steps between weight checks');
+    this.maxRestarts = options.maxRestarts ?? 0;
+    if (!Number.isInteger(this.maxRestarts) || this.maxRestarts < 0) {
+      throw new Error(`DataParallel: maxRestarts must be a non-negative integer (restarts allowed over a fit). Received: maxRestarts=${this.maxRestarts}`);
+    }
+    this.checkpointEverySteps = positiveInt(options.checkpointEverySteps ?? 100, 'checkpointEverySteps', 'steps between checkpoints');
+    if (options.checkpointDir !== undefined && (typeof options.checkpointDir !== 'string' || options.checkpointDir === '')) {
+      throw new Error(`DataParallel: checkpointDir must be a directory path. Received: checkpointDir=${String(options.checkpointDir)}`);
+    }
     this.modules = options.modules ?? [];
     for (const module of this.modules) {
       if (!isAbsolute(module)) {
@@ -120,6 +149,11 @@ export class DataParallel implements Distribution {
     return callers === 'tensorflow' && this.transport === 'threads' ? 'wasm' : callers;
   }
 
+  /** The restarts of the last fit: their causes, where they resumed, how long each took. */
+  get restarts(): readonly RestartRecord[] {
+    return this.lastRestarts;
+  }
+
   async fit(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
     const launched = this.launchedRank();
     if (launched) {
@@ -133,14 +167,23 @@ export class DataParallel implements Distribution {
       });
     }
     const gpuEnvs = this.placeOnGpus();
-    const seed = args.seed ?? this.options.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const store = new CheckpointStore(this.options.checkpointDir ?? null);
+    const resume = await store.load();
+    const seed = args.seed ?? this.options.seed ?? resume?.order.seed ?? Math.floor(Math.random() * 2 ** 31);
     const prepared = prepareFit(model, x, y, args, this.workers, this.transport === 'threads', seed);
-    const { epochs, initialEpoch, plan } = prepared;
+    const { epochs, plan } = prepared;
+    const spec = startingPoint(model, prepared, resume, store);
+    await store.removeStaleWrites();
     // The callbacks' batch events, from rank 0's reports; the loop awaits each epoch's last one.
     let batches: BatchEvents | null = null;
     let reported = Promise.resolve();
+    let epochNow = 0;
+    let reportedStep = -1;
     const coordinator: CoordinatorApi = {
       batchEnd: (step, size, logs) => {
+        if (step <= reportedStep) return; // replayed after a restart: its events went out already
+        reportedStep = step;
+        elastic.reachedStep(epochNow, step);
         const events = batches!;
         reported = reported.then(async () => {
           await events.begin(step, size);
@@ -152,26 +195,45 @@ export class DataParallel implements Distribution {
     // Running logs cost a small collective per step: only when a callback (a live progress bar included) reads them.
     const progressBar = verbose > 0 ? [new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 })] : [];
     const wantsBatchLogs = [...(args.callbacks ?? []), ...progressBar].some((c) => c.wantsBatchLogs);
-    const replicas = await this.start({ ...this.replicaJob(prepared.spec), plan: { ...plan, batchLogs: wantsBatchLogs }, trace: args.profile !== undefined }, prepared.gradientBytes, coordinator, gpuEnvs);
+    const job: ReplicaJob = { ...this.replicaJob(spec), plan: { ...plan, batchLogs: wantsBatchLogs }, trace: args.profile !== undefined };
+    const checkpointing = this.maxRestarts > 0 || store.path !== null;
+    const elastic = new ElasticRanks({
+      maxRestarts: this.maxRestarts,
+      checkpointEverySteps: checkpointing ? this.checkpointEverySteps : null,
+      stepsPerEpoch: plan.stepsPerEpoch,
+      store,
+      start: (from) => this.startFrom(job, from, prepared.gradientBytes, coordinator, gpuEnvs),
+    });
+    this.lastRestarts = elastic.restarts;
+    let epochEnd: StepsResult | null = null;
     try {
+      await elastic.start();
       const history = await runFitLoop(model, {
         runEpoch: async (epoch, events) => {
           batches = events;
-          const [first] = await replicas.all((replica) => replica.fitEpoch(epoch));
+          epochNow = epoch;
+          reportedStep = -1;
+          epochEnd = await elastic.fitEpoch(epoch, () => learningRateOf(model));
           await reported;
           // Checkpoints and restoreBestWeights read the caller's model at the epoch's end.
-          applyModelSpec(model, first.state!);
-          return first.logs;
+          applyModelSpec(model, epochEnd.state!);
+          return epochEnd.logs!;
         },
-        afterEpochEnd: async () => {
-          const learningRate = model.compiled?.optimizer.learningRate;
-          if (typeof learningRate === 'number') await replicas.all((replica) => replica.setLearningRate(learningRate));
+        afterEpochEnd: async (epoch) => {
+          const learningRate = learningRateOf(model);
+          elastic.epochEnded(epoch, epochEnd!, learningRate);
+          if (learningRate !== null) await elastic.call((replica) => replica.setLearningRate(learningRate));
         },
-      }, { epochs, initialEpoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });
-      if (args.profile) await writeProfile(args.profile, await replicas.all((replica) => replica.traceEvents()));
+      }, { epochs, initialEpoch: store.latest.epoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });
+      if (args.profile) {
+        const events = await elastic.call((replica) => replica.traceEvents());
+        if (events) await writeProfile(args.profile, events);
+      }
+      await store.remove();
       return history;
     } finally {
-      await replicas.close();
+      await elastic.close();
+      await store.flush().catch(() => undefined); // no write outlives fit
     }
   }
 
@@ -224,6 +286,7 @@ export class DataParallel implements Distribution {
       bucketCapBytes: this.bucketCapBytes,
       sparseGradients: this.sparseGradients,
       checksumEverySteps: this.checksumEverySteps,
+      dropoutDraws: [],
       plan: null,
       trace: false,
       evaluation: null,
@@ -251,6 +314,20 @@ export class DataParallel implements Distribution {
   /** With device 'gpu': each worker's CUDA_VISIBLE_DEVICES, found (or refused, naming the fix) before anything starts. */
   private placeOnGpus(): NodeJS.ProcessEnv[] | null {
     return this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
+  }
+
+  /** Ranks for `job` from a checkpoint: its weights and optimizer state, and its learning rate. */
+  private async startFrom(job: ReplicaJob, from: TrainingCheckpoint, arenaBytes: number, coordinator: CoordinatorApi, gpuEnvs: NodeJS.ProcessEnv[] | null): Promise<Replicas> {
+    const { weights, optimizerWeights, optimizerIterations, dropoutDraws } = from.state;
+    const replicas = await this.start({ ...job, spec: { ...job.spec, weights, optimizerWeights, optimizerIterations }, dropoutDraws }, arenaBytes, coordinator, gpuEnvs);
+    try {
+      const learningRate = from.learningRate;
+      if (learningRate !== null) await replicas.all((replica) => replica.setLearningRate(learningRate));
+      return replicas;
+    } catch (err) {
+      await replicas.close();
+      throw err;
+    }
   }
 
   private start(job: ReplicaJob, arenaBytes: number, coordinator: CoordinatorApi, gpuEnvs: NodeJS.ProcessEnv[] | null): Promise<Replicas> {

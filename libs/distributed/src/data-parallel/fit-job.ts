@@ -27,6 +27,8 @@ export interface TrainPlan {
 /** What every rank receives when it starts: how to rebuild the model, and what to train or evaluate. */
 export interface ReplicaJob {
   spec: ModelSpec;
+  /** Masks each seeded Dropout has drawn (resuming from a checkpoint: its mask sequences go on); [] for a new fit. */
+  dropoutDraws: number[];
   /** Modules every rank imports first (custom layers). */
   modules: string[];
   backend: BackendRequest;
@@ -50,19 +52,35 @@ export interface PredictionShard {
   outputs: { values: Float32Array; shape: number[] }[];
 }
 
-/** Rank 0's weights and optimizer state, for applyModelSpec on the coordinator. */
-export type ModelState = Pick<ModelSpec, 'weights' | 'optimizerWeights' | 'optimizerIterations'>;
+/** Rank 0's weights and optimizer state (for applyModelSpec on the coordinator), and where its seeded Dropouts' mask sequences are. */
+export type ModelState = Pick<ModelSpec, 'weights' | 'optimizerWeights' | 'optimizerIterations'> & { dropoutDraws: number[] };
 
-/** An epoch as every rank ends it: the logs summed over ranks (val_* included); rank 0 adds its state. */
-export interface EpochResult {
-  logs: Logs;
+/** Steps [from, to) of an epoch, for every rank to train: the whole epoch, or a part between checkpoints. */
+export interface StepRange {
+  epoch: number;
+  from: number;
+  to: number;
+  /** Batches drawn since the fit began before step `from` (the data position): new ranks skip ahead to it. */
+  globalStep: number;
+  /** Resuming mid-epoch on new ranks: the epoch's metric state so far, summed over ranks (rank 0 takes it, the others start from zero). */
+  metricState: number[] | null;
+  /** Ending before the epoch's end: return the metric state summed over ranks and rank 0's state, for a checkpoint. */
+  checkpoint: boolean;
+}
+
+/** A step range as every rank ends it; rank 0 adds its state at the epoch's end, or when asked for a checkpoint. */
+export interface StepsResult {
+  /** At the epoch's end: its logs, summed over ranks (val_* included); else null. */
+  logs: Logs | null;
+  /** For a checkpoint: the epoch's metric state so far, summed over ranks. */
+  metricState: number[] | null;
   state: ModelState | null;
 }
 
 /** The control API a data-parallel rank serves to the coordinator (comlink): the coordinator drives, the ranks train. */
 export interface ReplicaApi {
-  /** Trains the plan's stepsPerEpoch steps of `epoch`, then validates. */
-  fitEpoch(epoch: number): Promise<EpochResult>;
+  /** Trains steps [from, to) of an epoch; at the epoch's end, validates and makes every rank's non-trainable state rank 0's. */
+  fitSteps(range: StepRange): Promise<StepsResult>;
   /** Loss and metrics over the job's evaluation data, this rank's shard, summed over ranks. */
   evaluate(): Promise<Logs>;
   /** Outputs for this rank's contiguous shard of the job's prediction inputs. */

@@ -56,6 +56,7 @@ export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args
     trace: args.profile !== undefined,
     evaluation: null,
     prediction: null,
+    dropoutDraws: [],
   };
   let batches: BatchEvents | null = null;
   let reported = Promise.resolve();
@@ -86,10 +87,12 @@ export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args
       {
         runEpoch: async (epoch, events) => {
           batches = events;
-          const { logs } = await replica.fitEpoch(epoch);
+          const steps = prepared.plan.stepsPerEpoch;
+          const globalStep = (epoch - prepared.initialEpoch) * steps;
+          const { logs } = await replica.fitSteps({ epoch, from: 0, to: steps, globalStep, metricState: null, checkpoint: false });
           await reported;
           if (rank === 0) applyModelSpec(model, replica.state());
-          return logs;
+          return logs!;
         },
         afterEpochEnd: async () => {
           // Rank 0's callbacks decide; a float32 pair (high and low parts) carries the learning rate exactly enough.

@@ -1,12 +1,15 @@
 import type { Remote } from 'comlink';
 import { StepTracer, initBackend, rankLogger, tf, type TraceEvent } from '@weft/tensor';
-import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, type Logs, type Model } from '@weft/layers';
+import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, type LayerVariable, type Logs, type Model } from '@weft/layers';
 import type { RankContext } from '../launch/rank-context';
 import type { ProcessGroup } from '../process-group';
 import { shardRange } from '../shard-range';
-import type { CoordinatorApi, EpochResult, FitData, ModelState, PredictionShard, ReplicaApi, ReplicaJob } from './fit-job';
+import { dropoutDraws, restoreDropoutDraws } from './dropout-draws';
+import type { CoordinatorApi, FitData, ModelState, PredictionShard, ReplicaApi, ReplicaJob, StepRange, StepsResult } from './fit-job';
 import { rowsToTensor } from './row-data';
 import { batchOf, evaluateShard, globalLogs } from './rank-replica';
+import { broadcastFromRank0 } from './broadcast-buffers';
+import { sumAcrossRanks } from './sum-across-ranks';
 import { checkWeightsAgree } from './weight-checksum';
 import { overlappedGradientHook } from './overlapped-reducer';
 
@@ -16,7 +19,9 @@ async function loadReplica(job: ReplicaJob): Promise<Model> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   for (const module of job.modules) require(module);
   try {
-    return buildModelFromSpec(job.spec);
+    const model = buildModelFromSpec(job.spec);
+    restoreDropoutDraws(model, job.dropoutDraws);
+    return model;
   } catch (err) {
     const message = (err as Error).message;
     if (!message.startsWith('Unknown layer class')) throw err;
@@ -69,34 +74,49 @@ class Replica implements ReplicaApi {
     this.coordinator = ctx.launcher<CoordinatorApi>();
   }
 
-  fitEpoch(epoch: number): Promise<EpochResult> {
+  fitSteps(range: StepRange): Promise<StepsResult> {
     return this.guard(async () => {
       const { trainer, ctx } = this;
       const job = ctx.args;
       const plan = job.plan;
-      if (!plan || !this.schedule) throw new Error('fitEpoch needs a job with a training plan');
-      trainer.resetMetrics();
-      await trainSteps(trainer, plan.stepsPerEpoch, () => this.nextBatch(plan.train), {
-        begin: (step) => {
-          this.at = `epoch ${epoch + 1}, step ${step + 1}`;
+      if (!plan || !this.schedule) throw new Error('fitSteps needs a job with a training plan');
+      const { epoch, from, to } = range;
+      if (from === 0) trainer.resetMetrics();
+      else if (range.metricState) trainer.setMetricState(ctx.rank === 0 ? range.metricState : range.metricState.map(() => 0));
+      this.seek(range.globalStep);
+      await trainSteps(
+        trainer,
+        to,
+        () => this.nextBatch(plan.train),
+        {
+          begin: (step) => {
+            this.at = `epoch ${epoch + 1}, step ${step + 1}`;
+          },
+          end: async (step, size) => {
+            // Bytes this rank has sent through its collectives so far (a graph in the trace viewer; the bench reads it per step).
+            this.tracer.counter(BYTES_SENT_COUNTER, { bytes: this.group.bytesSent });
+            const logs = plan.batchLogs ? await this.logs() : {};
+            if (ctx.rank === 0) void this.coordinator.batchEnd(step, size, logs);
+            if (++this.globalStep % job.checksumEverySteps === 0) await this.checkWeights(this.at, this.model.trainableWeights);
+          },
         },
-        end: async (step, size) => {
-          // Bytes this rank has sent through its collectives so far (a graph in the trace viewer; the bench reads it per step).
-          this.tracer.counter(BYTES_SENT_COUNTER, { bytes: this.group.bytesSent });
-          const logs = plan.batchLogs ? await this.logs() : {};
-          if (ctx.rank === 0) void this.coordinator.batchEnd(step, size, logs);
-          if (++this.globalStep % job.checksumEverySteps === 0) await this.checkWeights(this.at);
-        },
-      });
+        from,
+      );
+      if (to < plan.stepsPerEpoch) {
+        if (!range.checkpoint) return { logs: null, metricState: null, state: null };
+        const metricState = this.group.size > 1 ? await sumAcrossRanks(this.group, trainer.getMetricState(), job.timeoutMs) : trainer.getMetricState();
+        return { logs: null, metricState, state: ctx.rank === 0 ? this.state() : null };
+      }
       this.at = `end of epoch ${epoch + 1}`;
       const logs = await this.logs();
       if (plan.validation) {
         const valLogs = await this.evaluateOn(plan.validation, plan.validationBatchSize);
         for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
       }
-      await this.checkWeights(this.at);
+      await broadcastFromRank0(this.group, this.model.nonTrainableWeights, job.timeoutMs);
+      await this.checkWeights(this.at, this.model.weights);
       rankLogger(ctx.rank, { job: 'data-parallel' }).debug({ epoch: epoch + 1, ...logs }, 'epoch done');
-      return { logs, state: ctx.rank === 0 ? this.state() : null };
+      return { logs, metricState: null, state: ctx.rank === 0 ? this.state() : null };
     });
   }
 
@@ -158,13 +178,21 @@ class Replica implements ReplicaApi {
     return evaluateShard(this.group, this.evaluator, this.model, data, batchSize, this.ctx.args.timeoutMs);
   }
 
-  private async checkWeights(where: string): Promise<void> {
-    if (this.group.size > 1) await checkWeightsAgree(this.group, this.model.trainableWeights, where, this.ctx.args.timeoutMs);
+  /** Trainable weights agree after every step; all of them once the epoch's end has broadcast rank 0's non-trainable ones. */
+  private async checkWeights(where: string, weights: readonly LayerVariable[]): Promise<void> {
+    if (this.group.size > 1) await checkWeightsAgree(this.group, weights, where, this.ctx.args.timeoutMs);
+  }
+
+  /** Moves the data position to `globalStep` batches since the fit began (forward only: new ranks resuming from a checkpoint skip ahead). */
+  private seek(globalStep: number): void {
+    if (globalStep < this.globalStep) throw new Error(`cannot go back to batch ${globalStep} of the fit from batch ${this.globalStep}`);
+    this.schedule!.skip(globalStep - this.globalStep);
+    this.globalStep = globalStep;
   }
 
   state(): ModelState {
     const { weights, optimizerWeights, optimizerIterations } = describeModel(this.model);
-    return { weights, optimizerWeights, optimizerIterations };
+    return { weights, optimizerWeights, optimizerIterations, dropoutDraws: dropoutDraws(this.model) };
   }
 
   /** Runs a control call; a failure of this rank's own aborts the group and names the rank and where it was. */

@@ -18,6 +18,9 @@ export interface ReplicasOptions {
   coordinator: CoordinatorApi;
 }
 
+/** How long ranks get to report their failures, or to stop, once one failed (at most the collectives' timeout). */
+const STOP_GRACE_MS = 5000;
+
 /** The first failure worth reporting: a rank's own (its cause) before the collective errors it caused. */
 function rootCause(errors: unknown[]): Error {
   const asErrors = errors.map((e) => (e instanceof Error ? e : new Error(String(e))));
@@ -37,6 +40,8 @@ export class Replicas {
     private readonly remotes: Remote<ReplicaApi>[],
     private readonly outcomes: Promise<RankOutcome<null>[]>,
     failed: Promise<never>,
+    private readonly stopper: AbortController,
+    private readonly graceMs: number,
   ) {
     this.failed = failed;
   }
@@ -50,7 +55,9 @@ export class Replicas {
     const readyPromise = new Promise<void>((resolve) => (allReady = resolve));
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => undefined); // observed by whoever awaits it
+    const stopper = new AbortController();
     const launch = {
+      signal: stopper.signal,
       size: options.size,
       entry: options.entry,
       args: options.job,
@@ -67,7 +74,7 @@ export class Replicas {
       options.transport === 'threads'
         ? launchThreads<ReplicaJob, null>({ ...launch, arenaBytes: options.arenaBytes })
         : launchProcesses<ReplicaJob, null>({ ...launch, envForRank: options.envForRank });
-    const replicas = new Replicas(remotes, outcomes, failed);
+    const replicas = new Replicas(remotes, outcomes, failed, stopper, Math.min(options.timeoutMs, STOP_GRACE_MS));
     try {
       await Promise.race([readyPromise, failed]);
     } catch (err) {
@@ -77,14 +84,40 @@ export class Replicas {
     return replicas;
   }
 
-  /** Calls every rank at once; resolves with their answers, or rejects with the failure's cause. */
+  /**
+   * Calls every rank at once; resolves with their answers, or rejects with the failure's cause:
+   * once one rank's call fails, the others get a grace period to report theirs (a rank's own
+   * failure comes before the collective errors it caused), not more (a stalled rank never answers).
+   */
   async all<T>(call: (replica: Remote<ReplicaApi>, rank: number) => Promise<T>): Promise<T[]> {
-    const settled = Promise.allSettled(this.remotes.map(call)).then((results) => {
-      const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
+    const errors: unknown[] = [];
+    let firstError!: () => void;
+    const failing = new Promise<void>((resolve) => (firstError = resolve));
+    const calls = this.remotes.map((remote, rank) =>
+      call(remote, rank).catch((err: unknown) => {
+        errors.push(err);
+        firstError();
+        throw err;
+      }),
+    );
+    const settled = Promise.allSettled(calls).then((results) => {
       if (errors.length > 0) throw rootCause(errors);
       return results.map((r) => (r as PromiseFulfilledResult<T>).value);
     });
-    return Promise.race([settled, this.failed]);
+    let over = false;
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = failing
+      .then(() => (over ? undefined : new Promise<void>((resolve) => (timer = setTimeout(resolve, this.graceMs)))))
+      .then(() => {
+        if (!over) throw rootCause(errors);
+      });
+    try {
+      return await Promise.race([settled, this.failed, graceOver.then(() => settled)]);
+    } finally {
+      over = true;
+      clearTimeout(timer);
+      firstError(); // graceOver settles instead of pending forever
+    }
   }
 
   /** Rank 0's answer to `call` (the others are not asked). */
@@ -92,9 +125,14 @@ export class Replicas {
     return Promise.race([call(this.remotes[0]), this.failed]);
   }
 
-  /** Stops every rank and waits until all threads or processes are gone. */
+  /**
+   * Stops every rank and waits until all threads or processes are gone: ranks that do not stop
+   * within the grace period (stalled, or busy) are terminated or killed.
+   */
   async close(): Promise<void> {
     for (const remote of this.remotes) void remote?.stop().catch(() => undefined);
+    const timer = setTimeout(() => this.stopper.abort('it did not stop when asked (stalled?)'), this.graceMs);
     await this.outcomes;
+    clearTimeout(timer);
   }
 }

@@ -33,6 +33,7 @@ export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>):
     (rank, error) => options.onRankFailed?.(rank, error), // a dead process closes its sockets: the others hear it from TCP
     options.timeoutMs,
     options.failureGraceMs,
+    options.signal,
   );
   for (let rank = 0; rank < size; rank++) {
     const env = {

@@ -50,6 +50,7 @@ export async function launchThreads<A, R>(options: LaunchThreadsOptions<A>): Pro
     },
     options.timeoutMs,
     options.failureGraceMs,
+    options.signal,
   );
   for (let rank = 0; rank < size; rank++) {
     const start: RankStart = {

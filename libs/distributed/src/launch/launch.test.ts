@@ -58,3 +58,27 @@ it('stops ranks still running failureGraceMs after another failed', async () => 
   ]);
   expect(Date.now() - started).toBeLessThan(10_000);
 });
+
+it.each([
+  ['threads', launchThreads],
+  ['processes', launchProcesses],
+] as const)('an aborted signal stops hung ranks at once, each reported with the reason (%s)', async (_kind, launch) => {
+  const controller = new AbortController();
+  let ready = 0;
+  let abortedAt = 0;
+  const onReady = () => {
+    if (++ready < 2) return;
+    // Both ranks are hung by now.
+    setTimeout(() => {
+      abortedAt = Date.now();
+      controller.abort('given up by the test');
+    }, 300);
+  };
+  const entry = join(__dirname, '..', 'testing', 'failure-rank.ts');
+  const outcomes = await launch({ size: 2, entry, exportName: 'hangsForever', signal: controller.signal, onReady });
+  expect(outcomes).toEqual([
+    { rank: 0, ok: false, error: 'rank 0 was stopped: given up by the test' },
+    { rank: 1, ok: false, error: 'rank 1 was stopped: given up by the test' },
+  ]);
+  expect(Date.now() - abortedAt).toBeLessThan(5000);
+});

@@ -6,7 +6,8 @@ import { RpcEndpoint } from './rpc-endpoint';
  * Gathers one outcome per rank (the first one counts); resolves when every rank has one, after
  * `stopAll` (ranks hold sockets and shared memory, so none is stopped while another still runs a
  * collective with it). `onFailure` hears each failure as it happens, to abort the group;
- * `failureGraceMs` after the first failure, ranks still running are reported failed and stopped.
+ * `failureGraceMs` after the first failure, ranks still running are reported failed and stopped;
+ * so are they at once when `signal` aborts.
  */
 export function collectOutcomes<R>(
   size: number,
@@ -14,6 +15,7 @@ export function collectOutcomes<R>(
   onFailure: (rank: number, error: string) => void,
   timeoutMs?: number,
   failureGraceMs?: number,
+  signal?: AbortSignal,
 ): { settle: (outcome: RankOutcome<R>) => void; done: Promise<RankOutcome<R>[]> } {
   const outcomes: Array<RankOutcome<R> | undefined> = new Array(size);
   let left = size;
@@ -45,9 +47,15 @@ export function collectOutcomes<R>(
     if (--left === 0) {
       clearTimeout(timer);
       clearTimeout(grace);
+      signal?.removeEventListener('abort', stopOnAbort);
       void Promise.resolve(stopAll()).then(() => resolveDone(outcomes as RankOutcome<R>[]));
     }
   };
+  const stopOnAbort = () => {
+    for (let rank = 0; rank < size; rank++) settle({ rank, ok: false, error: `rank ${rank} was stopped: ${String(signal!.reason)}` });
+  };
+  if (signal?.aborted) queueMicrotask(stopOnAbort);
+  else signal?.addEventListener('abort', stopOnAbort, { once: true });
   return { settle, done };
 }
 

@@ -59,6 +59,8 @@ export interface LaunchOptions<A> {
   failureGraceMs?: number;
   /** The object each rank may call through RankContext.launcher() (comlink), e.g. progress reports. */
   serve?: (rank: number) => object;
+  /** Aborting it stops every rank still running (threads terminated, processes killed), each reported failed with the reason. */
+  signal?: AbortSignal;
   /** Hears each rank's failure as it happens (thrown, exited, stopped after the grace period). */
   onRankFailed?: (rank: number, error: string) => void;
   /** Called when a rank has exposed its API (RankContext.expose), with the remote object to drive it. */

@@ -35,13 +35,24 @@ export class BatchSchedule {
 
   /** The next global batch: replica `rank` of `size`'s share of its rows (all of them by default), and the batch's size. */
   next(size = 1, rank = 0): { rows: Rows; count: number; batchSize: number } {
-    if (this.position === 0) this.order = this.shuffle ? permutation(this.samples, this.random) : null;
-    const start = this.position * this.batchSize;
+    const start = this.advance() * this.batchSize;
     const end = Math.min(start + this.batchSize, this.samples);
-    this.position = (this.position + 1) % this.batchesPerPass;
     const share = shareOf(end - start, size, rank);
     const from = start + share.start;
     const to = start + share.end;
     return { rows: this.order ? this.order.subarray(from, to) : [from, to], count: to - from, batchSize: end - start };
+  }
+
+  /** Moves past `steps` batches as next() would (drawing the same permutations): a resumed fit's data position. */
+  skip(steps: number): void {
+    for (let i = 0; i < steps; i++) this.advance();
+  }
+
+  /** Starts a new pass (a new permutation) when due; returns the drawn batch's position in the pass. */
+  private advance(): number {
+    if (this.position === 0) this.order = this.shuffle ? permutation(this.samples, this.random) : null;
+    const position = this.position;
+    this.position = (this.position + 1) % this.batchesPerPass;
+    return position;
   }
 }

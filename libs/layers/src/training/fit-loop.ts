@@ -86,11 +86,12 @@ export interface StepEvents {
 /**
  * The step loop of an epoch, in fit and in every data-parallel replica: draws each step's batch,
  * trains it (a replica without rows joins the step with zero gradients, so the all-reduce still
- * meets), frees the batch and reports.
+ * meets), frees the batch and reports. Steps `firstStep` to `steps - 1` of the epoch (a part of one
+ * when a distribution checkpoints or resumes mid-epoch).
  */
-export async function trainSteps(trainer: Trainer, steps: number, next: () => StepBatch, events: StepEvents): Promise<void> {
+export async function trainSteps(trainer: Trainer, steps: number, next: () => StepBatch, events: StepEvents, firstStep = 0): Promise<void> {
   const tracer = trainer.tracer;
-  for (let step = 0; step < steps && !events.stopped?.(); step++) {
+  for (let step = firstStep; step < steps && !events.stopped?.(); step++) {
     tracer.begin(STEP_SPANS.step, { step });
     const { batch, size } = tracer.span(STEP_SPANS.data, next);
     await events.begin?.(step, size);
