@@ -226,6 +226,7 @@ export async function main(ctx: RankContext<ReplicaJob>): Promise<null> {
     } catch (err) {
       throw rankFailure(ctx.rank, 'while starting', err, group);
     }
+    rankLogger(ctx.rank, { job: 'data-parallel' }).debug({ size: ctx.size, backend: ctx.args.backend }, 'data-parallel rank ready');
     await new Promise<void>((resolve) => ctx.expose(new Replica(ctx, group, model, resolve)));
     return null;
   } finally {
