@@ -273,8 +273,13 @@ export class ProcessGroupShm extends ProcessGroup {
       control[header + 3] = arenaByte;
     }
     Atomics.store(control, EPOCH_BASE + rank, epoch);
-    Atomics.add(control, BELL, 1);
-    Atomics.notify(control, BELL);
+    // Only the last to arrive rings: the others could not go on anyway, and waking them for each
+    // arrival costs a round of wake-ups per rank where ranks share cores. (Two ranks arriving
+    // together may both see everyone there, and both ring; neither can miss the other's arrival.)
+    if (this.arrived(epoch)) {
+      Atomics.add(control, BELL, 1);
+      Atomics.notify(control, BELL);
+    }
     await this.waitForAll(op, epoch, deadline);
     this.clock.lap('wait');
     return length >= 0 ? this.checkHeaders(op, epoch, length, root) : [];

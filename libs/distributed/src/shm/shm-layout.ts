@@ -10,7 +10,7 @@ import { Wasm, type WasmMemory } from '../wasm-api';
  * for itself; last, one pair of offset tables per rank for the reducer (sources, destinations).
  */
 export const MAX_RANKS = 256;
-export const BELL = 0; // bumped and notified on every arrival and on abort
+export const BELL = 0; // bumped and notified when the last rank reaches a barrier, and on abort
 export const ABORT_STATE = 1; // 0 healthy, 1 being written, 2 published
 export const ABORT_RANK = 2;
 export const ABORT_OP = 3;
