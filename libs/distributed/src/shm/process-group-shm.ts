@@ -4,6 +4,7 @@ import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../err
 import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
 import { shardRange } from '../shard-range';
 import { createReducer, type Reducer } from '../simd-reducer';
+import { CoreContention } from './core-contention';
 import { abortShmGroup, readShmAbort } from './shm-abort';
 import {
   arenaOffset,
@@ -20,13 +21,19 @@ import {
 } from './shm-layout';
 
 /**
- * How long a rank spins before it sleeps in Atomics.wait, when every rank has a core. Waking a
- * sleeping thread takes tens of microseconds (more in a VM, where the idle core must be woken
- * too): with a shorter spin, two ranks fall into a rhythm where each barrier costs a wake-up (a
- * 2-rank barrier loop: 38 us a barrier with 0.02 ms, 3 us with 0.05 ms or more). After 1 ms a
- * wake-up adds a few percent to the wait.
+ * How long a rank spins before it sleeps in Atomics.wait, when the group's ranks have the cores
+ * to themselves. Waking a sleeping thread takes tens of microseconds (more in a VM, where the idle
+ * core must be woken too): with a short spin, two ranks fall into a rhythm where each barrier
+ * costs a wake-up (a 2-rank barrier loop: 38 us a barrier with a 0.02 ms spin, 3 us with 0.05 ms
+ * or more). After 1 ms a wake-up adds a few percent to the wait.
  */
 const SPIN_MS = 1;
+/**
+ * The spin while other threads want the cores: there a long spin takes the core a descheduled
+ * partner is waiting for (2 ranks on a 2-core machine running 8 other threads: 2.4 ms an
+ * all-reduce of 1 MB with the 1 ms spin, 0.35 ms with this one).
+ */
+const BUSY_SPIN_MS = 0.02;
 const WAIT_SLICE_MS = 100;
 const LINE_FLOATS = CACHE_LINE / 4;
 
@@ -44,7 +51,8 @@ export class ProcessGroupShm extends ProcessGroup {
   private readonly floats: Float32Array;
   private readonly reducer: Reducer;
   private readonly slotFloats: number;
-  private readonly spin: boolean;
+  /** Null where ranks outnumber cores: then a rank never spins. */
+  private readonly contention: CoreContention | null;
   private readonly clock = new PhaseClock();
   private epoch = 0;
   private buffer = 0;
@@ -62,7 +70,7 @@ export class ProcessGroupShm extends ProcessGroup {
     this.reducer = createReducer(handle.memory, rank);
     this.slotFloats = handle.slotBytes / 4;
     // Spinning only pays while every rank has a core of its own.
-    this.spin = handle.size <= availableParallelism();
+    this.contention = handle.size <= availableParallelism() ? new CoreContention(handle.size) : null;
     this.failure = readShmAbort(handle, rank);
   }
 
@@ -293,10 +301,10 @@ export class ProcessGroupShm extends ProcessGroup {
   }
 
   private async waitForAll(op: CollectiveName, epoch: number, deadline: number): Promise<void> {
-    if (this.spin) {
-      // Spin a little before sleeping: a short spin catches a partner that is about to arrive,
-      // a long one steals the core that a late partner needs when the machine is busy.
-      const spinUntil = performance.now() + SPIN_MS;
+    if (this.contention) {
+      // Spin before sleeping, long while the cores are the group's and briefly where a long spin
+      // would steal the core a late partner needs.
+      const spinUntil = performance.now() + (this.contention.busy() ? BUSY_SPIN_MS : SPIN_MS);
       do {
         for (let i = 0; i < 256; i++) if (this.arrived(epoch)) return;
       } while (performance.now() < spinUntil);
