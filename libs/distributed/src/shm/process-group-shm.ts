@@ -12,7 +12,6 @@ import {
   CACHE_LINE,
   EPOCH_BASE,
   headerIndex,
-  lineUp,
   scratchBytes,
   scratchOffset,
   slotOffset,
@@ -76,14 +75,15 @@ export class ProcessGroupShm extends ProcessGroup {
 
   /**
    * A zeroed array in this rank's arena of the group's shared memory when it has room (else an
-   * ordinary one), starting on a cache line: an all-reduce of such arrays on every rank reads and
-   * writes them in place, one pass and no copies.
+   * ordinary one): an all-reduce of such arrays on every rank reads and writes them in place, one
+   * pass and no copies. Arrays start 16 bytes apart at least (a SIMD lane), the first on a cache line.
    */
   override allocate(length: number): Float32Array {
-    const at = lineUp(this.arenaUsed);
-    if (at + length * 4 > lineUp(this.handle.arenaBytes)) return super.allocate(length);
-    this.arenaUsed = at + length * 4;
-    return new Float32Array(this.handle.memory.buffer, arenaOffset(this.handle, this.rank) + at, length).fill(0);
+    const bytes = Math.ceil((length * 4) / 16) * 16;
+    if (this.arenaUsed + bytes > this.handle.arenaBytes) return super.allocate(length);
+    const at = arenaOffset(this.handle, this.rank) + this.arenaUsed;
+    this.arenaUsed += bytes;
+    return new Float32Array(this.handle.memory.buffer, at, length).fill(0);
   }
 
   override phases(): CollectivePhases {
@@ -136,7 +136,8 @@ export class ProcessGroupShm extends ProcessGroup {
   /**
    * All-reduce of arrays in the ranks' arenas: each rank sums its shard of every rank's array and
    * writes the sums into every rank's array in one pass (reduce-scatter and all-gather fused).
-   * Shards are whole cache lines, so two ranks never write the same line.
+   * Shards are whole cache lines from the array's start: where the arrays start on a line (the
+   * first in each arena does), two ranks never write the same line.
    */
   private async allReduceInPlace(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
     const offsets = await this.sync('allReduce', data.length, 0, deadline, data.byteOffset);
@@ -174,7 +175,7 @@ export class ProcessGroupShm extends ProcessGroup {
     return (
       data.buffer === this.handle.memory.buffer &&
       data.byteOffset >= start &&
-      data.byteOffset + data.byteLength <= start + lineUp(this.handle.arenaBytes)
+      data.byteOffset + data.byteLength <= start + this.handle.arenaBytes
     );
   }
 

@@ -23,7 +23,7 @@ export const REASON_MAX_BYTES = 4096;
 export const DATA_BYTE_OFFSET = 16384;
 const PAGE_BYTES = 65536;
 export const CACHE_LINE = 64;
-export const lineUp = (bytes: number) => Math.ceil(bytes / CACHE_LINE) * CACHE_LINE;
+const lineUp = (bytes: number) => Math.ceil(bytes / CACHE_LINE) * CACHE_LINE;
 
 /**
  * Int32 index of `rank`'s collective header for barrier `epoch`. Headers alternate between two
