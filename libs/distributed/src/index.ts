@@ -1,5 +1,6 @@
 export { ProcessGroup, DEFAULT_TIMEOUT_MS, type SumOrderRange, type ReduceOp, type CollectiveOptions, type ReduceOptions, type BroadcastOptions } from './process-group';
 export { CollectiveError, type CollectiveName } from './errors';
+export type { CollectivePhases } from './collective-phases';
 export { shardRange } from './shard-range';
 export { ProcessGroupShm } from './shm/process-group-shm';
 export { createShmGroupHandle, type ShmGroupHandle } from './shm/shm-layout';
@@ -19,8 +20,11 @@ export type { RankContext, RankMain, RankOutcome, LaunchOptions } from './launch
 export {
   runCollectivesBench,
   formatCollectivesBench,
+  validateCollectivesOptions,
+  COLLECTIVES_TRANSPORTS,
   type CollectivesBenchOptions,
   type CollectivesBenchRow,
+  type CollectivesTransport,
 } from './bench/collectives-bench';
 export {
   runThroughputBench,

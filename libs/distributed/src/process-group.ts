@@ -1,3 +1,4 @@
+import type { CollectivePhases } from './collective-phases';
 import { CollectiveError, type CollectiveName } from './errors';
 import { shardRange } from './shard-range';
 
@@ -135,6 +136,14 @@ export abstract class ProcessGroup {
    */
   sumOrder(data: Float32Array): SumOrderRange[] {
     return [{ end: data.length, ranks: [...Array(this.size).keys()] }];
+  }
+
+  /**
+   * Where this rank's collectives spent their time so far (barrier waits, sums, copies), for
+   * benchmarks; null where a group does not time its phases.
+   */
+  phases(): CollectivePhases | null {
+    return null;
   }
 
   /** Fails the group on every rank: calls in progress and later calls throw, naming this rank. */

@@ -27,4 +27,37 @@ describe('SIMD reducer', () => {
       expect(Array.from(floats.subarray(1, 121))).toEqual(Array.from(want));
     }
   });
+
+  it.each([
+    ['SIMD, shared memory', true, true],
+    ['JS fallback', false, false],
+  ])('%s: reduceInto sums sources in table order into every destination, in place too', (_, shared, simd) => {
+    const memory = new Wasm.Memory({ initial: 1, maximum: 16, shared });
+    const reducer = simd ? createReducer(memory) : jsReducer(memory);
+    const floats = new Float32Array(memory.buffer);
+    const ints = new Int32Array(memory.buffer);
+    // Arrays 4 KB apart, 4 bytes past 16-byte boundaries; tables at byte 64 (sources) and 128 (destinations).
+    const arrayAt = (k: number) => 4096 * (k + 1) + 4;
+    const values = (k: number) => Float32Array.from({ length: 200 }, (_, i) => (i * (k + 1.5)) / 7 - k * 3.25);
+    for (const [srcCount, factor] of [[1, 1], [2, 1], [3, 0.25], [4, 1 / 3]]) {
+      for (const count of [0, 1, 3, 4, 5, 15, 16, 17, 35, 64, 197]) {
+        for (let k = 0; k < 6; k++) floats.set(values(k), arrayAt(k) >> 2);
+        // Every source is also a destination (the in-place all-reduce), plus one that is not.
+        const dsts = [...Array(srcCount).keys(), 5];
+        ints.set(Array.from({ length: srcCount }, (_, k) => arrayAt(k)), 16);
+        ints.set(dsts.map(arrayAt), 32);
+        reducer.reduceInto(64, srcCount, 128, dsts.length, count, factor);
+        const want = Float32Array.from({ length: 200 }, (_, i) => {
+          let v = values(0)[i];
+          for (let k = 1; k < srcCount; k++) v = Math.fround(v + values(k)[i]);
+          return Math.fround(v * Math.fround(factor));
+        });
+        for (const k of dsts) {
+          const got = floats.subarray(arrayAt(k) >> 2, (arrayAt(k) >> 2) + 200);
+          expect(Array.from(got.subarray(0, count))).toEqual(Array.from(want.subarray(0, count)));
+          expect(Array.from(got.subarray(count))).toEqual(Array.from(values(k).subarray(count)));
+        }
+      }
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { rankLogger, wasmAsm } from '@weft/tensor';
+import { reduceIntoFunction } from './reduce-into-kernel';
 import type { WasmMemory } from './wasm-api';
 
 /*
@@ -105,18 +106,42 @@ export interface Reducer {
   add(dstByte: number, srcByte: number, count: number): void;
   /** dst[i] *= factor for i < count. */
   scale(dstByte: number, count: number, factor: number): void;
+  /**
+   * Sums `srcCount` arrays element-wise in table order, times `factor`, into each of `dstCount`
+   * arrays, in one pass (see reduce-into-kernel.ts); the tables hold their byte offsets as int32s.
+   */
+  reduceInto(srcTable: number, srcCount: number, dstTable: number, dstCount: number, count: number, factor: number): void;
   readonly simd: boolean;
 }
 
-type ReducerExports = { add(dst: number, src: number, n: number): void; scale(dst: number, n: number, f: number): void };
+type ReducerExports = Pick<Reducer, 'add' | 'scale'>;
+type ReduceIntoExports = { reduceInto(srcTable: number, dstTable: number, count: number, factor: number): void };
 
 const instances = new WeakMap<WasmMemory, ReducerExports | null>();
+/** reduceInto instances by source and destination count ('2x2'), then by memory. */
+const reduceIntoInstances = new Map<string, WeakMap<WasmMemory, ReduceIntoExports | null>>();
 let warned = false;
+
+/** reduceInto for a given number of sources and destinations, built and instantiated on first use. */
+function reduceIntoOn(memory: WasmMemory, sources: number, destinations: number): ReduceIntoExports['reduceInto'] {
+  const key = `${sources}x${destinations}`;
+  let cache = reduceIntoInstances.get(key);
+  if (!cache) reduceIntoInstances.set(key, (cache = new WeakMap()));
+  return instantiateOn(cache, memory, () => [reduceIntoFunction(sources, destinations)])!.reduceInto;
+}
 
 /** A reducer on `memory`: the SIMD wasm kernel, or a plain JS loop (with a warning) without wasm SIMD. */
 export function createReducer(memory: WasmMemory, rank = 0): Reducer {
   const exports = instantiateOn(instances, memory, reducerFunctions);
-  if (exports) return { add: exports.add, scale: exports.scale, simd: true };
+  if (exports) {
+    return {
+      add: exports.add,
+      scale: exports.scale,
+      reduceInto: (srcTable, srcCount, dstTable, dstCount, count, factor) =>
+        reduceIntoOn(memory, srcCount, dstCount)(srcTable, dstTable, count, factor),
+      simd: true,
+    };
+  }
   if (!warned) {
     warned = true;
     rankLogger(rank).warn('wasm SIMD is unavailable: collectives reduce with a plain JS loop (several times slower)');
@@ -140,6 +165,19 @@ export function jsReducer(memory: WasmMemory): Reducer {
       // The kernel's factor is an f32 parameter: round it alike, for the same bits.
       const f = Math.fround(factor);
       for (let i = 0; i < count; i++) f32[d + i] *= f;
+    },
+    reduceInto(srcTable, srcCount, dstTable, dstCount, count, factor) {
+      const f32 = new Float32Array(memory.buffer);
+      const i32 = new Int32Array(memory.buffer);
+      const sources = Array.from({ length: srcCount }, (_, k) => i32[(srcTable >> 2) + k] >> 2);
+      const targets = Array.from({ length: dstCount }, (_, k) => i32[(dstTable >> 2) + k] >> 2);
+      const f = Math.fround(factor); // as the wasm kernel's f32 parameter
+      for (let i = 0; i < count; i++) {
+        let v = f32[sources[0] + i];
+        for (let k = 1; k < srcCount; k++) v = Math.fround(v + f32[sources[k] + i]);
+        v = Math.fround(v * f);
+        for (const t of targets) f32[t + i] = v;
+      }
     },
   };
 }

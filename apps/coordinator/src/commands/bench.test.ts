@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatThroughputBench, type ThroughputRow } from '@weft/distributed';
+import { formatCollectivesBench, formatThroughputBench, type CollectivesBenchRow, type ThroughputRow } from '@weft/distributed';
 import { runCli } from '../cli';
 import './index';
 
@@ -107,5 +107,40 @@ describe('weft bench throughput', () => {
     expect(help.out).toContain('--chart FILE.svg');
     expect(help.out).toContain('--trace DIR');
     expect((await weft('bench', 'nope')).code).toBe(2);
+  });
+});
+
+describe('weft bench collectives', () => {
+  it('--quick over shm-alloc, 2 ranks: a row per size with busbw, memcpy and the phase split', async () => {
+    const { code, out } = await weft('bench', 'collectives', '--quick', '--transport', 'shm-alloc', '--json');
+    expect(code).toBe(0);
+    const rows = JSON.parse(out) as CollectivesBenchRow[];
+    expect(rows.map((r) => [r.transport, r.ranks, r.bytes])).toEqual(
+      [4096, 262144, 4194304, 16777216].map((bytes) => ['shm-alloc', 2, bytes]),
+    );
+    for (const r of rows) {
+      expect(r.iterations).toBeGreaterThanOrEqual(5);
+      expect(r.algbw).toBeCloseTo(r.bytes / (r.timeUs * 1e-6) / 1e9, 6);
+      expect(r.busbw).toBeCloseTo(r.algbw, 6); // 2(n-1)/n = 1 for 2 ranks
+      expect(r.memcpy).toBeGreaterThan(0);
+      const { wait, reduce, copy } = r.phasesUs!;
+      for (const phase of [wait, reduce, copy]) expect(phase).toBeGreaterThanOrEqual(0);
+      expect(reduce).toBeGreaterThan(0);
+      // Arrays from allocate() above the one-barrier size are summed in place: nothing to copy.
+      if (r.bytes > 65536) expect(copy).toBe(0);
+      expect(r.repeat).toBe(1);
+    }
+    const table = formatCollectivesBench(rows).split('\n');
+    expect(table[0]).toMatch(/busbw\/memcpy\s+wait us\s+reduce us\s+copy us\s+load/);
+    expect(table[1]).toMatch(/^shm-alloc\s+2\s+4 KB\s/);
+  });
+
+  it('rejects bad flags with messages that name them', async () => {
+    await expect(weft('bench', 'collectives', '--transport', 'pigeons')).rejects.toThrow("Unknown transport 'pigeons'. Choices: shm, shm-alloc, tcp");
+    await expect(weft('bench', 'collectives', '--ranks', '1')).rejects.toThrow('--ranks must be an integer >= 2');
+    await expect(weft('bench', 'collectives', '--repeat', '0')).rejects.toThrow('--repeat must be an integer >= 1');
+    await expect(weft('bench', 'collectives', '--frobnicate')).rejects.toThrow("Run 'weft bench collectives --help'");
+    const help = await weft('bench', 'collectives', '--help');
+    expect(help.out).toContain('--repeat N');
   });
 });

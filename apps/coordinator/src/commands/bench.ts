@@ -1,12 +1,15 @@
 import {
+  COLLECTIVES_TRANSPORTS,
   describeThroughputModels,
   formatCollectivesBench,
   formatThroughputBench,
   runCollectivesBench,
   runThroughputBench,
+  validateCollectivesOptions,
   validateThroughputOptions,
   writeThroughputChart,
   checkChartPath,
+  type CollectivesTransport,
   type ThroughputModel,
 } from '@weft/distributed';
 import { intOption } from '@weft/tensor';
@@ -15,29 +18,6 @@ import { applyLogArgs, logHelp } from '../log-options';
 import { parseCommandArgs } from '../options';
 
 type Benchmark = { describe: string; run: (args: string[]) => Promise<number> };
-
-const USAGE = (name: string, describe: string) => `Usage: weft bench ${name} [--quick] [--json]
-
-${describe}
-
-  --quick   a short run (fewer sizes, less time per size)
-  --json    print the rows as JSON instead of a table
-`;
-
-/** The flags every benchmark takes, or the exit code when there is nothing to run (help, a bad option). */
-function flags(name: string, describe: string, args: string[]): { quick: boolean; json: boolean } | number {
-  const known = new Set(['--quick', '--json', '--help', '-h']);
-  const unknown = args.find((a) => !known.has(a));
-  if (unknown) {
-    process.stderr.write(`weft bench ${name}: unknown option '${unknown}'. Options: --quick, --json\n`);
-    return 2;
-  }
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(USAGE(name, describe));
-    return 0;
-  }
-  return { quick: args.includes('--quick'), json: args.includes('--json') };
-}
 
 const THROUGHPUT_USAGE = `Usage: weft bench throughput [options]
 
@@ -121,6 +101,48 @@ async function throughput(args: string[]): Promise<number> {
   return 0;
 }
 
+const COLLECTIVES_USAGE = `Usage: weft bench collectives [options]
+
+All-reduce (sum) of 4 KB to 64 MB between worker threads over shared memory and between
+processes over TCP, like nccl-tests' all_reduce_perf: time, algbw, busbw, beside a memcpy of the
+same bytes timed on the same thread between the all-reduces, and where the time went (barrier
+waits, sums, copies) for the shared-memory runs. Prints the load average: on a busy host, use --repeat.
+
+Options:
+  --transport KIND[,KIND]  ${COLLECTIVES_TRANSPORTS.join(' | ')} (default: all)
+  --ranks N[,N]            rank counts (default 2,4; --quick: 2)
+  --repeat N               rounds of every run, interleaved; each row keeps its fastest (default 1)
+  --quick                  a short run (fewer sizes, less time per size)
+  --json                   print the rows as JSON instead of a table
+`;
+
+async function collectives(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs('bench collectives', args, {
+    transport: { type: 'string' },
+    ranks: { type: 'string' },
+    repeat: { type: 'string' },
+    quick: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(COLLECTIVES_USAGE);
+    return 0;
+  }
+  const options = {
+    quick: values.quick ?? false,
+    transports: values.transport?.split(',').map((t) => t.trim() as CollectivesTransport),
+    ranks: values.ranks === undefined ? undefined : intList('ranks', values.ranks, []),
+    repeat: values.repeat === undefined ? undefined : intOption('repeat', values.repeat, 1),
+  };
+  validateCollectivesOptions(options);
+  const rows = await runCollectivesBench({
+    ...options,
+    onProgress: values.json ? undefined : (line) => process.stderr.write(`  ${line}\n`),
+  });
+  process.stdout.write(`${values.json ? JSON.stringify(rows, null, 2) : formatCollectivesBench(rows)}\n`);
+  return 0;
+}
+
 /** Each benchmark, by the name given after `weft bench`. */
 const BENCHMARKS: Record<string, Benchmark> = {
   throughput: {
@@ -128,14 +150,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
     run: throughput,
   },
   collectives: {
-    describe: 'All-reduce time, algbw and busbw over shared memory and TCP, beside memcpy (like nccl-tests).',
-    async run(args) {
-      const options = flags('collectives', this.describe, args);
-      if (typeof options === 'number') return options;
-      const rows = await runCollectivesBench({ quick: options.quick });
-      process.stdout.write(`${options.json ? JSON.stringify(rows, null, 2) : formatCollectivesBench(rows)}\n`);
-      return 0;
-    },
+    describe: 'All-reduce time, algbw and busbw over shared memory and TCP, beside memcpy (like nccl-tests), with each phase\'s time.',
+    run: collectives,
   },
 };
 

@@ -1,37 +1,58 @@
 import { availableParallelism } from 'node:os';
+import { PhaseClock, type CollectivePhases } from '../collective-phases';
 import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../errors';
-import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp, type SumOrderRange } from '../process-group';
+import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
 import { shardRange } from '../shard-range';
 import { createReducer, type Reducer } from '../simd-reducer';
+import { CoreContention } from './core-contention';
 import { abortShmGroup, readShmAbort } from './shm-abort';
 import {
   arenaOffset,
   BELL,
+  CACHE_LINE,
   EPOCH_BASE,
   headerIndex,
   scratchBytes,
   scratchOffset,
   slotOffset,
+  tableOffset,
   type ShmGroupHandle,
 } from './shm-layout';
 
-const SPIN_MS = 0.02;
+/**
+ * How long a rank spins before it sleeps in Atomics.wait, when the group's ranks have the cores
+ * to themselves. Waking a sleeping thread takes tens of microseconds (more in a VM, where the idle
+ * core must be woken too): with a short spin, two ranks fall into a rhythm where each barrier
+ * costs a wake-up (a 2-rank barrier loop: 38 us a barrier with a 0.02 ms spin, 3 us with 0.05 ms
+ * or more). After 1 ms a wake-up adds a few percent to the wait.
+ */
+const SPIN_MS = 1;
+/**
+ * The spin while other threads want the cores: there a long spin takes the core a descheduled
+ * partner is waiting for (2 ranks on a 2-core machine running 8 other threads: 2.4 ms an
+ * all-reduce of 1 MB with the 1 ms spin, 0.35 ms with this one).
+ */
+const BUSY_SPIN_MS = 0.02;
 const WAIT_SLICE_MS = 100;
+const LINE_FLOATS = CACHE_LINE / 4;
 
 /**
  * A process group of worker threads sharing one WebAssembly.Memory (a SharedArrayBuffer). Data
  * moves through per-rank slots in rounds: every rank copies its chunk in, an Atomics barrier,
- * each rank reduces its shard of the chunk across all slots with the SIMD reducer
- * (reduce-scatter), a barrier, every rank copies all shards out (all-gather). Arrays from
- * allocate() skip the copies in; small all-reduces need one barrier. A rank waits with a short
- * spin, then Atomics.wait: its thread's event loop is blocked while it waits in a collective.
+ * each rank sums its shard of the chunk across all slots with the SIMD reducer (reduce-scatter),
+ * a barrier, every rank copies all shards out (all-gather). Arrays from allocate() are reduced
+ * in place: each rank sums its shard of every rank's array and writes the sum into every rank's
+ * array in the same pass, between two barriers. Small all-reduces need one barrier. A rank waits
+ * with a spin, then Atomics.wait: its thread's event loop is blocked while it waits in a collective.
  */
 export class ProcessGroupShm extends ProcessGroup {
   private readonly control: Int32Array;
   private readonly floats: Float32Array;
   private readonly reducer: Reducer;
   private readonly slotFloats: number;
-  private readonly spin: boolean;
+  /** Null where ranks outnumber cores: then a rank never spins. */
+  private readonly contention: CoreContention | null;
+  private readonly clock = new PhaseClock();
   private epoch = 0;
   private buffer = 0;
   /** Next free byte of this rank's arena. */
@@ -48,14 +69,14 @@ export class ProcessGroupShm extends ProcessGroup {
     this.reducer = createReducer(handle.memory, rank);
     this.slotFloats = handle.slotBytes / 4;
     // Spinning only pays while every rank has a core of its own.
-    this.spin = handle.size <= availableParallelism();
+    this.contention = handle.size <= availableParallelism() ? new CoreContention(handle.size) : null;
     this.failure = readShmAbort(handle, rank);
   }
 
   /**
    * A zeroed array in this rank's arena of the group's shared memory when it has room (else an
-   * ordinary one): an all-reduce of such arrays on every rank reads them in place instead of
-   * copying them through the slots, one pass of sums and one of copies.
+   * ordinary one): an all-reduce of such arrays on every rank reads and writes them in place, one
+   * pass and no copies. Arrays start 16 bytes apart at least (a SIMD lane), the first on a cache line.
    */
   override allocate(length: number): Float32Array {
     const bytes = Math.ceil((length * 4) / 16) * 16;
@@ -65,7 +86,12 @@ export class ProcessGroupShm extends ProcessGroup {
     return new Float32Array(this.handle.memory.buffer, at, length).fill(0);
   }
 
+  override phases(): CollectivePhases {
+    return this.clock.read();
+  }
+
   protected async doAllReduce(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
+    this.clock.start();
     if (data.length * 4 <= scratchBytes(this.handle.slotBytes)) return this.allReduceSmall(data, op, deadline);
     if (this.inArena(data)) return this.allReduceInPlace(data, op, deadline);
     const rounds = Math.max(1, Math.ceil(data.length / this.slotFloats));
@@ -74,18 +100,17 @@ export class ProcessGroupShm extends ProcessGroup {
       const length = Math.min(this.slotFloats, data.length - offset);
       const mine = this.slot(this.rank);
       this.floats.set(data.subarray(offset, offset + length), mine >> 2);
+      this.clock.lap('copy');
       await this.sync('allReduce', round === 0 ? data.length : -1, 0, deadline);
       const { start, end } = shardRange(length, this.size, this.rank);
-      for (let peer = 0; peer < this.size; peer++) {
-        if (peer !== this.rank) this.reducer.add(mine + start * 4, this.slot(peer) + start * 4, end - start);
-      }
-      if (op === 'mean') this.reducer.scale(mine + start * 4, end - start, 1 / this.size);
+      this.reduce(this.slots(start), [mine + start * 4], end - start, op);
       await this.sync('allReduce', -1, 0, deadline);
       for (let owner = 0; owner < this.size; owner++) {
         const shard = shardRange(length, this.size, owner);
         const from = (this.slot(owner) >> 2) + shard.start;
         data.set(this.floats.subarray(from, from + shard.end - shard.start), offset + shard.start);
       }
+      this.clock.lap('copy');
       this.buffer ^= 1;
     }
   }
@@ -97,53 +122,52 @@ export class ProcessGroupShm extends ProcessGroup {
    */
   private async allReduceSmall(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
     this.floats.set(data, this.slot(this.rank) >> 2);
+    this.clock.lap('copy');
     await this.sync('allReduce', data.length, 0, deadline);
-    const sum = scratchOffset(this.handle, this.rank);
-    this.floats.copyWithin(sum >> 2, this.slot(0) >> 2, (this.slot(0) >> 2) + data.length);
-    for (let peer = 1; peer < this.size; peer++) this.reducer.add(sum, this.slot(peer), data.length);
-    if (op === 'mean') this.reducer.scale(sum, data.length, 1 / this.size);
-    data.set(this.floats.subarray(sum >> 2, (sum >> 2) + data.length));
+    // An array in this rank's arena takes the sums directly; the others read the slots, not it.
+    const inArena = this.inArena(data);
+    const sum = inArena ? data.byteOffset : scratchOffset(this.handle, this.rank);
+    this.reduce(this.slots(0), [sum], data.length, op);
+    if (!inArena) data.set(this.floats.subarray(sum >> 2, (sum >> 2) + data.length));
+    this.clock.lap('copy');
     this.buffer ^= 1;
   }
 
-  /** All-reduce of arrays in the ranks' arenas: sum this rank's shard from the others' arrays, then copy theirs. */
+  /**
+   * All-reduce of arrays in the ranks' arenas: each rank sums its shard of every rank's array and
+   * writes the sums into every rank's array in one pass (reduce-scatter and all-gather fused).
+   * Shards are whole cache lines from the array's start: where the arrays start on a line (the
+   * first in each arena does), two ranks never write the same line.
+   */
   private async allReduceInPlace(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
     const offsets = await this.sync('allReduce', data.length, 0, deadline, data.byteOffset);
-    const { start, end } = shardRange(data.length, this.size, this.rank);
-    const mine = data.byteOffset;
-    for (let peer = 0; peer < this.size; peer++) {
-      if (peer !== this.rank) this.reducer.add(mine + start * 4, offsets[peer] + start * 4, end - start);
-    }
-    if (op === 'mean') this.reducer.scale(mine + start * 4, end - start, 1 / this.size);
-    await this.sync('allReduce', -1, 0, deadline);
-    for (let owner = 0; owner < this.size; owner++) {
-      if (owner === this.rank) continue;
-      const shard = shardRange(data.length, this.size, owner);
-      const from = (offsets[owner] >> 2) + shard.start;
-      data.set(this.floats.subarray(from, from + shard.end - shard.start), shard.start);
-    }
-    // The others may still be reading this rank's shard, and the caller may write to the array next.
+    const lines = shardRange(Math.ceil(data.length / LINE_FLOATS), this.size, this.rank);
+    const start = Math.min(data.length, lines.start * LINE_FLOATS);
+    const end = Math.min(data.length, lines.end * LINE_FLOATS);
+    const shard = offsets.map((offset) => offset + start * 4);
+    this.reduce(shard, shard, end - start, op);
+    // The others may still be writing into this rank's array, and the caller may write to it next.
     await this.sync('allReduce', -1, 0, deadline);
   }
 
   /**
-   * Small all-reduces sum in rank order; large ones split each round (the whole array when it is
-   * in the arena, else each slot's worth) into shards, and a shard's owner adds the others' values
-   * to its own in rank order.
+   * Sums `count` floats from each source in rank order (times 1/size for a mean) into every
+   * destination, in one pass of the reducer; offsets in bytes.
    */
-  override sumOrder(data: Float32Array): SumOrderRange[] {
-    if (data.length * 4 <= scratchBytes(this.handle.slotBytes)) return super.sumOrder(data);
-    const round = this.inArena(data) ? Math.max(1, data.length) : this.slotFloats;
-    const ranges: SumOrderRange[] = [];
-    for (let offset = 0; offset < data.length; offset += round) {
-      const length = Math.min(round, data.length - offset);
-      for (let owner = 0; owner < this.size; owner++) {
-        const { start, end } = shardRange(length, this.size, owner);
-        const others = [...Array(this.size).keys()].filter((r) => r !== owner);
-        if (end > start) ranges.push({ end: offset + end, ranks: [owner, ...others] });
-      }
+  private reduce(sources: number[], destinations: number[], count: number, op: ReduceOp): void {
+    if (count > 0) {
+      const table = tableOffset(this.handle, this.rank);
+      this.control.set(sources, table >> 2);
+      this.control.set(destinations, (table >> 2) + this.size);
+      const factor = op === 'mean' ? 1 / this.size : 1;
+      this.reducer.reduceInto(table, sources.length, table + this.size * 4, destinations.length, count, factor);
     }
-    return ranges;
+    this.clock.lap('reduce');
+  }
+
+  /** Byte offsets of float `start` in every rank's slot of the current buffer. */
+  private slots(start: number): number[] {
+    return Array.from({ length: this.size }, (_, peer) => this.slot(peer) + start * 4);
   }
 
   private inArena(data: Float32Array): boolean {
@@ -156,6 +180,7 @@ export class ProcessGroupShm extends ProcessGroup {
   }
 
   protected async doBroadcast(data: Float32Array, root: number, deadline: number): Promise<void> {
+    this.clock.start();
     const chunk = this.slotFloats * this.size;
     const rounds = Math.max(1, Math.ceil(data.length / chunk));
     for (let round = 0; round < rounds; round++) {
@@ -163,23 +188,28 @@ export class ProcessGroupShm extends ProcessGroup {
       const length = Math.min(chunk, data.length - offset);
       const base = this.slot(0) >> 2;
       if (this.rank === root) this.floats.set(data.subarray(offset, offset + length), base);
+      this.clock.lap('copy');
       await this.sync('broadcast', round === 0 ? data.length : -1, root, deadline);
       if (this.rank !== root) data.set(this.floats.subarray(base, base + length), offset);
+      this.clock.lap('copy');
       this.buffer ^= 1;
     }
   }
 
   protected async doAllGather(input: Float32Array, output: Float32Array, deadline: number): Promise<void> {
+    this.clock.start();
     const rounds = Math.max(1, Math.ceil(input.length / this.slotFloats));
     for (let round = 0; round < rounds; round++) {
       const offset = round * this.slotFloats;
       const length = Math.min(this.slotFloats, input.length - offset);
       this.floats.set(input.subarray(offset, offset + length), this.slot(this.rank) >> 2);
+      this.clock.lap('copy');
       await this.sync('allGather', round === 0 ? input.length : -1, 0, deadline);
       for (let peer = 0; peer < this.size; peer++) {
         const from = this.slot(peer) >> 2;
         output.set(this.floats.subarray(from, from + length), peer * input.length + offset);
       }
+      this.clock.lap('copy');
       this.buffer ^= 1;
     }
   }
@@ -190,6 +220,7 @@ export class ProcessGroupShm extends ProcessGroup {
     op: ReduceOp,
     deadline: number,
   ): Promise<void> {
+    this.clock.start();
     const shard = shardRange(input.length, this.size, this.rank);
     const rounds = Math.max(1, Math.ceil(input.length / this.slotFloats));
     for (let round = 0; round < rounds; round++) {
@@ -197,23 +228,23 @@ export class ProcessGroupShm extends ProcessGroup {
       const length = Math.min(this.slotFloats, input.length - offset);
       const mine = this.slot(this.rank);
       this.floats.set(input.subarray(offset, offset + length), mine >> 2);
+      this.clock.lap('copy');
       await this.sync('reduceScatter', round === 0 ? input.length : -1, 0, deadline);
       // The part of this round's chunk that falls in this rank's shard.
       const start = Math.max(shard.start, offset) - offset;
       const end = Math.min(shard.end, offset + length) - offset;
       if (end > start) {
-        for (let peer = 0; peer < this.size; peer++) {
-          if (peer !== this.rank) this.reducer.add(mine + start * 4, this.slot(peer) + start * 4, end - start);
-        }
-        if (op === 'mean') this.reducer.scale(mine + start * 4, end - start, 1 / this.size);
+        this.reduce(this.slots(start), [mine + start * 4], end - start, op);
         const from = (mine >> 2) + start;
         output.set(this.floats.subarray(from, from + end - start), offset + start - shard.start);
+        this.clock.lap('copy');
       }
       this.buffer ^= 1;
     }
   }
 
   protected async doBarrier(deadline: number): Promise<void> {
+    this.clock.start();
     await this.sync('barrier', 0, 0, deadline);
   }
 
@@ -251,9 +282,15 @@ export class ProcessGroupShm extends ProcessGroup {
       control[header + 3] = arenaByte;
     }
     Atomics.store(control, EPOCH_BASE + rank, epoch);
-    Atomics.add(control, BELL, 1);
-    Atomics.notify(control, BELL);
+    // Only the last to arrive rings: the others could not go on anyway, and waking them for each
+    // arrival costs a round of wake-ups per rank where ranks share cores. (Two ranks arriving
+    // together may both see everyone there, and both ring; neither can miss the other's arrival.)
+    if (this.arrived(epoch)) {
+      Atomics.add(control, BELL, 1);
+      Atomics.notify(control, BELL);
+    }
     await this.waitForAll(op, epoch, deadline);
+    this.clock.lap('wait');
     return length >= 0 ? this.checkHeaders(op, epoch, length, root) : [];
   }
 
@@ -265,10 +302,10 @@ export class ProcessGroupShm extends ProcessGroup {
   }
 
   private async waitForAll(op: CollectiveName, epoch: number, deadline: number): Promise<void> {
-    if (this.spin) {
-      // Spin a little before sleeping: a short spin catches a partner that is about to arrive,
-      // a long one steals the core that a late partner needs when the machine is busy.
-      const spinUntil = performance.now() + SPIN_MS;
+    if (this.contention) {
+      // Spin before sleeping, long while the cores are the group's and briefly where a long spin
+      // would steal the core a late partner needs.
+      const spinUntil = performance.now() + (this.contention.busy() ? BUSY_SPIN_MS : SPIN_MS);
       do {
         for (let i = 0; i < 256; i++) if (this.arrived(epoch)) return;
       } while (performance.now() < spinUntil);

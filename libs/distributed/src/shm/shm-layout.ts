@@ -2,14 +2,15 @@ import { Wasm, type WasmMemory } from '../wasm-api';
 
 /**
  * Where things live in a shared-memory group's WebAssembly.Memory. Int32 indices for the control
- * block, byte offsets for the rest; the data area holds two buffers (alternate rounds use
+ * block, byte offsets for the rest. After the control block, one arena per rank for arrays that
+ * live in shared memory (ProcessGroupShm.allocate), which collectives read and write in place,
+ * each starting on a cache line; then the data area of two buffers (alternate rounds use
  * alternate buffers, so a round never overwrites what a slower rank is still reading), each with
- * one slot per rank; after it, one arena per rank for arrays that live in shared memory
- * (ProcessGroupShm.allocate), which collectives read in place; last, one small scratch area per
- * rank where a rank sums a small all-reduce for itself.
+ * one slot per rank; then one small scratch area per rank where a rank sums a small all-reduce
+ * for itself; last, one pair of offset tables per rank for the reducer (sources, destinations).
  */
 export const MAX_RANKS = 256;
-export const BELL = 0; // bumped and notified on every arrival and on abort
+export const BELL = 0; // bumped and notified when the last rank reaches a barrier, and on abort
 export const ABORT_STATE = 1; // 0 healthy, 1 being written, 2 published
 export const ABORT_RANK = 2;
 export const ABORT_OP = 3;
@@ -21,6 +22,8 @@ export const REASON_BYTE_OFFSET = 12288;
 export const REASON_MAX_BYTES = 4096;
 export const DATA_BYTE_OFFSET = 16384;
 const PAGE_BYTES = 65536;
+export const CACHE_LINE = 64;
+const lineUp = (bytes: number) => Math.ceil(bytes / CACHE_LINE) * CACHE_LINE;
 
 /**
  * Int32 index of `rank`'s collective header for barrier `epoch`. Headers alternate between two
@@ -55,7 +58,7 @@ export function createShmGroupHandle(size: number, slotBytes = DEFAULT_SLOT_BYTE
   if (!Number.isInteger(arenaBytes) || arenaBytes < 0 || arenaBytes % 16 !== 0) {
     throw new Error(`arenaBytes must be a non-negative multiple of 16. Received: arenaBytes=${arenaBytes}`);
   }
-  const bytes = DATA_BYTE_OFFSET + size * (2 * slotBytes + arenaBytes + scratchBytes(slotBytes));
+  const bytes = DATA_BYTE_OFFSET + size * (lineUp(arenaBytes) + 2 * slotBytes + scratchBytes(slotBytes) + tableBytes(size));
   const pages = Math.ceil(bytes / PAGE_BYTES);
   if (pages > 65536) {
     throw new Error(`A shared-memory group is limited to 4 GiB; ${size} ranks x (2 x slotBytes + arenaBytes) is ${bytes} bytes`);
@@ -69,17 +72,27 @@ export function scratchBytes(slotBytes: number): number {
   return Math.min(slotBytes, 64 * 1024);
 }
 
-/** Byte offset of `rank`'s scratch area. */
-export function scratchOffset(handle: ShmGroupHandle, rank: number): number {
-  return arenaOffset(handle, handle.size) + rank * scratchBytes(handle.slotBytes);
-}
-
-/** Byte offset of `rank`'s arena. */
+/** Byte offset of `rank`'s arena; arenas start on cache lines. */
 export function arenaOffset(handle: ShmGroupHandle, rank: number): number {
-  return DATA_BYTE_OFFSET + 2 * handle.size * handle.slotBytes + rank * handle.arenaBytes;
+  return DATA_BYTE_OFFSET + rank * lineUp(handle.arenaBytes);
 }
 
 /** Byte offset of `rank`'s slot in data buffer `buffer` (0 or 1). */
 export function slotOffset(handle: ShmGroupHandle, buffer: number, rank: number): number {
-  return DATA_BYTE_OFFSET + (buffer * handle.size + rank) * handle.slotBytes;
+  return arenaOffset(handle, handle.size) + (buffer * handle.size + rank) * handle.slotBytes;
+}
+
+/** Byte offset of `rank`'s scratch area. */
+export function scratchOffset(handle: ShmGroupHandle, rank: number): number {
+  return slotOffset(handle, 2, 0) + rank * scratchBytes(handle.slotBytes);
+}
+
+/** Bytes of a rank's reducer tables: `size` source offsets, then `size` destination offsets (int32). */
+function tableBytes(size: number): number {
+  return lineUp(2 * size * 4);
+}
+
+/** Byte offset of `rank`'s source table; its destination table follows, `size` int32s on. */
+export function tableOffset(handle: ShmGroupHandle, rank: number): number {
+  return scratchOffset(handle, handle.size) + rank * tableBytes(handle.size);
 }

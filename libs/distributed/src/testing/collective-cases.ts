@@ -17,6 +17,8 @@ export interface CaseResults {
   scattered: number[];
   /** The all-reduce (sum) of an array from group.allocate(). */
   allocated: number[];
+  /** The all-reduce (mean) of an array from group.allocate(). */
+  allocatedMean: number[];
 }
 
 /** Every collective on every length, in the same order on every rank. */
@@ -38,6 +40,9 @@ export async function runCollectiveCases(group: ProcessGroup, lengths: number[])
     const allocated = group.allocate(length);
     allocated.set(rankInput(group.rank, length, 1));
     await group.allReduce(allocated);
+    const allocatedMean = group.allocate(length);
+    allocatedMean.set(rankInput(group.rank, length, 2));
+    await group.allReduce(allocatedMean, { op: 'mean' });
     results.push({
       length,
       sum: Array.from(sum),
@@ -46,6 +51,7 @@ export async function runCollectiveCases(group: ProcessGroup, lengths: number[])
       gathered: Array.from(gathered),
       scattered: Array.from(scattered),
       allocated: Array.from(allocated),
+      allocatedMean: Array.from(allocatedMean),
     });
   }
   return results;
@@ -68,5 +74,6 @@ export function serialReference(size: number, rank: number, length: number): Cas
     gathered: inputs(4).flatMap((input) => Array.from(input)),
     scattered: total(5).slice(start, end),
     allocated: total(1),
+    allocatedMean: total(2).map((v) => v / size),
   };
 }

@@ -10,7 +10,8 @@ async function run(): Promise<void> {
   const group = await initProcessGroupFromEnv({ timeoutMs: 20_000 });
   const lengths = process.argv.slice(2).map(Number);
   const results = await runCollectiveCases(group, lengths);
-  process.stdout.write(`${JSON.stringify({ rank: group.rank, results })}\n`);
+  // process.exit drops what a full pipe has not taken yet: exit once the line is written.
+  await new Promise((resolve) => process.stdout.write(`${JSON.stringify({ rank: group.rank, results })}\n`, resolve));
   group.destroy();
 }
 
