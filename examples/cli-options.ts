@@ -1,6 +1,6 @@
 import { DataParallel } from '@weft/distributed';
 import type { FitArgs } from '@weft/layers';
-import type { tf } from '@weft/tensor';
+import { BACKEND_REQUESTS, choiceOption, intOption, parseFlags, type BackendRequest, type tf } from '@weft/tensor';
 
 /** The examples' command-line flags. */
 export interface ExampleOptions {
@@ -12,30 +12,33 @@ export interface ExampleOptions {
   /** The datasets folder; default WEFT_DATASETS or ../shared/datasets. */
   data?: string;
   batchSize: number;
-  backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+  backend: BackendRequest;
 }
 
 const USAGE = '--epochs N  --samples N  --workers N  --batch-size N  --data DIR  --backend auto|wasm|cpu|tensorflow';
 
-/** Parses `--name value` flags; anything unknown or malformed is an error naming the flag and the usage. */
+/** Parses the flags (util.parseArgs); anything unknown or malformed is an error naming the flag and the usage. */
 export function parseExampleOptions(argv: string[], defaults: { epochs: number; batchSize: number }): ExampleOptions {
-  const options: ExampleOptions = { epochs: defaults.epochs, workers: 1, batchSize: defaults.batchSize, backend: 'auto' };
-  const positiveInt = (flag: string, value: string | undefined) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got '${value ?? ''}'. Flags: ${USAGE}`);
-    return n;
+  const { values } = parseFlags(
+    argv,
+    {
+      epochs: { type: 'string' },
+      samples: { type: 'string' },
+      workers: { type: 'string' },
+      'batch-size': { type: 'string' },
+      data: { type: 'string' },
+      backend: { type: 'string' },
+    },
+    { help: `Flags: ${USAGE}` },
+  );
+  return {
+    epochs: intOption('epochs', values.epochs, defaults.epochs),
+    samples: values.samples === undefined ? undefined : intOption('samples', values.samples, 0),
+    workers: intOption('workers', values.workers, 1),
+    data: values.data,
+    batchSize: intOption('batch-size', values['batch-size'], defaults.batchSize),
+    backend: choiceOption('backend', values.backend, BACKEND_REQUESTS, 'auto'),
   };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [flag, value] = [argv[i], argv[i + 1]];
-    if (flag === '--epochs') options.epochs = positiveInt(flag, value);
-    else if (flag === '--samples') options.samples = positiveInt(flag, value);
-    else if (flag === '--workers') options.workers = positiveInt(flag, value);
-    else if (flag === '--batch-size') options.batchSize = positiveInt(flag, value);
-    else if (flag === '--data' && value !== undefined) options.data = value;
-    else if (flag === '--backend' && ['auto', 'wasm', 'cpu', 'tensorflow'].includes(value ?? '')) options.backend = value as ExampleOptions['backend'];
-    else throw new Error(`Unknown or incomplete flag '${flag}'. Flags: ${USAGE}`);
-  }
-  return options;
 }
 
 /**

@@ -5,7 +5,7 @@
  *
  *   npx tsx examples/mlp.ts [--epochs 5] [--backend wasm]
  */
-import { initBackend, tf } from '@weft/tensor';
+import { BACKEND_REQUESTS, choiceOption, initBackend, intOption, parseFlags, tf } from '@weft/tensor';
 import { Sequential, layers, optimizers } from '@weft/layers';
 
 export const NUM_CLASSES = 10;
@@ -34,14 +34,13 @@ export function generatedDigits(n: number, seed: number, numClasses = NUM_CLASSE
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv;
-  const opt = (name: string, fallback: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
-  await initBackend(opt('backend', 'auto') as 'auto');
+  const { values } = parseFlags(process.argv.slice(2), { epochs: { type: 'string' }, backend: { type: 'string' } }, { help: 'Usage: npx tsx examples/mlp.ts [--epochs 5] [--backend wasm]' });
+  await initBackend(choiceOption('backend', values.backend, BACKEND_REQUESTS, 'auto'));
   const train = generatedDigits(6000, 1);
   const test = generatedDigits(1000, 2);
   const model = buildMlp();
   model.summary();
-  await model.fit(train.x, train.y, { batchSize: 128, epochs: Number(opt('epochs', '5')), verbose: 1, validationData: [test.x, test.y] });
+  await model.fit(train.x, train.y, { batchSize: 128, epochs: intOption('epochs', values.epochs, 5), verbose: 1, validationData: [test.x, test.y] });
   const [loss, accuracy] = (await model.evaluate(test.x, test.y, { batchSize: 128 })) as number[];
   console.log(`Test loss: ${loss.toFixed(4)}`);
   console.log(`Test accuracy: ${accuracy.toFixed(4)}`);

@@ -14,6 +14,7 @@ import {
   layers,
   Layer,
   registerLayer,
+  registerTfjsExport,
   regularizers,
   Sequential,
   type CallArgs,
@@ -107,6 +108,8 @@ export class SimpleAttention extends Layer {
   }
 }
 registerLayer(SimpleAttention);
+// Exports to the tfjs-layers format as it is (getConfig() and its two weights), for a SimpleAttention class registered in tfjs-layers.
+registerTfjsExport('SimpleAttention');
 
 export interface AttentionClassifierOptions {
   maxFeatures?: number;

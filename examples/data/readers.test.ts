@@ -132,7 +132,7 @@ describe('dataset folder and flags', () => {
     expect(parseExampleOptions(['--epochs', '2', '--samples', '100', '--workers', '2', '--data', '/d'], { epochs: 5, batchSize: 32 })).toEqual({
       epochs: 2, samples: 100, workers: 2, data: '/d', batchSize: 32, backend: 'auto',
     });
-    expect(() => parseExampleOptions(['--epochs', 'x'], { epochs: 5, batchSize: 32 })).toThrow(/--epochs needs a positive integer, got 'x'/);
-    expect(() => parseExampleOptions(['--epoch', '1'], { epochs: 5, batchSize: 32 })).toThrow(/Unknown or incomplete flag '--epoch'/);
+    expect(() => parseExampleOptions(['--epochs', 'x'], { epochs: 5, batchSize: 32 })).toThrow(/--epochs must be an integer >= 1. Received: --epochs x/);
+    expect(() => parseExampleOptions(['--epoch', '1'], { epochs: 5, batchSize: 32 })).toThrow(/Unknown option '--epoch'.*Flags: --epochs N/);
   });
 });

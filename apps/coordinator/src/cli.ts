@@ -4,6 +4,7 @@ Usage: weft <command> [options]
 
 Commands:
   train [options]         Train a model (default: the built-in demo job)
+  launch [options] -- S   Run script S as the ranks of a data-parallel group (torchrun's contract)
   bench <what> [options]  Benchmarks (throughput, collectives)
   help                    Show this help
 

@@ -9,7 +9,7 @@ export interface BucketReduceOptions extends ReduceOptions {
 /** PyTorch DDP's default bucket cap. */
 export const DEFAULT_BUCKET_CAP_BYTES = 25 * 1024 * 1024;
 
-function scaleInPlace(buffer: Float32Array, scale = 1): void {
+export function scaleInPlace(buffer: Float32Array, scale = 1): void {
   if (scale !== 1) for (let i = 0; i < buffer.length; i++) buffer[i] *= scale;
 }
 
@@ -48,9 +48,15 @@ export class GradientBuckets {
     this.buffers = this.layouts.map((layout) => options.allocate?.(layout.size) ?? layout.allocate());
   }
 
+  private async checkLayoutOnce(group: ProcessGroup): Promise<void> {
+    if (this.checkedOn === group) return;
+    await checkSameLayout(group, this.layouts);
+    this.checkedOn = group;
+  }
+
   /** All-reduces gradients given as Float32Arrays by name, in place. */
   async allReduce(group: ProcessGroup, grads: Record<string, Float32Array>, options: BucketReduceOptions = {}): Promise<void> {
-    await this.checkSameLayout(group);
+    await this.checkLayoutOnce(group);
     for (let b = 0; b < this.layouts.length; b++) {
       const buffer = this.buffers[b];
       const entries = this.layouts[b].entries;
@@ -70,7 +76,7 @@ export class GradientBuckets {
 
   /** All-reduces float32 gradient tensors; returns new tensors (the caller disposes both). */
   async allReduceTensors(group: ProcessGroup, grads: tf.NamedTensorMap, options: BucketReduceOptions = {}) {
-    await this.checkSameLayout(group);
+    await this.checkLayoutOnce(group);
     const out: tf.NamedTensorMap = {};
     for (let b = 0; b < this.layouts.length; b++) {
       const layout = this.layouts[b];
@@ -83,32 +89,30 @@ export class GradientBuckets {
     }
     return out;
   }
+}
 
-  /** Once per group: every rank must have the same names and sizes in the same order. */
-  private async checkSameLayout(group: ProcessGroup): Promise<void> {
-    if (this.checkedOn === group) return;
-    const mine = this.signature();
-    const all = new Float32Array(group.size);
-    await group.allGather(new Float32Array([mine]), all);
-    const other = all.findIndex((s) => s !== mine);
-    if (other >= 0) {
-      throw new Error(
-        `GradientBuckets: rank ${other} has different gradients (names, sizes or order) than rank ${group.rank}; ` +
-          'build the buckets from the same model on every rank',
-      );
+/** A 24-bit hash of the layouts' names and sizes, in order (exact as a float32). */
+function layoutSignature(layouts: readonly FlatLayout[]): number {
+  let hash = 0x811c9dc5;
+  for (const layout of layouts) {
+    for (const { name, size } of layout.entries) {
+      for (const ch of `${name}:${size};`) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193);
     }
-    this.checkedOn = group;
+    hash = Math.imul(hash ^ 0x7c, 0x01000193);
   }
+  return (hash >>> 0) & 0xffffff;
+}
 
-  /** A 24-bit hash of the layout (exact as a float32). */
-  private signature(): number {
-    let hash = 0x811c9dc5;
-    for (const layout of this.layouts) {
-      for (const { name, size } of layout.entries) {
-        for (const ch of `${name}:${size};`) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193);
-      }
-      hash = Math.imul(hash ^ 0x7c, 0x01000193);
-    }
-    return (hash >>> 0) & 0xffffff;
+/** Checks, with one allGather, that every rank has the same gradient buckets (names, sizes, order). */
+export async function checkSameLayout(group: ProcessGroup, layouts: readonly FlatLayout[]): Promise<void> {
+  const mine = layoutSignature(layouts);
+  const all = new Float32Array(group.size);
+  await group.allGather(new Float32Array([mine]), all);
+  const other = all.findIndex((s) => s !== mine);
+  if (other >= 0) {
+    throw new Error(
+      `GradientBuckets: rank ${other} has different gradients (names, sizes or order) than rank ${group.rank}; ` +
+        'build the buckets from the same model on every rank',
+    );
   }
 }

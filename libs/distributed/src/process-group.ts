@@ -17,6 +17,15 @@ export interface BroadcastOptions extends CollectiveOptions {
   root?: number;
 }
 
+/**
+ * Elements of an all-reduce up to `end` (from the previous range's end) are summed over the ranks
+ * in the order of `ranks`, one float32 addition at a time.
+ */
+export interface SumOrderRange {
+  end: number;
+  ranks: readonly number[];
+}
+
 /** Default timeout of every collective, like torch's (which is 30 minutes; training steps are shorter). */
 export const DEFAULT_TIMEOUT_MS = 300_000;
 
@@ -29,6 +38,13 @@ export const DEFAULT_TIMEOUT_MS = 300_000;
 export abstract class ProcessGroup {
   protected failure: CollectiveError | null = null;
   private destroyed = false;
+  /**
+   * Bytes this rank has sent through collectives, counted as a ring sends them (what the TCP group
+   * does; the yardstick for shared memory too, as nccl-tests' bus bandwidth): an all-reduce sends
+   * 2(n-1)/n of the array, an all-gather n-1 times its input, a reduce-scatter (n-1)/n of the input,
+   * a broadcast the array from every rank but the root's predecessor. Read it before and after.
+   */
+  bytesSent = 0;
 
   protected constructor(
     readonly rank: number,
@@ -43,9 +59,13 @@ export abstract class ProcessGroup {
     }
   }
 
-  /** Sums (or averages) `data` element-wise over all ranks, in place. */
+  /**
+   * Sums (or averages) `data` element-wise over all ranks, in place, in the order sumOrder(data)
+   * tells; a mean then multiplies by Math.fround(1 / size), in float32.
+   */
   async allReduce(data: Float32Array, options: ReduceOptions = {}): Promise<void> {
     this.check('allReduce', data, 'data');
+    this.bytesSent += Math.round((2 * (this.size - 1) * data.byteLength) / this.size);
     await this.run('allReduce', options, (deadline) => this.doAllReduce(data, options.op ?? 'sum', deadline));
   }
 
@@ -56,6 +76,7 @@ export abstract class ProcessGroup {
     if (!Number.isInteger(root) || root < 0 || root >= this.size) {
       throw new Error(`broadcast root must be a rank in [0, ${this.size}). Received: root=${root}`);
     }
+    if ((this.rank + 1) % this.size !== root) this.bytesSent += data.byteLength;
     await this.run('broadcast', options, (deadline) => this.doBroadcast(data, root, deadline));
   }
 
@@ -69,6 +90,7 @@ export abstract class ProcessGroup {
           `Received: output.length=${output.length}`,
       );
     }
+    this.bytesSent += (this.size - 1) * input.byteLength;
     await this.run('allGather', options, (deadline) => this.doAllGather(input, output, deadline));
   }
 
@@ -86,6 +108,7 @@ export abstract class ProcessGroup {
           `${end - start} (see shardRange). Received: output.length=${output.length}`,
       );
     }
+    this.bytesSent += Math.round(((this.size - 1) * input.byteLength) / this.size);
     await this.run('reduceScatter', options, (deadline) =>
       this.doReduceScatter(input, output, options.op ?? 'sum', deadline),
     );
@@ -111,6 +134,16 @@ export abstract class ProcessGroup {
    */
   phases(): CollectivePhases | null {
     return null;
+  }
+
+  /**
+   * The order in which allReduce(data) adds the ranks' values, range by range: float32 sums round
+   * at every addition, so the order fixes the bits, and a sparse exchange that follows it gets the
+   * bits of the dense all-reduce. It may depend on the length and on where `data` lives
+   * (allocate()). Here: rank order throughout.
+   */
+  sumOrder(data: Float32Array): SumOrderRange[] {
+    return [{ end: data.length, ranks: [...Array(this.size).keys()] }];
   }
 
   /** Fails the group on every rank: calls in progress and later calls throw, naming this rank. */

@@ -162,7 +162,9 @@ export function jsReducer(memory: WasmMemory): Reducer {
     scale(dstByte, count, factor) {
       const f32 = new Float32Array(memory.buffer);
       const d = dstByte >> 2;
-      for (let i = 0; i < count; i++) f32[d + i] *= factor;
+      // The kernel's factor is an f32 parameter: round it alike, for the same bits.
+      const f = Math.fround(factor);
+      for (let i = 0; i < count; i++) f32[d + i] *= f;
     },
     reduceInto(srcTable, srcCount, dstTable, dstCount, count, factor) {
       const f32 = new Float32Array(memory.buffer);

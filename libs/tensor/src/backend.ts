@@ -7,6 +7,9 @@ import { registerWasmTrainingKernels } from './kernels/register';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendRequest = BackendName | 'auto';
 
+/** Every name initBackend takes (what a --backend flag accepts). */
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
 export interface BackendInfo {
   backend: BackendName;
   /** The npm package that provided the backend. */

@@ -85,6 +85,15 @@ export class FlatLayout {
     return into;
   }
 
+  /** Copies one tensor of the layout into `into` at its offset (pack, for a tensor that is ready before the others). */
+  packOne(name: string, tensor: tf.Tensor, into: Float32Array): void {
+    const entry = this.entry(name);
+    if (tensor.dtype !== 'float32' || !tf.util.arraysEqual(tensor.shape, entry.shape as number[])) {
+      throw new Error(`FlatLayout.packOne: '${name}' must be float32 of shape [${entry.shape}]. Received: ${tensor.dtype} [${tensor.shape}]`);
+    }
+    into.set(valuesOf(tensor), entry.offset);
+  }
+
   /** New tensors (owned by the caller) holding copies of the buffer's values. */
   unpack(buffer: Float32Array): tf.NamedTensorMap {
     this.checkBuffer(buffer);

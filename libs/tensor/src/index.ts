@@ -1,7 +1,11 @@
 export * as tf from '@tensorflow/tfjs-core';
-export { initBackend, activeBackend, type BackendInfo, type BackendName, type BackendRequest } from './backend';
+export { initBackend, activeBackend, BACKEND_REQUESTS, type BackendInfo, type BackendName, type BackendRequest } from './backend';
 export { listGpus, listCpus, gpuWorkerEnv, type Device, type DeviceKind } from './device';
-export { logger, rankLogger, type Logger } from './logger';
+export { logger, rankLogger, configureLogging, setLogRank, type Logger, type LoggingOptions } from './logger';
+export { StatusLine, type LineStream } from './logging/status-line';
+export { prettyFormatter } from './logging/pretty-line';
+export { logFileName } from './logging/log-sink';
+export { LOG_ENV, LOG_FORMATS, type LogFormat, type LogFormatChoice } from './logging/log-settings';
 export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainingKernelNames } from './kernels/register';
 export { FlatLayout, type FlatEntry, type FlatSpec } from './flat-buffer';
 export { adamUpdate, WEFT_ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs, type AdamUpdateResult } from './kernels/adam-update';
@@ -19,3 +23,18 @@ export {
   type LstmBackwardResult,
 } from './kernels/lstm-ops';
 export * as wasmAsm from './kernels/wasm-asm';
+export { variableGradsStaged, type GradientReady } from './autodiff/staged-gradients';
+export { StepTracer, type StepTracerOptions, type TraceTrack } from './trace/step-tracer';
+export {
+  STEP_SPANS,
+  SPAN_CATEGORIES,
+  tracePid,
+  traceClockUs,
+  type TraceEvent,
+  type TraceFile,
+  type TraceCategory,
+} from './trace/trace-event';
+export { writeTrace, writeRankTraces, readTrace, validateTrace, traceFile, type RankTraceFiles } from './trace/trace-file';
+export { summarizeTrace, type RankTraceSummary, type SpanTotals, type StepShares } from './trace/trace-summary';
+export { threadCpuSeconds } from './trace/thread-cpu';
+export { parseFlags, intOption, choiceOption, type FlagOptions, type ParseFlagsSettings } from './command-line';

@@ -11,12 +11,13 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-layers' bundle registers tfjs-core's gradients; the chained ops are for its orthogonal initializer.
 import '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
-import { gemm, maxOverSteps, registerWasmTrainingKernels, reluGradFromOutput, unregisterWasmTrainingKernels } from '@weft/tensor';
+import { gemm, maxOverSteps, parseFlags, registerWasmTrainingKernels, reluGradFromOutput, unregisterWasmTrainingKernels } from '@weft/tensor';
 import { imdbCnn, imdbLstm } from './imdb-models';
 import { fallbackNotes, registerStockFallbacks } from './stock-fallbacks';
 import { medianOpMs, medianStepMs, ms, printTable, ratio } from './timing';
 
-const quick = process.argv.includes('--quick');
+const { values } = parseFlags(process.argv.slice(2), { quick: { type: 'boolean' } }, { help: 'Usage: npx tsx tools/src/bench/kernels.ts [--quick]' });
+const quick = values.quick ?? false;
 const reps = quick ? 3 : 10;
 const stepReps = quick ? 2 : 5;
 const batch = 32;

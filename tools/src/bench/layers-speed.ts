@@ -9,7 +9,7 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend, tf, type BackendRequest } from '@weft/tensor';
+import { BACKEND_REQUESTS, choiceOption, initBackend, intOption, parseFlags, tf } from '@weft/tensor';
 import { layers, Sequential, type Layer } from '@weft/layers';
 
 const BATCH = 32;
@@ -129,16 +129,20 @@ async function compare(ours: Step, theirs: Step, length: number, rounds: number)
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const quick = argv.includes('--quick');
-  const backend = (argv[argv.indexOf('--backend') + 1] && argv.includes('--backend') ? argv[argv.indexOf('--backend') + 1] : 'wasm') as BackendRequest;
-  const which = argv.includes('--models') ? argv[argv.indexOf('--models') + 1].split(',') : Object.keys(specs);
+  const { values } = parseFlags(
+    process.argv.slice(2),
+    { quick: { type: 'boolean' }, rounds: { type: 'string' }, backend: { type: 'string' }, models: { type: 'string' } },
+    { help: 'Usage: npx tsx tools/src/bench/layers-speed.ts [--quick] [--rounds 15] [--backend wasm|cpu|tensorflow] [--models lstm,gru,cnn]' },
+  );
+  const quick = values.quick ?? false;
+  const backend = choiceOption('backend', values.backend, BACKEND_REQUESTS, 'wasm');
+  const which = values.models?.split(',') ?? Object.keys(specs);
+  const rounds = intOption('rounds', values.rounds, quick ? 4 : 15);
   const info = await initBackend(backend);
   console.log(`backend ${info.backend} (${info.package}), batch ${BATCH}${quick ? ', quick' : ''}`);
   for (const key of which) {
     const spec = specs[key];
     if (!spec) throw new Error(`Unknown model '${key}'. Expected one of: ${Object.keys(specs).join(', ')}`);
-    const rounds = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : quick ? 4 : 15;
     const r = await compare(ourStep(spec.ours(spec.length)), theirStep(spec.theirs()), spec.length, rounds);
     console.log(
       `${spec.name}\n  weft ${r.ours.toFixed(1)} samples/s, tfjs-layers ${r.theirs.toFixed(1)} samples/s, ratio ${(r.ours / r.theirs).toFixed(2)}x`,

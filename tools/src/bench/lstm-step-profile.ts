@@ -7,7 +7,7 @@
  *   npx tsx tools/src/bench/lstm-step-profile.ts [--backend wasm|cpu] [--steps 10] [--shapes] [--model lstm|cnn]
  * (--shapes: kernels listed by input shapes and attributes too)
  */
-import { initBackend, tf, type BackendRequest } from '@weft/tensor';
+import { BACKEND_REQUESTS, choiceOption, initBackend, intOption, parseFlags, tf } from '@weft/tensor';
 import { layers, Sequential, Trainer, type Layer } from '@weft/layers';
 import { printTable, ms } from './timing';
 
@@ -75,13 +75,16 @@ function markLayer(layer: Layer, clock: PhaseClock): void {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const opt = (name: string, fallback: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
-  const backend = opt('--backend', 'wasm') as BackendRequest;
-  const steps = Number(opt('--steps', '10'));
+  const { values } = parseFlags(
+    process.argv.slice(2),
+    { backend: { type: 'string' }, steps: { type: 'string' }, shapes: { type: 'boolean' }, model: { type: 'string' } },
+    { help: 'Usage: npx tsx tools/src/bench/lstm-step-profile.ts [--backend wasm|cpu] [--steps 10] [--shapes] [--model lstm|cnn]' },
+  );
+  const backend = choiceOption('backend', values.backend, BACKEND_REQUESTS, 'wasm');
+  const steps = intOption('steps', values.steps, 10);
+  const cnn = choiceOption('model', values.model, ['lstm', 'cnn'] as const, 'lstm') === 'cnn';
   await initBackend(backend);
   const clock = new PhaseClock();
-  const cnn = opt('--model', 'lstm') === 'cnn';
   const length = cnn ? 400 : LENGTH;
   const stack = cnn
     ? [
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
     clock.enter('loss fwd+bwd');
     return applyLoss(...args);
   };
-  instrumentKernels(tf.getBackend(), clock, argv.includes('--shapes'));
+  instrumentKernels(tf.getBackend(), clock, values.shapes ?? false);
 
   const x = tf.randomUniform([BATCH, length], 1, VOCAB, 'int32', 1);
   const y = tf.cast(tf.greater(tf.randomUniform([BATCH, 1], 0, 1, 'float32', 2), 0.5), 'float32');

@@ -7,19 +7,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend } from '@weft/tensor';
+import { choiceOption, initBackend, intOption, parseFlags } from '@weft/tensor';
 import { Sequential, layers } from '@weft/layers';
 import { printTable } from './timing';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const backend = arg('backend', 'wasm') as 'wasm' | 'cpu';
-const batchSize = Number(arg('batch', '128'));
-const samples = Number(arg('samples', '3840'));
-const epochs = Number(arg('epochs', '3'));
+const { values } = parseFlags(
+  process.argv.slice(2),
+  { backend: { type: 'string' }, batch: { type: 'string' }, samples: { type: 'string' }, epochs: { type: 'string' } },
+  { help: 'Usage: npx tsx tools/src/bench/mlp-engine.ts [--backend wasm|cpu] [--batch 128] [--samples 3840] [--epochs 3]' },
+);
+const backend = choiceOption('backend', values.backend, ['wasm', 'cpu'] as const, 'wasm');
+const batchSize = intOption('batch', values.batch, 128);
+const samples = intOption('samples', values.samples, 3840);
+const epochs = intOption('epochs', values.epochs, 3);
 
 function weftMlp(): Sequential {
   const model = new Sequential();

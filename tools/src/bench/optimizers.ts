@@ -1,9 +1,9 @@
 /**
  * Optimizer step time, ours beside tfjs-core's tf.train.* in the same run, on the weights of the
  * IMDB LSTM (Embedding 20000x128, LSTM(128), Dense(1)).
- * Run: npx tsx tools/src/bench/optimizers.ts [wasm|cpu]
+ * Run: npx tsx tools/src/bench/optimizers.ts [--backend wasm|cpu]
  */
-import { initBackend, tf } from '@weft/tensor';
+import { choiceOption, initBackend, parseFlags, tf } from '@weft/tensor';
 import { optimizers } from '@weft/layers';
 
 const { adam, rmsprop, sgd } = optimizers;
@@ -36,7 +36,8 @@ function timeSteps(step: () => void, steps: number): number {
 }
 
 async function main(): Promise<void> {
-  const backend = (process.argv[2] ?? 'wasm') as 'wasm' | 'cpu';
+  const { values } = parseFlags(process.argv.slice(2), { backend: { type: 'string' } }, { help: 'Usage: npx tsx tools/src/bench/optimizers.ts [--backend wasm|cpu]' });
+  const backend = choiceOption('backend', values.backend, ['wasm', 'cpu'] as const, 'wasm');
   await initBackend(backend);
   const grads = Object.values(SHAPES).map((s) => tf.randomNormal(s, 0, 0.01));
   const steps = backend === 'cpu' ? 5 : 15;

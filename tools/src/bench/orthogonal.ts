@@ -1,15 +1,16 @@
 /**
  * Orthogonal initializer: ours (Gram-Schmidt in JS) beside tf.linalg.qr (what a tfjs-ops
  * implementation, tfjs-layers' included, runs), same shapes, same run.
- * Run: npx tsx tools/src/bench/orthogonal.ts [wasm|cpu]
+ * Run: npx tsx tools/src/bench/orthogonal.ts [--backend wasm|cpu]
  */
-import { initBackend, tf } from '@weft/tensor';
+import { choiceOption, initBackend, parseFlags, tf } from '@weft/tensor';
 import { initializers } from '@weft/layers';
 
 const { orthogonal } = initializers;
 
 async function main(): Promise<void> {
-  const backend = (process.argv[2] ?? 'wasm') as 'wasm' | 'cpu';
+  const { values } = parseFlags(process.argv.slice(2), { backend: { type: 'string' } }, { help: 'Usage: npx tsx tools/src/bench/orthogonal.ts [--backend wasm|cpu]' });
+  const backend = choiceOption('backend', values.backend, ['wasm', 'cpu'] as const, 'wasm');
   await initBackend(backend);
   console.log(`backend ${backend}`);
   for (const [rows, cols] of [[32, 128], [64, 256], [128, 512]]) {

@@ -1,5 +1,8 @@
 // `weft bench throughput`: the quick run on a tiny model, 1 and 2 worker threads, checked for its
 // rows and arithmetic (not its speed: the bench measures speed, tests do not assert it).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatCollectivesBench, formatThroughputBench, type CollectivesBenchRow, type ThroughputRow } from '@weft/distributed';
 import { runCli } from '../cli';
 import './index';
@@ -30,9 +33,16 @@ function hasGpuPackage(): boolean {
 }
 
 describe('weft bench throughput', () => {
-  it('--quick on a tiny model, 1 and 2 threads: the in-process baseline and one row per worker count, samples = steps x global batch', async () => {
-    const { code, out } = await weft('bench', 'throughput', '--model', 'tiny', '--workers', '1,2', '--quick', '--json');
+  const dir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--quick on a tiny model, 1 and 2 threads: the in-process baseline and one row per worker count, samples = steps x global batch; --chart draws them', async () => {
+    const chart = join(dir, 'throughput.svg');
+    const { code, out } = await weft('bench', 'throughput', '--model', 'tiny', '--workers', '1,2', '--quick', '--json', '--chart', chart);
     expect(code).toBe(0);
+    const svg = readFileSync(chart, 'utf8');
+    expect(svg).toMatch(/^<svg[\s\S]*>tiny<\/text>[\s\S]*<\/svg>$/);
+    expect(svg).toContain('>data-parallel (threads)</text>');
     const rows = JSON.parse(out) as ThroughputRow[];
     expect(rows.map((r) => [r.model, r.run, r.workers, r.globalBatch])).toEqual([
       ['tiny', 'in-process', 1, 32],
@@ -81,6 +91,8 @@ describe('weft bench throughput', () => {
     await expect(weft('bench', 'throughput', '--batch', '-4')).rejects.toThrow('--batch');
     await expect(weft('bench', 'throughput', '--repeat', '0')).rejects.toThrow('--repeat must be an integer >= 1');
     await expect(weft('bench', 'throughput', '--frobnicate')).rejects.toThrow("Run 'weft bench throughput --help'");
+    await expect(weft('bench', 'throughput', '--chart', join(dir, 'chart.png'))).rejects.toThrow('--chart writes SVG: give a file name ending in .svg');
+    await expect(weft('bench', 'throughput', '--chart', join(dir, 'no', 'chart.svg'))).rejects.toThrow('does not exist');
   });
 
   (hasGpuPackage() ? it.skip : it)('--device gpu without @tensorflow/tfjs-node-gpu names the package to install', async () => {
@@ -92,6 +104,8 @@ describe('weft bench throughput', () => {
     expect(help.code).toBe(0);
     expect(help.out).toContain('--workers N[,N]');
     expect(help.out).toContain('imdb-lstm');
+    expect(help.out).toContain('--chart FILE.svg');
+    expect(help.out).toContain('--trace DIR');
     expect((await weft('bench', 'nope')).code).toBe(2);
   });
 });

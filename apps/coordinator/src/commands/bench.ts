@@ -7,11 +7,15 @@ import {
   runThroughputBench,
   validateCollectivesOptions,
   validateThroughputOptions,
+  writeThroughputChart,
+  checkChartPath,
   type CollectivesTransport,
   type ThroughputModel,
 } from '@weft/distributed';
+import { intOption } from '@weft/tensor';
 import { registerCommand } from '../cli';
-import { intOption, parseCommandArgs } from '../options';
+import { applyLogArgs, logHelp } from '../log-options';
+import { parseCommandArgs } from '../options';
 
 type Benchmark = { describe: string; run: (args: string[]) => Promise<number> };
 
@@ -33,9 +37,14 @@ Options:
                         more on a busy host, N times as long)
   --device KIND         cpu (default: wasm, one worker per thread or process) | gpu (needs
                         @tensorflow/tfjs-node-gpu)
+  --chart FILE.svg      also draw samples/s against workers, one line per model, beside the
+                        ideal (workers x in-process)
+  --trace DIR           write each run's step traces there (a file per rank and one of all
+                        ranks: open in ui.perfetto.dev) and print each rank's share of the step
+                        in compute, all-reduce and waiting
   --quick               a short run (used by tests)
   --json                print the rows as JSON instead of a table
-
+${logHelp(24)}
 Models:
 ${describeThroughputModels()}
 `;
@@ -56,6 +65,8 @@ async function throughput(args: string[]): Promise<number> {
     warmup: { type: 'string' },
     repeat: { type: 'string' },
     device: { type: 'string' },
+    chart: { type: 'string' },
+    trace: { type: 'string' },
     quick: { type: 'boolean' },
     json: { type: 'boolean' },
   });
@@ -74,13 +85,19 @@ async function throughput(args: string[]): Promise<number> {
     repeat: values.repeat === undefined ? undefined : intOption('repeat', values.repeat, 1),
     device: values.device as 'cpu' | 'gpu' | undefined,
     quick: values.quick ?? false,
+    traceDir: values.trace,
   };
   validateThroughputOptions(options);
+  if (values.chart !== undefined) checkChartPath(values.chart);
   const rows = await runThroughputBench({
     ...options,
     onProgress: values.json ? undefined : (line) => process.stderr.write(`  ${line}\n`),
   });
   process.stdout.write(`${values.json ? JSON.stringify(rows, null, 2) : formatThroughputBench(rows)}\n`);
+  if (values.chart !== undefined) {
+    await writeThroughputChart(values.chart, rows);
+    process.stderr.write(`Chart: ${values.chart}\n`);
+  }
   return 0;
 }
 
@@ -138,7 +155,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
   },
 };
 
-registerCommand('bench', async (args) => {
+registerCommand('bench', async (argv) => {
+  const args = applyLogArgs('bench', argv);
   // `weft bench --model imdb-lstm --workers 1,2` (DESIGN.md's form) is the throughput bench.
   if (args[0]?.startsWith('--') && args[0] !== '--help') return BENCHMARKS.throughput.run(args);
   const [name, ...rest] = args;

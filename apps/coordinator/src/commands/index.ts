@@ -1,4 +1,5 @@
 // Each subcommand registers itself from its own file; import them here, one line each.
 import './bench';
+import './launch';
 import './train';
 export {};

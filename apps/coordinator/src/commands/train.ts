@@ -1,6 +1,7 @@
-import type { BackendRequest } from '@weft/tensor';
+import { BACKEND_REQUESTS, choiceOption, intOption } from '@weft/tensor';
 import { registerCommand } from '../cli';
-import { intOption, parseCommandArgs } from '../options';
+import { applyLogArgs, logHelp } from '../log-options';
+import { parseCommandArgs } from '../options';
 import { runDemoJob } from '../demo/demo-job';
 
 const HELP = `Usage: weft train [options]
@@ -18,12 +19,10 @@ Options:
   --workers N        data-parallel workers (default 2); --batch-size is the global batch,
                      split across them. 1 trains in this process, on one device
   --transport KIND   threads | processes (default threads)
-`;
-
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
+${logHelp(21)}`;
 
 registerCommand('train', async (args) => {
-  const { values } = parseCommandArgs('train', args, {
+  const { values } = parseCommandArgs('train', applyLogArgs('train', args), {
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },
     samples: { type: 'string' },
@@ -37,10 +36,7 @@ registerCommand('train', async (args) => {
     process.stdout.write(HELP);
     return 0;
   }
-  const backend = (values.backend ?? 'auto') as BackendRequest;
-  if (!BACKENDS.includes(backend)) {
-    throw new Error(`--backend must be one of ${BACKENDS.join(', ')}. Received: --backend ${backend}`);
-  }
+  const backend = choiceOption('backend', values.backend, BACKEND_REQUESTS, 'auto');
   const transport = values.transport ?? 'threads';
   if (transport !== 'threads' && transport !== 'processes') {
     throw new Error(`--transport must be threads or processes. Received: --transport ${transport}`);

@@ -1,3 +1,5 @@
+import { seededRandom } from '@weft/layers';
+
 /**
  * A sentiment-like text task the project makes itself, so the main job runs on a fresh machine
  * without downloads: each "review" is a sequence of token ids; a few ids are positive words, a
@@ -20,18 +22,6 @@ export interface TokenDataset {
   vocabularySize: number;
 }
 
-/** mulberry32: a small seeded PRNG, so every process derives the same data from the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SENTIMENT_WORDS = 10; // ids 1..10 positive, 11..20 negative; the rest neutral
 
 export function syntheticSentiment(options: SyntheticSentimentOptions): TokenDataset {
@@ -39,7 +29,7 @@ export function syntheticSentiment(options: SyntheticSentimentOptions): TokenDat
   if (vocabularySize <= 2 * SENTIMENT_WORDS + 1) {
     throw new Error(`syntheticSentiment needs vocabularySize > ${2 * SENTIMENT_WORDS + 1}. Received: vocabularySize=${vocabularySize}`);
   }
-  const random = prng(seed);
+  const random = seededRandom(seed); // every process derives the same data from the same seed
   const tokens = new Int32Array(samples * sequenceLength);
   const labels = new Float32Array(samples);
   for (let i = 0; i < samples; i++) {

@@ -1,7 +1,11 @@
-import { loadavg } from 'node:os';
-import { initBackend, listGpus, tf, type BackendInfo } from '@weft/tensor';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend, listGpus, readTrace, summarizeTrace, tf, threadCpuSeconds, tracePid, type BackendInfo, type TraceEvent } from '@weft/tensor';
 import { Callback, type Logs } from '@weft/layers';
 import { DataParallel } from '../data-parallel/data-parallel';
+import { BYTES_SENT_COUNTER } from '../data-parallel/replica-rank';
+import { stepSharesFromTrace, type ThroughputStepShares } from './step-shares';
 import { DEFAULT_THROUGHPUT_MODELS, MODELS, THROUGHPUT_MODELS, type ModelBench, type ThroughputModel } from './throughput-models';
 
 /**
@@ -33,6 +37,8 @@ export interface ThroughputBenchOptions {
   repeat?: number;
   /** Called with a line after each measurement (progress). */
   onProgress?: (line: string) => void;
+  /** Where to write each run's step traces (a file per rank and a merged one, for Perfetto); fills the rows' stepShares. */
+  traceDir?: string;
 }
 
 export interface ThroughputRow {
@@ -69,6 +75,12 @@ export interface ThroughputRow {
   startupSeconds: number;
   /** The host's 1-minute load average after the run (other jobs share the cores: read the figures with it). */
   loadAverage: number;
+  /** CPU seconds of the coordinator's main thread over the fit (threadCpuSeconds), when measured. */
+  coordinatorCpuSeconds?: number;
+  /** Per rank (index = rank), from the step traces (--trace): the share of the step each part took. */
+  stepShares?: ThroughputStepShares[];
+  /** Gradient bytes each rank all-reduces per step. */
+  bytesPerStep?: number;
 }
 
 /** The option values every caller (the CLI included) must pass; messages name the CLI flags. */
@@ -132,9 +144,19 @@ class StepClock extends Callback {
   }
 }
 
+/** Rank 0's bytes sent per timed step, from the counter every rank samples after each step. */
+function bytesPerStep(events: TraceEvent[], warmupSteps: number): number {
+  const samples = events.filter((e) => e.ph === 'C' && e.name === BYTES_SENT_COUNTER && e.pid === tracePid(0)).map((e) => Number(e.args?.bytes));
+  const timed = samples.slice(warmupSteps - 1);
+  return timed.length < 2 ? 0 : (timed[timed.length - 1] - timed[0]) / (timed.length - 1);
+}
+
 interface Measured {
   seconds: number;
   startupSeconds: number;
+  coordinatorCpuSeconds: number;
+  stepShares: ThroughputStepShares[];
+  bytesPerStep: number;
 }
 
 async function measure(
@@ -145,6 +167,7 @@ async function measure(
   warmupSteps: number,
   steps: number,
   backend: BackendInfo,
+  tracePath: string,
 ): Promise<Measured> {
   const globalBatch = (workers ?? 1) * batch;
   const [x, y] = spec.data((warmupSteps + steps) * globalBatch, 7);
@@ -152,14 +175,19 @@ async function measure(
   const clock = new StepClock();
   try {
     const start = performance.now();
+    const cpuAtStart = threadCpuSeconds();
     await model.fit(x, y, {
       batchSize: globalBatch,
       epochs: 1,
       shuffle: false,
       verbose: 0,
       callbacks: [clock],
+      profile: tracePath,
       distribution: workers === null ? undefined : new DataParallel({ workers, transport, backend: backend.backend }),
     });
+    const coordinatorCpuSeconds = threadCpuSeconds() - cpuAtStart;
+    const { traceEvents } = await readTrace(tracePath);
+    const stepShares = stepSharesFromTrace(summarizeTrace(traceEvents));
     const ends = clock.batchEnds;
     if (ends.length !== warmupSteps + steps) {
       throw new Error(`throughput bench: expected ${warmupSteps + steps} batch ends, saw ${ends.length}`);
@@ -167,6 +195,9 @@ async function measure(
     return {
       seconds: (ends[ends.length - 1] - ends[warmupSteps - 1]) / 1000,
       startupSeconds: ((clock.epochBegin ?? start) - start) / 1000,
+      coordinatorCpuSeconds,
+      stepShares,
+      bytesPerStep: workers === null ? 0 : bytesPerStep(traceEvents, warmupSteps),
     };
   } finally {
     tf.dispose([x, y]);
@@ -186,54 +217,67 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const backend = await initBackend('wasm');
   const rows: ThroughputRow[] = [];
   const repeat = options.repeat ?? 1;
-  for (const name of models) {
-    const spec = MODELS[name];
-    const steps = options.steps ?? (options.quick ? 3 : spec.steps);
-    const configs = [null, ...workerCounts];
-    // Rounds interleave the configurations (baseline, 1, 2, ..., baseline, 1, 2, ...) so that a
-    // burst of other work on the host lands on all of them alike; each keeps its fastest round.
-    const rounds: Measured[][] = configs.map(() => []);
-    for (let round = 0; round < repeat; round++) {
+  // Every run is traced (a few spans a step: no measurable cost) for the step shares; kept with --trace.
+  const traceDir = options.traceDir ?? (await mkdtemp(join(tmpdir(), 'weft-bench-trace-')));
+  await mkdir(traceDir, { recursive: true });
+  try {
+    for (const name of models) {
+      const spec = MODELS[name];
+      const steps = options.steps ?? (options.quick ? 3 : spec.steps);
+      const configs = [null, ...workerCounts];
+      // Rounds interleave the configurations (baseline, 1, 2, ..., baseline, 1, 2, ...) so that a
+      // burst of other work on the host lands on all of them alike; each keeps its fastest round.
+      const rounds: Measured[][] = configs.map(() => []);
+      for (let round = 0; round < repeat; round++) {
+        for (const [i, workers] of configs.entries()) {
+          const run = workers === null ? 'in-process' : `${transport}-x${workers}`;
+          const tracePath = join(traceDir, `${name}-${run}${repeat > 1 ? `-round${round + 1}` : ''}.json`);
+          const m = await measure(spec, workers, transport, batch, warmupSteps, steps, backend, tracePath);
+          rounds[i].push(m);
+          if (repeat > 1) options.onProgress?.(`${name} ${workers === null ? 'in-process' : `${transport} x${workers}`}, round ${round + 1}/${repeat}: ${((steps * (workers ?? 1) * batch) / m.seconds).toFixed(1)} samples/s`);
+        }
+      }
+      let single = 0;
       for (const [i, workers] of configs.entries()) {
-        const m = await measure(spec, workers, transport, batch, warmupSteps, steps, backend);
-        rounds[i].push(m);
-        if (repeat > 1) options.onProgress?.(`${name} ${workers === null ? 'in-process' : `${transport} x${workers}`}, round ${round + 1}/${repeat}: ${((steps * (workers ?? 1) * batch) / m.seconds).toFixed(1)} samples/s`);
+        const n = workers ?? 1;
+        const globalBatch = n * batch;
+        const samples = steps * globalBatch;
+        const fastest = rounds[i].reduce((a, b) => (b.seconds < a.seconds ? b : a));
+        const seconds = fastest.seconds;
+        const samplesPerSecond = samples / seconds;
+        if (workers === null) single = samplesPerSecond;
+        const row: ThroughputRow = {
+          model: name,
+          run: workers === null ? 'in-process' : transport,
+          workers: n,
+          device: backend.device,
+          worker: workers === null ? 'this process' : transport === 'threads' ? 'worker thread' : 'child process',
+          backend: backend.backend,
+          package: backend.package,
+          perWorkerBatch: batch,
+          globalBatch,
+          warmupSteps,
+          steps,
+          samples,
+          repeat,
+          seconds,
+          roundsSamplesPerSecond: rounds[i].map((m) => samples / m.seconds),
+          samplesPerSecond,
+          samplesPerSecondPerWorker: samplesPerSecond / n,
+          speedup: samplesPerSecond / single,
+          efficiency: samplesPerSecond / (n * single),
+          startupSeconds: Math.min(...rounds[i].map((m) => m.startupSeconds)),
+          coordinatorCpuSeconds: fastest.coordinatorCpuSeconds,
+        bytesPerStep: fastest.bytesPerStep,
+          stepShares: fastest.stepShares,
+          loadAverage: loadavg()[0],
+        };
+        rows.push(row);
+        options.onProgress?.(`${name} ${row.run} x${n}: ${samplesPerSecond.toFixed(1)} samples/s`);
       }
     }
-    let single = 0;
-    for (const [i, workers] of configs.entries()) {
-      const n = workers ?? 1;
-      const globalBatch = n * batch;
-      const samples = steps * globalBatch;
-      const seconds = Math.min(...rounds[i].map((m) => m.seconds));
-      const samplesPerSecond = samples / seconds;
-      if (workers === null) single = samplesPerSecond;
-      const row: ThroughputRow = {
-        model: name,
-        run: workers === null ? 'in-process' : transport,
-        workers: n,
-        device: backend.device,
-        worker: workers === null ? 'this process' : transport === 'threads' ? 'worker thread' : 'child process',
-        backend: backend.backend,
-        package: backend.package,
-        perWorkerBatch: batch,
-        globalBatch,
-        warmupSteps,
-        steps,
-        samples,
-        repeat,
-        seconds,
-        roundsSamplesPerSecond: rounds[i].map((m) => samples / m.seconds),
-        samplesPerSecond,
-        samplesPerSecondPerWorker: samplesPerSecond / n,
-        speedup: samplesPerSecond / single,
-        efficiency: samplesPerSecond / (n * single),
-        startupSeconds: Math.min(...rounds[i].map((m) => m.startupSeconds)),
-        loadAverage: loadavg()[0],
-      };
-      rows.push(row);
-      options.onProgress?.(`${name} ${row.run} x${n}: ${samplesPerSecond.toFixed(1)} samples/s`);
-    }
+  } finally {
+    if (options.traceDir === undefined) await rm(traceDir, { recursive: true, force: true });
   }
   return rows;
 }

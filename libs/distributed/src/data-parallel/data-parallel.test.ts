@@ -1,7 +1,7 @@
 // DataParallel against its oracle: N workers at a global batch reach the weights and epoch logs of
 // one in-process fit at the same batch and data order (real threads, processes and sockets).
 import { initBackend, tf } from '@weft/tensor';
-import type { FitArgs, Model } from '@weft/layers';
+import { Sequential, layers, type FitArgs, type Model } from '@weft/layers';
 import { DataParallel, type DataParallelOptions } from '../index';
 import { classification, expectSameHistory, expectSameWeights, mlp, sequenceModel, sequences, twin } from '../testing/oracle-helpers';
 
@@ -50,6 +50,27 @@ describe('DataParallel reaches the weights of one in-process fit at the same glo
   });
 });
 
+it("BatchNormalization: every rank ends each epoch with rank 0's moving statistics (DDP's buffer broadcast; the epoch-end checksum covers them)", async () => {
+  // BatchNorm first: its statistics depend on the data only. Rank 0 trains rows 0-3 of each batch of 8.
+  const make = () => {
+    const model = new Sequential({ layers: [layers.batchNormalization({ inputShape: [3], momentum: 0.5 }), layers.dense({ units: 1 })] });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    return model;
+  };
+  const x = tf.add(tf.randomNormal([32, 3], 0, 1, 'float32', 41), tf.reshape(tf.range(0, 32), [32, 1]));
+  const y = tf.randomNormal([32, 1], 0, 1, 'float32', 42);
+  const parallel = make();
+  await parallel.fit(x, y, { batchSize: 8, epochs: 2, shuffle: false, verbose: 0, distribution: new DataParallel({ workers: 2 }) });
+  const rank0 = make();
+  const rank0Rows = tf.concat([0, 8, 16, 24].map((start) => tf.slice(x, [start, 0], [4, 3])));
+  await rank0.fit(rank0Rows, tf.zeros([16, 1]), { batchSize: 4, epochs: 2, shuffle: false, verbose: 0 });
+  for (const name of ['moving_mean', 'moving_variance']) {
+    const actual = parallel.weights.find((w) => w.name.endsWith(name))!.read();
+    const expected = rank0.weights.find((w) => w.name.endsWith(name))!.read();
+    expect(tf.max(tf.abs(tf.sub(actual, expected))).dataSync()[0]).toBeLessThan(1e-5);
+  }
+});
+
 describe('DataParallel.evaluate', () => {
   it('gives the in-process [loss, accuracy] over shards on 2 threads, sample weights included', async () => {
     const model = mlp('adam');
@@ -59,5 +80,19 @@ describe('DataParallel.evaluate', () => {
     const actual = (await model.evaluate(x, y, { batchSize: 8, sampleWeight, distribution: new DataParallel({ workers: 2 }) })) as number[];
     expect(actual).toHaveLength(2);
     actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+  });
+});
+
+describe('DataParallel.predict', () => {
+  it.each([
+    ['3 threads', { workers: 3 }],
+    ['2 processes', { workers: 2, transport: 'processes' as const }],
+  ])('gives the in-process outputs, in input order, over uneven shards (%s)', async (_name, options) => {
+    const model = mlp('adam');
+    const [x] = classification(10, 14);
+    const expected = model.predict(x, { batchSize: 4 }) as tf.Tensor;
+    const actual = (await model.predict(x, { batchSize: 4, distribution: new DataParallel(options) })) as tf.Tensor;
+    expect(actual.shape).toEqual([10, 3]);
+    expect(Array.from(actual.dataSync())).toEqual(Array.from(expected.dataSync()));
   });
 });

@@ -1,26 +1,31 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { activeBackend, type BackendRequest } from '@weft/tensor';
+import { activeBackend, tf, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
 import {
-  CallbackList,
-  History,
+  applyModelSpec,
   ProgbarLogger,
-  type Callback,
+  runFitLoop,
+  type BatchEvents,
   type DataInput,
   type Distribution,
   type EvaluateArgs,
   type FitArgs,
-  type Logs,
+  type History,
   type Model,
+  type ModelSpec,
+  type PredictArgs,
 } from '@weft/layers';
-import { launchProcesses } from '../launch/launch-processes';
-import { launchThreads } from '../launch/launch-threads';
-import type { RankOutcome } from '../launch/rank-context';
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
-import { EpochRelay } from './epoch-relay';
-import type { CoordinatorMessage, EvaluateJob, FitJob, RankMessage, ReplicaJob } from './fit-job';
+import { readDistributedEnv, type DistributedEnv } from '../env';
+import { CheckpointStore } from './checkpoint-store';
+import { ElasticRanks, type RestartRecord } from './elastic-ranks';
+import type { CoordinatorApi, ReplicaJob, StepsResult } from './fit-job';
 import { gpuRankEnvs } from './gpu-placement';
-import { prepareEvaluate, prepareFit } from './prepare-fit';
+import { fitLaunched } from './launched-fit';
+import { prepareEvaluate, prepareFit, preparePredict } from './prepare-fit';
+import { Replicas } from './replicas';
+import { learningRateOf, startingPoint } from './starting-point';
+import type { TrainingCheckpoint } from './training-checkpoint';
 
 export interface DataParallelOptions {
   /** Worker threads or processes; default: one per CPU core. */
@@ -36,23 +41,50 @@ export interface DataParallelOptions {
   timeoutMs?: number;
   /** Gradient bucket size (default PyTorch DDP's 25 MiB). */
   bucketCapBytes?: number;
+  /**
+   * Exchange the gradient of an Embedding's table as the rows a batch touched, when that is
+   * smaller than the table (TensorFlow's IndexedSlices, Horovod's sparse allgather); the result
+   * has the dense all-reduce's bits either way. Default: on for processes (TCP); off for threads,
+   * where the in-place dense all-reduce in shared memory is faster than finding the rows.
+   */
+  sparseGradients?: boolean;
   /** Absolute paths of modules every worker imports before it rebuilds the model (custom layers). */
   modules?: string[];
-  /** Seed of the shuffling order when fit has none (default: random). */
+  /** Seed of the shuffling order when fit has none (default: random; rank 0's when launched). */
   seed?: number;
   /** The workers' backend; default: the caller's (initBackend; wasm for tfjs-node in threads), else wasm. */
   backend?: BackendRequest;
   /** Steps between weight checksums across replicas (also checked at every epoch's end); default 100. */
   checksumEverySteps?: number;
+  /**
+   * Restarts allowed over a fit (torchrun's max_restarts; default 0: a failure fails the fit). When a
+   * rank dies (killed, crashed, threw) or stalls past timeoutMs, every rank is stopped, new ones
+   * start from the last checkpoint and training resumes there, to the same weights.
+   */
+  maxRestarts?: number;
+  /**
+   * Where the last checkpoint lives (Keras's BackupAndRestore): model, optimizer state, epoch, step,
+   * data position and the epoch's metrics so far, written atomically. A fit finding one there
+   * resumes from it; a finished fit removes it. Without it, restarts resume from one kept in memory.
+   */
+  checkpointDir?: string;
+  /** Steps between checkpoints within an epoch (also one at every epoch's end) when checkpointing; default 100. */
+  checkpointEverySteps?: number;
 }
 
-/** The module every rank of fit runs (its `main`). */
-export const DATA_PARALLEL_RANK_ENTRY = join(__dirname, 'fit-rank.ts');
-const DATA_PARALLEL_EVALUATE_ENTRY = join(__dirname, 'evaluate-rank.ts');
+/** The module every rank runs (its `main`): a replica served to the coordinator until stopped. */
+export const DATA_PARALLEL_RANK_ENTRY = join(__dirname, 'replica-rank.ts');
 
 function positiveInt(value: number, what: string, hint: string): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`DataParallel: ${what} must be a positive integer (${hint}). Received: ${what}=${value}`);
   return value;
+}
+
+/** fit's `profile` over ranks: every rank in `path`, and each alone in `path` with `.rank-N` before its extension. */
+async function writeProfile(path: string, eventsByRank: TraceEvent[][]): Promise<void> {
+  const stem = path.endsWith('.json') ? path.slice(0, -'.json'.length) : path;
+  await writeTrace(path, eventsByRank.flat());
+  await Promise.all(eventsByRank.map((events, rank) => writeTrace(`${stem}.rank-${rank}.json`, events)));
 }
 
 /**
@@ -68,10 +100,12 @@ export class DataParallel implements Distribution {
   readonly device: 'cpu' | 'gpu';
   readonly timeoutMs: number;
   readonly bucketCapBytes: number;
+  readonly sparseGradients: boolean;
   readonly modules: string[];
   readonly checksumEverySteps: number;
-  /** Each GPU worker's CUDA_VISIBLE_DEVICES, found at fit/evaluate before anything starts (null on CPU). */
-  private gpuEnvs: NodeJS.ProcessEnv[] | null = null;
+  readonly maxRestarts: number;
+  readonly checkpointEverySteps: number;
+  private lastRestarts: RestartRecord[] = [];
 
   constructor(private readonly options: DataParallelOptions = {}) {
     this.workers = positiveInt(options.workers ?? availableParallelism(), 'workers', 'the number of worker threads or processes');
@@ -87,7 +121,18 @@ export class DataParallel implements Distribution {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     if (!(this.timeoutMs > 0)) throw new Error(`DataParallel: timeoutMs must be positive. Received: timeoutMs=${this.timeoutMs}`);
     this.bucketCapBytes = options.bucketCapBytes ?? DEFAULT_BUCKET_CAP_BYTES;
+    // Over TCP the touched rows save real time; in shared memory the in-place dense all-reduce is faster than finding them.
+    this.sparseGradients = options.sparseGradients ?? this.transport === 'processes';
+    if (typeof this.sparseGradients !== 'boolean') throw new Error(`DataParallel: sparseGradients must be true or false. Received: sparseGradients=${String(this.sparseGradients)}`);
     this.checksumEverySteps = positiveInt(options.checksumEverySteps ?? 100, 'checksumEverySteps', 'steps between weight checks');
+    this.maxRestarts = options.maxRestarts ?? 0;
+    if (!Number.isInteger(this.maxRestarts) || this.maxRestarts < 0) {
+      throw new Error(`DataParallel: maxRestarts must be a non-negative integer (restarts allowed over a fit). Received: maxRestarts=${this.maxRestarts}`);
+    }
+    this.checkpointEverySteps = positiveInt(options.checkpointEverySteps ?? 100, 'checkpointEverySteps', 'steps between checkpoints');
+    if (options.checkpointDir !== undefined && (typeof options.checkpointDir !== 'string' || options.checkpointDir === '')) {
+      throw new Error(`DataParallel: checkpointDir must be a directory path. Received: checkpointDir=${String(options.checkpointDir)}`);
+    }
     this.modules = options.modules ?? [];
     for (const module of this.modules) {
       if (!isAbsolute(module)) {
@@ -104,81 +149,197 @@ export class DataParallel implements Distribution {
     return callers === 'tensorflow' && this.transport === 'threads' ? 'wasm' : callers;
   }
 
+  /** The restarts of the last fit: their causes, where they resumed, how long each took. */
+  get restarts(): readonly RestartRecord[] {
+    return this.lastRestarts;
+  }
+
   async fit(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
-    this.gpuEnvs = this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
-    const shared = this.transport === 'threads';
-    const seed = args.seed ?? this.options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const prepared = prepareFit(model, x, y, args, this.workers, shared, seed);
-    const verbose = args.verbose ?? 1;
-    const history = new History();
-    const callbacks: Callback[] = [...(args.callbacks ?? []), history];
-    if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 }));
-    const list = new CallbackList(callbacks);
-    list.setModel(model);
-    const { epochs, stepsPerEpoch } = prepared.job;
-    list.setParams({ epochs, steps: stepsPerEpoch, verbose, metrics: prepared.metricNames });
-    const job: FitJob = {
-      ...prepared.job,
-      modules: this.modules,
-      backend: this.options.backend ?? this.defaultBackend(),
-      timeoutMs: this.timeoutMs,
-      bucketCapBytes: this.bucketCapBytes,
-      checksumEverySteps: this.checksumEverySteps,
-      batchLogs: list.wantsBatchLogs,
+    const launched = this.launchedRank();
+    if (launched) {
+      return fitLaunched(model, x, y, args, launched, {
+        timeoutMs: this.timeoutMs,
+        bucketCapBytes: this.bucketCapBytes,
+        // Launched ranks talk over TCP, where the touched rows save time.
+        sparseGradients: this.options.sparseGradients ?? true,
+        checksumEverySteps: this.checksumEverySteps,
+        seed: this.options.seed,
+      });
+    }
+    const gpuEnvs = this.placeOnGpus();
+    const store = new CheckpointStore(this.options.checkpointDir ?? null);
+    const resume = await store.load();
+    const seed = args.seed ?? this.options.seed ?? resume?.order.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const prepared = prepareFit(model, x, y, args, this.workers, this.transport === 'threads', seed);
+    const { epochs, plan } = prepared;
+    const spec = startingPoint(model, prepared, resume, store);
+    await store.removeStaleWrites();
+    // The callbacks' batch events, from rank 0's reports; the loop awaits each epoch's last one.
+    let batches: BatchEvents | null = null;
+    let reported = Promise.resolve();
+    let epochNow = 0;
+    let reportedStep = -1;
+    const coordinator: CoordinatorApi = {
+      batchEnd: (step, size, logs) => {
+        if (step <= reportedStep) return; // replayed after a restart: its events went out already
+        reportedStep = step;
+        elastic.reachedStep(epochNow, step);
+        const events = batches!;
+        reported = reported.then(async () => {
+          await events.begin(step, size);
+          await events.end(step, logs);
+        });
+      },
     };
-    const relay = new EpochRelay(model, list);
-    model.stopTraining = false;
-    model.history = history;
-    await list.onTrainBegin();
-    await this.run<null>(DATA_PARALLEL_RANK_ENTRY, job, prepared.gradientBytes, relay.onMessage, async () => {
-      await relay.settled();
-      if (relay.failure) throw relay.failure;
+    const verbose = args.verbose ?? 1;
+    // Running logs cost a small collective per step: only when a callback (a live progress bar included) reads them.
+    const progressBar = verbose > 0 ? [new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 })] : [];
+    const wantsBatchLogs = [...(args.callbacks ?? []), ...progressBar].some((c) => c.wantsBatchLogs);
+    const job: ReplicaJob = { ...this.replicaJob(spec), plan: { ...plan, batchLogs: wantsBatchLogs }, trace: args.profile !== undefined };
+    const checkpointing = this.maxRestarts > 0 || store.path !== null;
+    const elastic = new ElasticRanks({
+      maxRestarts: this.maxRestarts,
+      checkpointEverySteps: checkpointing ? this.checkpointEverySteps : null,
+      stepsPerEpoch: plan.stepsPerEpoch,
+      store,
+      start: (from) => this.startFrom(job, from, prepared.gradientBytes, coordinator, gpuEnvs),
     });
-    await list.onTrainEnd();
-    return history;
+    this.lastRestarts = elastic.restarts;
+    let epochEnd: StepsResult | null = null;
+    try {
+      await elastic.start();
+      const history = await runFitLoop(model, {
+        runEpoch: async (epoch, events) => {
+          batches = events;
+          epochNow = epoch;
+          reportedStep = -1;
+          epochEnd = await elastic.fitEpoch(epoch, () => learningRateOf(model));
+          await reported;
+          // Checkpoints and restoreBestWeights read the caller's model at the epoch's end.
+          applyModelSpec(model, epochEnd.state!);
+          return epochEnd.logs!;
+        },
+        afterEpochEnd: async (epoch) => {
+          const learningRate = learningRateOf(model);
+          elastic.epochEnded(epoch, epochEnd!, learningRate);
+          if (learningRate !== null) await elastic.call((replica) => replica.setLearningRate(learningRate));
+        },
+      }, { epochs, initialEpoch: store.latest.epoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });
+      if (args.profile) {
+        const events = await elastic.call((replica) => replica.traceEvents());
+        if (events) await writeProfile(args.profile, events);
+      }
+      await store.remove();
+      return history;
+    } finally {
+      await elastic.close();
+      await store.flush().catch(() => undefined); // no write outlives fit
+    }
   }
 
   /** Keras's evaluate over the workers, each on a contiguous shard: [loss, ...metrics], or the loss alone. */
   async evaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
-    this.gpuEnvs = this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
-    const job: EvaluateJob = {
-      ...prepareEvaluate(model, x, y, args, this.transport === 'threads'),
-      modules: this.modules,
-      backend: this.options.backend ?? this.defaultBackend(),
-      timeoutMs: this.timeoutMs,
-    };
-    let failure: Error | null = null;
-    const onMessage = (_rank: number, message: unknown) => {
-      const m = message as RankMessage;
-      if (m.kind === 'failed') failure ??= new Error(`DataParallel: ${m.message}`);
-    };
-    const [logs] = await this.run<Logs>(DATA_PARALLEL_EVALUATE_ENTRY, job, 0, onMessage, async () => {
-      if (failure) throw failure;
-    });
-    const values = Object.values(logs);
-    return values.length === 1 ? values[0] : values;
+    const gpuEnvs = this.placeOnGpus();
+    const { spec, data, batchSize } = prepareEvaluate(model, x, y, args, this.transport === 'threads');
+    const replicas = await this.start({ ...this.replicaJob(spec), evaluation: { data, batchSize } }, 0, { batchEnd: () => undefined }, gpuEnvs);
+    try {
+      const [logs] = await replicas.all((replica) => replica.evaluate());
+      const values = Object.values(logs);
+      return values.length === 1 ? values[0] : values;
+    } finally {
+      await replicas.close();
+    }
   }
 
   /**
-   * Runs `entry` on every worker with `job`; resolves with their results, or rejects with the
-   * first failure (`settle` may throw a more precise one first).
+   * Keras's predict over the workers: each predicts a contiguous shard of x, and the outputs come
+   * back concatenated in x's order (one tensor per model output).
    */
-  private async run<R>(
-    entry: string,
-    job: ReplicaJob,
-    arenaBytes: number,
-    onMessage: (rank: number, message: unknown, reply: (message: CoordinatorMessage) => void) => void,
-    settle: () => Promise<void>,
-  ): Promise<R[]> {
-    const launch = { size: this.workers, entry, args: job, groupTimeoutMs: this.timeoutMs, failureGraceMs: this.timeoutMs, onMessage };
-    const outcomes: RankOutcome<R>[] =
-      this.transport === 'threads'
-        ? await launchThreads({ ...launch, arenaBytes })
-        : await launchProcesses({ ...launch, envForRank: this.gpuEnvs ? (rank) => this.gpuEnvs![rank] : undefined });
-    await settle();
-    return outcomes.map((outcome) => {
-      if (!outcome.ok) throw new Error(`DataParallel: ${outcome.error}`);
-      return outcome.value;
+  async predict(model: Model, x: DataInput, args: PredictArgs = {}): Promise<tf.Tensor | tf.Tensor[]> {
+    const gpuEnvs = this.placeOnGpus();
+    const { spec, xs, batchSize } = preparePredict(model, x, args, this.transport === 'threads');
+    const replicas = await this.start({ ...this.replicaJob(spec), prediction: { xs, batchSize } }, 0, { batchEnd: () => undefined }, gpuEnvs);
+    try {
+      const shards = (await replicas.all((replica) => replica.predict())).filter((s) => s.outputs.length > 0);
+      const outputs = shards[0].outputs.map((first, o) => {
+        const rows = shards.reduce((n, s) => n + s.outputs[o].shape[0], 0);
+        const values = new Float32Array(rows * first.values.length / first.shape[0]);
+        let at = 0;
+        for (const shard of shards) {
+          values.set(shard.outputs[o].values, at);
+          at += shard.outputs[o].values.length;
+        }
+        return tf.tensor(values, [rows, ...first.shape.slice(1)], 'float32');
+      });
+      return outputs.length === 1 ? outputs[0] : outputs;
+    } finally {
+      await replicas.close();
+    }
+  }
+
+  private replicaJob(spec: ModelSpec): ReplicaJob {
+    return {
+      spec,
+      modules: this.modules,
+      backend: this.options.backend ?? this.defaultBackend(),
+      timeoutMs: this.timeoutMs,
+      bucketCapBytes: this.bucketCapBytes,
+      sparseGradients: this.sparseGradients,
+      checksumEverySteps: this.checksumEverySteps,
+      dropoutDraws: [],
+      plan: null,
+      trace: false,
+      evaluation: null,
+      prediction: null,
+    };
+  }
+
+  /**
+   * This process's place in a group when a launcher started it as one rank (weft launch, torchrun's
+   * variables, srun, mpirun: more than one rank in the environment); null when DataParallel starts
+   * its own workers.
+   */
+  private launchedRank(): DistributedEnv | null {
+    const env = readDistributedEnv();
+    if (env.worldSize === 1) return null;
+    if (this.options.workers !== undefined && this.options.workers !== env.worldSize) {
+      throw new Error(
+        `DataParallel: this process is rank ${env.rank} of ${env.worldSize} started by a launcher (${env.source} variables), ` +
+          `but workers=${this.options.workers} was asked for: drop the workers option (the launcher decides) or launch ${this.options.workers} processes.`,
+      );
+    }
+    return env;
+  }
+
+  /** With device 'gpu': each worker's CUDA_VISIBLE_DEVICES, found (or refused, naming the fix) before anything starts. */
+  private placeOnGpus(): NodeJS.ProcessEnv[] | null {
+    return this.device === 'gpu' ? gpuRankEnvs(this.workers) : null;
+  }
+
+  /** Ranks for `job` from a checkpoint: its weights and optimizer state, and its learning rate. */
+  private async startFrom(job: ReplicaJob, from: TrainingCheckpoint, arenaBytes: number, coordinator: CoordinatorApi, gpuEnvs: NodeJS.ProcessEnv[] | null): Promise<Replicas> {
+    const { weights, optimizerWeights, optimizerIterations, dropoutDraws } = from.state;
+    const replicas = await this.start({ ...job, spec: { ...job.spec, weights, optimizerWeights, optimizerIterations }, dropoutDraws }, arenaBytes, coordinator, gpuEnvs);
+    try {
+      const learningRate = from.learningRate;
+      if (learningRate !== null) await replicas.all((replica) => replica.setLearningRate(learningRate));
+      return replicas;
+    } catch (err) {
+      await replicas.close();
+      throw err;
+    }
+  }
+
+  private start(job: ReplicaJob, arenaBytes: number, coordinator: CoordinatorApi, gpuEnvs: NodeJS.ProcessEnv[] | null): Promise<Replicas> {
+    return Replicas.start({
+      entry: DATA_PARALLEL_RANK_ENTRY,
+      size: this.workers,
+      transport: this.transport,
+      job,
+      timeoutMs: this.timeoutMs,
+      arenaBytes,
+      envForRank: gpuEnvs ? (rank) => gpuEnvs[rank] : undefined,
+      coordinator,
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { BackendRequest } from '@weft/tensor';
+import type { BackendRequest, TraceEvent } from '@weft/tensor';
 import type { Logs, ModelSpec } from '@weft/layers';
 import type { RowData } from './row-data';
 
@@ -9,49 +9,93 @@ export interface FitData {
   sampleWeight: RowData | null;
 }
 
-/** How a rank rebuilds the model. */
-export interface ReplicaJob {
-  spec: ModelSpec;
-  /** Modules every rank imports first (custom layers). */
-  modules: string[];
-  backend: BackendRequest;
-  timeoutMs: number;
-}
-
-/** What every rank receives once for evaluate: the model and its shard's data. */
-export interface EvaluateJob extends ReplicaJob {
-  data: FitData;
-  batchSize: number;
-}
-
-/** What every rank receives once for fit: the model, the data and fit's arguments. */
-export interface FitJob extends ReplicaJob {
+/** What fit trains on and how: the same on every rank. */
+export interface TrainPlan {
   train: FitData;
   validation: FitData | null;
   /** The global batch, split across ranks by contiguous rows. */
   batchSize: number;
   validationBatchSize: number;
-  epochs: number;
-  initialEpoch: number;
   stepsPerEpoch: number;
   shuffle: boolean;
   /** Seed of the epoch permutations, the same on every rank. */
   seed: number;
   /** Whether the coordinator's callbacks read batch logs (then every step sums metric state; else they get {}). */
   batchLogs: boolean;
-  bucketCapBytes: number;
-  checksumEverySteps: number;
 }
 
-/** Rank 0's weights and optimizer state, for applyModelSpec on the coordinator. */
-export type ModelState = Pick<ModelSpec, 'weights' | 'optimizerWeights' | 'optimizerIterations'>;
+/** What every rank receives when it starts: how to rebuild the model, and what to train or evaluate. */
+export interface ReplicaJob {
+  spec: ModelSpec;
+  /** Masks each seeded Dropout has drawn (resuming from a checkpoint: its mask sequences go on); [] for a new fit. */
+  dropoutDraws: number[];
+  /** Modules every rank imports first (custom layers). */
+  modules: string[];
+  backend: BackendRequest;
+  timeoutMs: number;
+  bucketCapBytes: number;
+  /** Whether row-sparse gradients (Embedding tables) may travel as their touched rows. */
+  sparseGradients: boolean;
+  checksumEverySteps: number;
+  /** For fit. */
+  plan: TrainPlan | null;
+  /** Record a trace of every step (fit's `profile`). */
+  trace: boolean;
+  /** For evaluate: the data and batch size. */
+  evaluation: { data: FitData; batchSize: number } | null;
+  /** For predict: the inputs and batch size. */
+  prediction: { xs: RowData[]; batchSize: number } | null;
+}
 
-/** From rank 0 (or a failing rank) to the coordinator. */
-export type RankMessage =
-  | { kind: 'epochBegin'; epoch: number }
-  | { kind: 'batchEnd'; step: number; size: number; logs: Logs }
-  | { kind: 'epochEnd'; epoch: number; logs: Logs; state: ModelState }
-  | { kind: 'failed'; rank: number; message: string };
+/** One rank's predictions: per model output, its shard's rows, flat, and their shape. */
+export interface PredictionShard {
+  outputs: { values: Float32Array; shape: number[] }[];
+}
 
-/** The coordinator's answer to an epochEnd: stop or go on, at the learning rate its callbacks left. */
-export type CoordinatorMessage = { kind: 'continue'; stop: boolean; learningRate: number | null } | { kind: 'abort'; reason: string };
+/** Rank 0's weights and optimizer state (for applyModelSpec on the coordinator), and where its seeded Dropouts' mask sequences are. */
+export type ModelState = Pick<ModelSpec, 'weights' | 'optimizerWeights' | 'optimizerIterations'> & { dropoutDraws: number[] };
+
+/** Steps [from, to) of an epoch, for every rank to train: the whole epoch, or a part between checkpoints. */
+export interface StepRange {
+  epoch: number;
+  from: number;
+  to: number;
+  /** Batches drawn since the fit began before step `from` (the data position): new ranks skip ahead to it. */
+  globalStep: number;
+  /** Resuming mid-epoch on new ranks: the epoch's metric state so far, summed over ranks (rank 0 takes it, the others start from zero). */
+  metricState: number[] | null;
+  /** Ending before the epoch's end: return the metric state summed over ranks and rank 0's state, for a checkpoint. */
+  checkpoint: boolean;
+}
+
+/** A step range as every rank ends it; rank 0 adds its state at the epoch's end, or when asked for a checkpoint. */
+export interface StepsResult {
+  /** At the epoch's end: its logs, summed over ranks (val_* included); else null. */
+  logs: Logs | null;
+  /** For a checkpoint: the epoch's metric state so far, summed over ranks. */
+  metricState: number[] | null;
+  state: ModelState | null;
+}
+
+/** The control API a data-parallel rank serves to the coordinator (comlink): the coordinator drives, the ranks train. */
+export interface ReplicaApi {
+  /** Trains steps [from, to) of an epoch; at the epoch's end, validates and makes every rank's non-trainable state rank 0's. */
+  fitSteps(range: StepRange): Promise<StepsResult>;
+  /** Loss and metrics over the job's evaluation data, this rank's shard, summed over ranks. */
+  evaluate(): Promise<Logs>;
+  /** Outputs for this rank's contiguous shard of the job's prediction inputs. */
+  predict(): Promise<PredictionShard>;
+  setLearningRate(learningRate: number): void;
+  /** This rank's weights and optimizer state (the same on every rank). */
+  state(): ModelState;
+  /** The rank's step trace so far (empty unless the job asked for one). */
+  traceEvents(): TraceEvent[];
+  /** Ends the rank: it releases its group and returns. */
+  stop(): void;
+}
+
+/** What the coordinator serves to the ranks (comlink). */
+export interface CoordinatorApi {
+  /** Rank 0, after each step when the callbacks read batch logs (or only the progress): the global batch's size and running logs. */
+  batchEnd(step: number, size: number, logs: Logs): void;
+}

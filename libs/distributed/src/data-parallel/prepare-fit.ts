@@ -10,13 +10,18 @@ import {
   type EvaluateArgs,
   type FitArgs,
   type Model,
+  type ModelSpec,
+  type PredictArgs,
 } from '@weft/layers';
-import type { EvaluateJob, FitData, FitJob } from './fit-job';
-import { rowRange, toRowData } from './row-data';
+import type { FitData, TrainPlan } from './fit-job';
+import { rowRange, toRowData, type RowData } from './row-data';
 
 /** What the coordinator settles before any worker starts. */
 export interface PreparedFit {
-  job: Omit<FitJob, 'modules' | 'backend' | 'timeoutMs' | 'bucketCapBytes' | 'checksumEverySteps' | 'batchLogs'>;
+  spec: ModelSpec;
+  plan: Omit<TrainPlan, 'batchLogs'>;
+  epochs: number;
+  initialEpoch: number;
   /** Log names, validation ones included, for the callbacks' params. */
   metricNames: string[];
   /** Bytes of the trainable weights, for the shared-memory gradient buckets. */
@@ -91,25 +96,25 @@ export function prepareFit(model: Model, x: DataInput, y: DataInput, args: FitAr
   const names = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
   const gradientBytes = model.trainableWeights.reduce((bytes, w) => bytes + Math.ceil((w.shape.reduce((a, b) => a * b, 1) * 4) / 16) * 16, 0);
   return {
-    job: {
-      spec: describeModel(model),
+    spec: describeModel(model),
+    plan: {
       train,
       validation,
       batchSize,
       validationBatchSize: positiveInt(args.validationBatchSize ?? batchSize, 'validationBatchSize'),
-      epochs,
-      initialEpoch: args.initialEpoch ?? 0,
       stepsPerEpoch: args.stepsPerEpoch !== undefined ? positiveInt(args.stepsPerEpoch, 'stepsPerEpoch') : Math.ceil(n / batchSize),
       shuffle: args.shuffle ?? true,
       seed: args.seed ?? seed,
     },
+    epochs,
+    initialEpoch: args.initialEpoch ?? 0,
     metricNames: [...names, ...(validation ? names.map((m) => `val_${m}`) : [])],
     gradientBytes,
   };
 }
 
 /** Checks evaluate's arguments as evaluate does and copies the data out once, like prepareFit. */
-export function prepareEvaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs, shared: boolean): Pick<EvaluateJob, 'spec' | 'data' | 'batchSize'> {
+export function prepareEvaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs, shared: boolean): { spec: ModelSpec; data: FitData; batchSize: number } {
   requireCompiled(model, 'evaluate');
   if (args.steps !== undefined) {
     throw new Error(`DataParallel.evaluate covers all the data: \`steps\` is not supported (pass fewer rows instead). Received: steps=${args.steps}`);
@@ -121,6 +126,17 @@ export function prepareEvaluate(model: Model, x: DataInput, y: DataInput, args: 
   return {
     spec: describeModel(model),
     data: toFitData(xs, ys, args.sampleWeight ?? null, shared),
+    batchSize: positiveInt(args.batchSize ?? 32, 'batchSize'),
+  };
+}
+
+/** Checks predict's arguments as predict does and copies the inputs out once, like prepareFit. */
+export function preparePredict(model: Model, x: DataInput, args: PredictArgs, shared: boolean): { spec: ModelSpec; xs: RowData[]; batchSize: number } {
+  const xs = toTensorList(x, model.inputNames, 'x', model.name);
+  if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
+  return {
+    spec: describeModel(model),
+    xs: xs.map((t, i) => toRowData(t, `x[${i}]`, shared)),
     batchSize: positiveInt(args.batchSize ?? 32, 'batchSize'),
   };
 }

@@ -1,29 +1,10 @@
-import { initBackend, rankLogger, tf } from '@weft/tensor';
-import { buildModelFromSpec, runEvaluation, type Logs, type Model, type Trainer } from '@weft/layers';
-import { CollectiveError } from '../errors';
-import type { RankContext } from '../launch/rank-context';
+import { tf } from '@weft/tensor';
+import { runEvaluation, type Logs, type Model, type Rows, type Trainer } from '@weft/layers';
 import type { ProcessGroup } from '../process-group';
 import { shardRange } from '../shard-range';
-import type { FitData, ReplicaJob, RankMessage } from './fit-job';
-import { rowsToTensor, type Rows } from './row-data';
+import type { FitData } from './fit-job';
+import { rowsToTensor } from './row-data';
 import { sumAcrossRanks } from './sum-across-ranks';
-
-/** This rank's copy of the model: backend, the caller's modules, then the model from its spec. */
-export async function loadReplica(job: ReplicaJob): Promise<Model> {
-  await initBackend(job.backend);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  for (const module of job.modules) require(module);
-  try {
-    return buildModelFromSpec(job.spec);
-  } catch (err) {
-    const message = (err as Error).message;
-    if (!message.startsWith('Unknown layer class')) throw err;
-    throw new Error(
-      `${message} Workers start with weft's layers only: pass the module that registers it as ` +
-        `DataParallel({ modules: ['/absolute/path/to/module'] }).`,
-    );
-  }
-}
 
 /** The given rows of the data as a Trainer batch. */
 export function batchOf(data: FitData, rows: Rows) {
@@ -58,25 +39,4 @@ export async function evaluateShard(group: ProcessGroup, trainer: Trainer, model
     }
   }
   return globalLogs(group, trainer, model, timeoutMs);
-}
-
-/**
- * Runs a rank's work in its group. A failure of its own (not a collective's) goes to the
- * coordinator naming this rank and `progress.at`, and aborts the group so every rank stops at once.
- */
-export async function runInGroup<R>(ctx: RankContext, body: (group: ProcessGroup, progress: { at: string }) => Promise<R>): Promise<R> {
-  const group = await ctx.createGroup();
-  const progress = { at: 'while starting' };
-  try {
-    return await body(group, progress);
-  } catch (err) {
-    if (err instanceof CollectiveError) throw err;
-    const message = `rank ${ctx.rank} failed (${progress.at}): ${err instanceof Error ? err.message : String(err)}`;
-    rankLogger(ctx.rank).debug({ err }, message); // the stack; fit rejects with the message
-    ctx.send({ kind: 'failed', rank: ctx.rank, message } satisfies RankMessage);
-    group.abort(message);
-    throw new Error(message);
-  } finally {
-    group.destroy();
-  }
 }

@@ -1,4 +1,5 @@
 import { tf } from '@weft/tensor';
+import type { Rows } from '@weft/layers';
 
 /** A data tensor as plain rows: what ships to the workers (shared memory between threads). */
 export interface RowData {
@@ -7,8 +8,6 @@ export interface RowData {
   values: Float32Array | Int32Array;
 }
 
-/** Rows of a batch: indices into the data (a shuffled order), or a contiguous range [start, end). */
-export type Rows = Int32Array | [number, number];
 
 /** Copies a tensor's values out once; into a SharedArrayBuffer when `shared`, so threads read it without copies. */
 export function toRowData(tensor: tf.Tensor, what: string, shared: boolean): RowData {

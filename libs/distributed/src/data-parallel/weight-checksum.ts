@@ -3,7 +3,7 @@ import type { LayerVariable } from '@weft/layers';
 import type { ProcessGroup } from '../process-group';
 
 /**
- * Checks that every rank holds the same trainable weights: per weight, the float32 sums of its
+ * Checks that every rank holds the same `weights` (the trainable ones, or all): per weight, the float32 sums of its
  * values and of their squares must match rank 0's bit for bit (replicas apply identical updates
  * to identical values, so any difference means they diverged). Throws on every rank alike.
  */

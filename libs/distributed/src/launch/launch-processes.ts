@@ -2,7 +2,7 @@ import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { StoreServer } from '../tcp/store-server';
 import { RANK_ENTRY, TS_EXEC_ARGV } from './launch-threads';
-import { collectOutcomes, reportRouter } from './outcome-collector';
+import { collectOutcomes, rankChannel } from './outcome-collector';
 import type { LaunchOptions, RankOutcome, RankStart } from './rank-context';
 
 const STDERR_TAIL_BYTES = 4096;
@@ -30,9 +30,10 @@ export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>):
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       store.close();
     },
-    () => undefined, // a dead process closes its sockets: the others hear it from TCP
+    (rank, error) => options.onRankFailed?.(rank, error), // a dead process closes its sockets: the others hear it from TCP
     options.timeoutMs,
     options.failureGraceMs,
+    options.signal,
   );
   for (let rank = 0; rank < size; rank++) {
     const env = {
@@ -69,10 +70,10 @@ export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>):
       },
     };
     child.send(start);
-    const reply = (message: unknown) => {
+    const post = (message: unknown) => {
       if (child.connected) child.send(message as Serializable);
     };
-    child.on('message', reportRouter<R>(rank, settle, reply, options.onMessage));
+    child.on('message', rankChannel<R>(rank, post, settle, options));
     child.on('exit', (code, signal) =>
       settle({
         rank,

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { abortShmGroup } from '../shm/shm-abort';
 import { createShmGroupHandle } from '../shm/shm-layout';
 import { StoreServer } from '../tcp/store-server';
-import { collectOutcomes, reportRouter } from './outcome-collector';
+import { collectOutcomes, rankChannel } from './outcome-collector';
 import type { GroupSpec, LaunchOptions, RankOutcome, RankStart } from './rank-context';
 
 export interface LaunchThreadsOptions<A> extends LaunchOptions<A> {
@@ -46,9 +46,11 @@ export async function launchThreads<A, R>(options: LaunchThreadsOptions<A>): Pro
     },
     (rank, error) => {
       if (group.kind === 'shm') abortShmGroup(group.handle, rank, 'barrier', `rank ${rank} failed: ${error}`);
+      options.onRankFailed?.(rank, error);
     },
     options.timeoutMs,
     options.failureGraceMs,
+    options.signal,
   );
   for (let rank = 0; rank < size; rank++) {
     const start: RankStart = {
@@ -61,7 +63,7 @@ export async function launchThreads<A, R>(options: LaunchThreadsOptions<A>): Pro
     };
     const worker = new Worker(RANK_ENTRY, { workerData: start, execArgv: TS_EXEC_ARGV });
     workers.push(worker);
-    worker.on('message', reportRouter<R>(rank, settle, (message) => worker.postMessage(message), options.onMessage));
+    worker.on('message', rankChannel<R>(rank, (message) => worker.postMessage(message), settle, options));
     worker.on('error', (err) => settle({ rank, ok: false, error: `rank ${rank} threw: ${err.message}` }));
     worker.on('exit', (code) => settle({ rank, ok: false, error: `rank ${rank} exited (code ${code}) before returning` }));
   }

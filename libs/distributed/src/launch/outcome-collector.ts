@@ -1,10 +1,13 @@
+import { expose, wrap } from 'comlink';
 import type { LaunchOptions, RankOutcome, RankReport } from './rank-context';
+import { RpcEndpoint } from './rpc-endpoint';
 
 /**
  * Gathers one outcome per rank (the first one counts); resolves when every rank has one, after
  * `stopAll` (ranks hold sockets and shared memory, so none is stopped while another still runs a
  * collective with it). `onFailure` hears each failure as it happens, to abort the group;
- * `failureGraceMs` after the first failure, ranks still running are reported failed and stopped.
+ * `failureGraceMs` after the first failure, ranks still running are reported failed and stopped;
+ * so are they at once when `signal` aborts.
  */
 export function collectOutcomes<R>(
   size: number,
@@ -12,6 +15,7 @@ export function collectOutcomes<R>(
   onFailure: (rank: number, error: string) => void,
   timeoutMs?: number,
   failureGraceMs?: number,
+  signal?: AbortSignal,
 ): { settle: (outcome: RankOutcome<R>) => void; done: Promise<RankOutcome<R>[]> } {
   const outcomes: Array<RankOutcome<R> | undefined> = new Array(size);
   let left = size;
@@ -43,21 +47,41 @@ export function collectOutcomes<R>(
     if (--left === 0) {
       clearTimeout(timer);
       clearTimeout(grace);
+      signal?.removeEventListener('abort', stopOnAbort);
       void Promise.resolve(stopAll()).then(() => resolveDone(outcomes as RankOutcome<R>[]));
     }
   };
+  const stopOnAbort = () => {
+    for (let rank = 0; rank < size; rank++) settle({ rank, ok: false, error: `rank ${rank} was stopped: ${String(signal!.reason)}` });
+  };
+  if (signal?.aborted) queueMicrotask(stopOnAbort);
+  else signal?.addEventListener('abort', stopOnAbort, { once: true });
   return { settle, done };
 }
 
-/** Routes what a rank posts: messages to `onMessage` (with a reply to that rank), its outcome to `settle`. */
-export function reportRouter<R>(
+/**
+ * The launcher's end of one rank's channel: serves `options.serve(rank)` to the rank's calls and
+ * makes the rank's exposed API a remote object (handed to `onReady` once the rank says it is ready),
+ * both over comlink; the rank's outcome goes to `settle`. Returns the handler for what the rank posts.
+ */
+export function rankChannel<R>(
   rank: number,
+  post: (message: unknown) => void,
   settle: (outcome: RankOutcome<R>) => void,
-  reply: (message: unknown) => void,
-  onMessage: LaunchOptions<unknown>['onMessage'],
+  options: Pick<LaunchOptions<unknown>, 'serve' | 'onReady'>,
 ): (report: RankReport) => void {
+  const rankSide = new RpcEndpoint('rank', post);
+  const served = new RpcEndpoint('launcher', post);
+  const api = options.serve?.(rank);
+  if (api) expose(api, served);
   return (report) => {
-    if (report.type === 'message') onMessage?.(rank, report.message, reply);
-    else settle(report.ok ? { rank, ok: true, value: report.value as R } : { rank, ok: false, error: report.error ?? 'failed' });
+    if (report.type === 'rpc') {
+      rankSide.deliver(report);
+      served.deliver(report);
+    } else if (report.type === 'ready') {
+      options.onReady?.(rank, wrap(rankSide));
+    } else {
+      settle(report.ok ? { rank, ok: true, value: report.value as R } : { rank, ok: false, error: report.error ?? 'failed' });
+    }
   };
 }

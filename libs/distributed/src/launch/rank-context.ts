@@ -1,5 +1,7 @@
+import type { Remote } from 'comlink';
 import type { ProcessGroup } from '../process-group';
 import type { ShmGroupHandle } from '../shm/shm-layout';
+import type { RpcEnvelope } from './rpc-endpoint';
 
 /** What a rank's entry function receives. */
 export interface RankContext<A = unknown> {
@@ -8,10 +10,13 @@ export interface RankContext<A = unknown> {
   args: A;
   /** Joins this rank's process group (shared memory for threads by default, TCP for processes). */
   createGroup(): Promise<ProcessGroup>;
-  /** Sends a message to the launcher's `onMessage` (structured-cloned). */
-  send(message: unknown): void;
-  /** The next message the launcher sent this rank (through `onMessage`'s reply), in order. */
-  receive(): Promise<unknown>;
+  /**
+   * Serves `api` to the launcher over comlink (its `onReady` gets the remote object); the rank's
+   * control plane. Call it once, when the rank is ready to be driven.
+   */
+  expose(api: object): void;
+  /** The object the launcher serves to this rank (LaunchOptions.serve), as a comlink remote. */
+  launcher<T>(): Remote<T>;
 }
 
 /** A rank's entry: `export async function main(ctx: RankContext<A>): Promise<R>` in the entry module. */
@@ -25,8 +30,8 @@ export type GroupSpec =
   | { kind: 'shm'; handle: ShmGroupHandle; timeoutMs?: number }
   | { kind: 'tcp'; masterAddr: string; masterPort: number; token: string; groupName: string; timeoutMs?: number };
 
-/** What a rank posts to its launcher: a message for `onMessage`, or its outcome (the last one). */
-export type RankReport = { type: 'message'; message: unknown } | { type: 'outcome'; ok: boolean; value?: unknown; error?: string };
+/** What a rank posts to its launcher: control-plane traffic, that it is ready (exposed its API), or its outcome (the last one). */
+export type RankReport = RpcEnvelope | { type: 'ready' } | { type: 'outcome'; ok: boolean; value?: unknown; error?: string };
 
 /** The message a rank starts from. */
 export interface RankStart {
@@ -52,6 +57,12 @@ export interface LaunchOptions<A> {
   timeoutMs?: number;
   /** After a rank fails, how long the others get to fail or finish before they are stopped. */
   failureGraceMs?: number;
-  /** Hears what ranks send (RankContext.send); `reply` delivers to that rank's RankContext.receive. */
-  onMessage?: (rank: number, message: unknown, reply: (message: unknown) => void) => void;
+  /** The object each rank may call through RankContext.launcher() (comlink), e.g. progress reports. */
+  serve?: (rank: number) => object;
+  /** Aborting it stops every rank still running (threads terminated, processes killed), each reported failed with the reason. */
+  signal?: AbortSignal;
+  /** Hears each rank's failure as it happens (thrown, exited, stopped after the grace period). */
+  onRankFailed?: (rank: number, error: string) => void;
+  /** Called when a rank has exposed its API (RankContext.expose), with the remote object to drive it. */
+  onReady?: (rank: number, remote: Remote<unknown>) => void;
 }

@@ -1,7 +1,10 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { expose, wrap } from 'comlink';
+import { setLogRank } from '@weft/tensor';
 import { ProcessGroupShm } from '../shm/process-group-shm';
 import { createTcpGroup } from '../tcp/rendezvous';
 import type { RankContext, RankMain, RankReport, RankStart } from './rank-context';
+import { RpcEndpoint, isRpcEnvelope } from './rpc-endpoint';
 
 /** The launcher's side of a rank: posting reports and hearing its messages, for a thread or a process. */
 interface Channel {
@@ -9,33 +12,17 @@ interface Channel {
   listen(handler: (message: unknown) => void): void;
 }
 
-/** Messages from the launcher, queued until the rank asks for them. */
-function inbox(channel: Channel): { receive(): Promise<unknown>; start(): void } {
-  const queued: unknown[] = [];
-  const waiting: ((message: unknown) => void)[] = [];
-  let listening = false;
-  const start = () => {
-    if (listening) return;
-    listening = true;
-    channel.listen((message) => {
-      const next = waiting.shift();
-      if (next) next(message);
-      else queued.push(message);
-    });
-  };
-  return {
-    start,
-    receive() {
-      start();
-      return queued.length > 0 ? Promise.resolve(queued.shift()) : new Promise((resolve) => waiting.push(resolve));
-    },
-  };
-}
-
 /** Runs one rank (in a worker thread or a child process): its entry function, then reports. */
 async function runRank(start: RankStart, channel: Channel): Promise<void> {
   const { rank, size, group } = start;
-  const messages = inbox(channel);
+  setLogRank(rank); // every log line of this thread or process names its rank (and goes to rank-<r>.log)
+  const served = new RpcEndpoint('rank', channel.post);
+  const launcherSide = new RpcEndpoint('launcher', channel.post);
+  channel.listen((message) => {
+    if (!isRpcEnvelope(message)) return;
+    served.deliver(message);
+    launcherSide.deliver(message);
+  });
   const context: RankContext = {
     rank,
     size,
@@ -44,12 +31,11 @@ async function runRank(start: RankStart, channel: Channel): Promise<void> {
       group.kind === 'shm'
         ? new ProcessGroupShm(group.handle, rank, { timeoutMs: group.timeoutMs })
         : createTcpGroup({ ...group, rank, size, serveStore: false }),
-    send: (message) => {
-      // A rank that talks may hear back: listen before the reply can arrive.
-      messages.start();
-      channel.post({ type: 'message', message });
+    expose: (api) => {
+      expose(api, served);
+      channel.post({ type: 'ready' });
     },
-    receive: () => messages.receive(),
+    launcher: <T>() => wrap<T>(launcherSide),
   };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,9 +56,13 @@ if (!isMainThread && parentPort) {
     listen: (handler) => port.on('message', handler),
   });
 } else if (process.send) {
+  // A rank whose launcher is gone has no one to report to: it ends.
+  process.once('disconnect', () => process.exit(1));
   process.once('message', (start: RankStart) =>
     void runRank(start, {
-      post: (report) => process.send!(report),
+      post: (report) => {
+        if (process.connected) process.send!(report);
+      },
       listen: (handler) => process.on('message', handler),
     }),
   );

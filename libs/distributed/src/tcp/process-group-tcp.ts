@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { rankLogger, type Logger } from '@weft/tensor';
 import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../errors';
-import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
+import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp, type SumOrderRange } from '../process-group';
 import { shardRange } from '../shard-range';
 import { createReducer, type Reducer } from '../simd-reducer';
 import { Wasm, type WasmMemory } from '../wasm-api';
@@ -100,6 +100,17 @@ export class ProcessGroupTcp extends ProcessGroup {
 
   protected async doAllReduce(data: Float32Array, op: ReduceOp, deadline: number): Promise<void> {
     await this.reduceRing('allReduce', data, op, deadline);
+  }
+
+  /** Segment k travels the ring from rank k, each rank adding its own values to what arrives. */
+  override sumOrder(data: Float32Array): SumOrderRange[] {
+    const { size } = this;
+    const ranges: SumOrderRange[] = [];
+    for (let k = 0; k < size; k++) {
+      const { start, end } = shardRange(data.length, size, k);
+      if (end > start) ranges.push({ end, ranks: range(size).map((s) => mod(k + s, size)) });
+    }
+    return ranges;
   }
 
   protected async doBarrier(deadline: number): Promise<void> {

@@ -94,3 +94,14 @@ export async function throwsWhileOthersSpin(ctx: RankContext): Promise<never> {
   if (ctx.rank === 0) throw new Error('rank 0 gave up');
   for (;;);
 }
+
+/**
+ * Each rank says it is ready, then hangs: rank 0 blocked in Atomics.wait (a hung native call),
+ * the others spinning. Only the launcher can stop them.
+ */
+export async function hangsForever(ctx: RankContext): Promise<never> {
+  ctx.expose({});
+  await new Promise((resolve) => setTimeout(resolve, 50)); // lets a process flush 'ready' down its pipe
+  if (ctx.rank === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+  for (;;);
+}

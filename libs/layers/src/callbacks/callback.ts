@@ -1,6 +1,25 @@
-import type { Model } from '../models/model';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Optimizer } from '../optimizers/optimizer';
 
 export type Logs = Record<string, number>;
+
+/**
+ * The model being trained, as callbacks see it (models/model.ts's Model implements it). Callbacks
+ * do not import Model: imports run one way, models -> training -> callbacks.
+ */
+export interface CallbackModel {
+  readonly name: string;
+  /** Set to true to end fit after the current batch. */
+  stopTraining: boolean;
+  readonly compiled: { readonly optimizer: Optimizer } | null;
+  /** Copies of the weight values; the caller disposes them. */
+  getWeights(): tf.Tensor[];
+  setWeights(values: tf.Tensor[]): void;
+  /** Saves the whole model to a directory (Model.save). */
+  save(dir: string): Promise<void>;
+  /** Saves the weights to one file (Model.saveWeights). */
+  saveWeights(file: string): Promise<void>;
+}
 
 /** What fit tells callbacks about the run. */
 export interface TrainingParams {
@@ -17,10 +36,10 @@ export interface TrainingParams {
  * `this.model` is the model being trained (set model.stopTraining = true to stop).
  */
 export abstract class Callback {
-  model: Model | null = null;
+  model: CallbackModel | null = null;
   params: TrainingParams | null = null;
 
-  setModel(model: Model): void {
+  setModel(model: CallbackModel): void {
     this.model = model;
   }
 
@@ -46,7 +65,7 @@ export abstract class Callback {
   onTestEnd(_logs?: Logs): void | Promise<void> {}
 
   /** The model, or an error naming the callback when it is used outside fit. */
-  protected requireModel(): Model {
+  protected requireModel(): CallbackModel {
     if (!this.model) throw new Error(`${this.constructor.name} is not attached to a model: pass it to fit({callbacks}).`);
     return this.model;
   }
@@ -56,7 +75,7 @@ export abstract class Callback {
 export class CallbackList {
   constructor(readonly callbacks: Callback[]) {}
 
-  setModel(model: Model): void {
+  setModel(model: CallbackModel): void {
     for (const c of this.callbacks) c.setModel(model);
   }
 

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@weft/tensor';
 import { Dense } from '../layers/core/dense';
 import { Sequential } from '../models/sequential';
-import { loadModel } from '../saving/save-model';
+import { loadModel } from '../models/load-model';
 import { CSVLogger } from './csv-logger';
 import { EarlyStopping } from './early-stopping';
 import { LambdaCallback } from './lambda-callback';

@@ -1,4 +1,4 @@
-export { Callback, CallbackList, type Logs, type TrainingParams } from './callback';
+export { Callback, CallbackList, type CallbackModel, type Logs, type TrainingParams } from './callback';
 export { History } from './history';
 export { ProgbarLogger, formatLogValue, type ProgbarLoggerArgs } from './progbar-logger';
 export { EarlyStopping, type EarlyStoppingArgs } from './early-stopping';

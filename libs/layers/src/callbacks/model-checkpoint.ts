@@ -1,4 +1,3 @@
-import { saveModel, saveWeights } from '../saving/save-model';
 import { Callback, type Logs } from './callback';
 import { isImprovement, resolveMode } from './monitor';
 
@@ -9,7 +8,7 @@ export interface ModelCheckpointArgs {
   verbose?: 0 | 1;
   /** Save only when the monitored value improves (the last best save is kept otherwise). */
   saveBestOnly?: boolean;
-  /** Save the weights file only (saveWeights) instead of the whole model directory (saveModel). */
+  /** Save the weights file only (model.saveWeights) instead of the whole model directory (model.save). */
   saveWeightsOnly?: boolean;
   mode?: 'auto' | 'min' | 'max';
 }
@@ -73,8 +72,8 @@ export class ModelCheckpoint extends Callback {
       if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ${this.monitor} improved from ${this.best} to ${current}, saving model to ${file}`);
       this.best = current;
     }
-    if (this.saveWeightsOnly) await saveWeights(model, file);
-    else await saveModel(model, file);
+    if (this.saveWeightsOnly) await model.saveWeights(file);
+    else await model.save(file);
     this.saved.push(file);
   }
 }

@@ -1,3 +1,4 @@
+import { StatusLine } from '@weft/tensor';
 import { Callback, type Logs } from './callback';
 
 export interface ProgbarLoggerArgs {
@@ -37,14 +38,16 @@ export class ProgbarLogger extends Callback {
   private readonly interval: number;
   private epochStart = 0;
   private lastUpdate = 0;
-  private lastLineLength = 0;
   private seen = 0;
+  /** The in-place bar; log lines written to stderr meanwhile appear above it, never inside it. */
+  private readonly bar: StatusLine;
 
   constructor(args: ProgbarLoggerArgs = {}) {
     super();
     this.verbose = args.verbose ?? 1;
     this.stream = args.stream ?? process.stdout;
     this.interval = args.interval ?? 0.05;
+    this.bar = new StatusLine(this.stream);
   }
 
   private get inPlace(): boolean {
@@ -60,7 +63,6 @@ export class ProgbarLogger extends Callback {
     this.stream.write(`Epoch ${epoch + 1}/${this.params?.epochs ?? '?'}\n`);
     this.epochStart = performance.now();
     this.lastUpdate = 0;
-    this.lastLineLength = 0;
     this.seen = 0;
   }
 
@@ -95,9 +97,8 @@ export class ProgbarLogger extends Callback {
       line = `${counter} [${bar}] - ${timing}${values}`;
     }
     if (this.inPlace) {
-      const pad = Math.max(this.lastLineLength - line.length, 0);
-      this.stream.write(`\r${line}${' '.repeat(pad)}${final ? '\n' : ''}`);
-      this.lastLineLength = line.length;
+      if (final) this.bar.end(line);
+      else this.bar.show(line);
     } else {
       this.stream.write(`${line}\n`);
     }

@@ -1,6 +1,19 @@
-export { Layer, uniqueLayerName, type LayerArgs, type CallArgs, type Mask, type MaskArg, type Tensors, type SymbolicInputs, type InputSpec, type AddWeightArgs } from './layer';
+export {
+  Layer,
+  SymbolicTensor,
+  Node,
+  isSymbolic,
+  uniqueLayerName,
+  type LayerArgs,
+  type CallArgs,
+  type Mask,
+  type MaskArg,
+  type Tensors,
+  type SymbolicInputs,
+  type InputSpec,
+  type AddWeightArgs,
+} from './layer';
 export { LayerVariable } from './layer-variable';
-export { SymbolicTensor, Node, isSymbolic } from './symbolic-tensor';
 export { InputLayer, input, type InputArgs, type InputLayerArgs } from './input-layer';
 export {
   registerLayer,
@@ -12,4 +25,5 @@ export {
   type SerializedLayer,
 } from './registry';
 export { assertPositiveInt, assertRate, assertOneOf } from './validate';
+export { weightSpecs, serializeWeightSpecs, type WeightSpec, type WeightArgs } from './weight-spec';
 export { isShapeList, shapeToString, singleShape, sizeOf, knownDims, type Shape } from './shape';

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Layer, type CallArgs, type Tensors } from './layer';
+import { Layer, SymbolicTensor, type CallArgs, type Tensors } from './layer';
 import { registerLayer } from './registry';
 import { shapeToString, type Shape } from './shape';
-import { SymbolicTensor } from './symbolic-tensor';
 
 export interface InputLayerArgs {
   name?: string;

@@ -10,7 +10,6 @@ import {
   type RegularizerId,
 } from './leaf-modules';
 import { isShapeList, shapeToString, type Shape } from './shape';
-import { Node, SymbolicTensor } from './symbolic-tensor';
 
 export interface LayerArgs {
   name?: string;
@@ -54,6 +53,8 @@ export interface AddWeightArgs {
   constraint?: ConstraintId;
   trainable?: boolean;
   dtype?: tf.DataType;
+  /** The gradient is row-sparse: a batch touches few rows (see LayerVariable.sparseGradient). */
+  sparseGradient?: boolean;
 }
 
 /** Keras's to_snake_case: "GlobalMaxPooling1D" -> "global_max_pooling1d", "SimpleRNN" -> "simple_rnn". */
@@ -86,6 +87,55 @@ export function uniqueLayerName(className: string): string {
 
 function toList<T>(x: T | T[]): T[] {
   return Array.isArray(x) ? x : [x];
+}
+
+// The functional graph: a Layer called on SymbolicTensors records a Node (that call), whose outputs
+// are new SymbolicTensors pointing back at the layer. Layer, Node and SymbolicTensor refer to one
+// another, so they live in this one file (no import circle).
+
+let nextSymbolicId = 0;
+
+/**
+ * A placeholder for a tensor in a functional model: its shape and dtype, and the node (layer
+ * call) that produces it. Calling a layer on SymbolicTensors records a Node instead of computing.
+ */
+export class SymbolicTensor {
+  readonly id = nextSymbolicId++;
+
+  constructor(
+    readonly shape: Shape,
+    readonly dtype: tf.DataType,
+    readonly sourceLayer: Layer,
+    readonly nodeIndex: number,
+    readonly tensorIndex: number,
+    readonly name: string,
+  ) {}
+
+  /** Shape without the batch axis: what `input({shape})` took. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  toString(): string {
+    return `SymbolicTensor(${this.name}, shape=${shapeToString(this.shape)}, dtype=${this.dtype})`;
+  }
+}
+
+/** One call of a layer in a functional graph. */
+export class Node {
+  constructor(
+    readonly layer: Layer,
+    readonly inputs: SymbolicTensor[],
+    readonly outputs: SymbolicTensor[],
+    /** True when the layer was called with a list (even of one), so it gets a list back at run time. */
+    readonly inputsAsList: boolean,
+    /** Plain (non-tensor) call arguments recorded at graph construction, replayed at run time. */
+    readonly callKwargs: Record<string, unknown>,
+  ) {}
+}
+
+export function isSymbolic(x: unknown): x is SymbolicTensor {
+  return x instanceof SymbolicTensor;
 }
 
 /**
@@ -184,6 +234,7 @@ export abstract class Layer {
       args.trainable ?? true,
       getConstraint(args.constraint ?? null),
       getRegularizer(args.regularizer ?? null),
+      args.sparseGradient ?? false,
     );
     value.dispose();
     this.ownWeights.push(variable);

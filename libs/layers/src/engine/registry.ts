@@ -50,7 +50,7 @@ export function registeredLayerNames(): string[] {
   return [...registry.keys()].sort();
 }
 
-export function serializeLayer(layer: Layer): SerializedLayer {
+export function serializeLayer(layer: Pick<Layer, 'getClassName' | 'getConfig'>): SerializedLayer {
   return { className: layer.getClassName(), config: layer.getConfig() };
 }
 

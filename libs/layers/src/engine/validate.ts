@@ -1,7 +1,7 @@
 /** Keras-style argument checks: the message names the argument and the value received. */
 export function assertPositiveInt(value: unknown, arg: string, owner: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new Error(`${owner}: \`${arg}\` must be a positive integer. Received: ${arg}=${JSON.stringify(value)}`);
+    throw new Error(`${owner}: \`${arg}\` must be a positive integer. Received: ${arg}=${typeof value === 'number' ? value : JSON.stringify(value)}`);
   }
   return value;
 }

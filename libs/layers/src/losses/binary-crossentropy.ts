@@ -1,37 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { EPSILON, Loss, matchShapes, type LossArgs } from './loss';
+import { EPSILON } from './loss';
+import { SmoothedCrossentropy, type CrossentropyArgs } from './smoothed-crossentropy';
 
-export interface BinaryCrossentropyArgs extends LossArgs {
-  fromLogits?: boolean;
+export interface BinaryCrossentropyArgs extends CrossentropyArgs {
   /** Squeezes labels towards 0.5: y * (1 - s) + s / 2. */
   labelSmoothing?: number;
 }
 
 /** Mean over the last axis of -[y log p + (1 - y) log(1 - p)]. */
-export class BinaryCrossentropy extends Loss {
+export class BinaryCrossentropy extends SmoothedCrossentropy {
   static override className = 'BinaryCrossentropy';
-  override readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
 
   constructor(args: BinaryCrossentropyArgs = {}) {
     super(args, 'binaryCrossentropy');
-    this.fromLogits = args.fromLogits ?? false;
-    this.labelSmoothing = args.labelSmoothing ?? 0;
   }
 
-  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const [labels, p] = matchShapes(this.name, yTrue, yPred);
-      let t = labels;
-      if (this.labelSmoothing) t = tf.add(tf.mul(t, 1 - this.labelSmoothing), 0.5 * this.labelSmoothing);
-      if (!this.fromLogits) return clippedCrossentropy(t, p);
-      // Stable form of the logistic loss: max(x, 0) - x y + log(1 + exp(-|x|)).
-      return tf.mean(tf.add(tf.sub(tf.relu(p), tf.mul(p, t)), tf.log1p(tf.exp(tf.neg(tf.abs(p))))), -1);
-    });
+  protected smoothingShift(): number {
+    return 0.5 * this.labelSmoothing;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing };
+  protected lossOf(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
+    if (!this.fromLogits) return clippedCrossentropy(t, p);
+    // Stable form of the logistic loss: max(x, 0) - x y + log(1 + exp(-|x|)).
+    return tf.mean(tf.add(tf.sub(tf.relu(p), tf.mul(p, t)), tf.log1p(tf.exp(tf.neg(tf.abs(p))))), -1);
   }
 }
 

@@ -1,38 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { EPSILON, Loss, matchShapes, type LossArgs } from './loss';
+import { EPSILON } from './loss';
+import { SmoothedCrossentropy, type CrossentropyArgs } from './smoothed-crossentropy';
 
-export interface CategoricalCrossentropyArgs extends LossArgs {
-  fromLogits?: boolean;
+export interface CategoricalCrossentropyArgs extends CrossentropyArgs {
   /** Mixes one-hot labels with the uniform distribution: y * (1 - s) + s / numClasses. */
   labelSmoothing?: number;
 }
 
 /** -sum(y log p) over the last axis, for one-hot labels. */
-export class CategoricalCrossentropy extends Loss {
+export class CategoricalCrossentropy extends SmoothedCrossentropy {
   static override className = 'CategoricalCrossentropy';
-  override readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
 
   constructor(args: CategoricalCrossentropyArgs = {}) {
     super(args, 'categoricalCrossentropy');
-    this.fromLogits = args.fromLogits ?? false;
-    this.labelSmoothing = args.labelSmoothing ?? 0;
   }
 
-  call(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const [labels, p] = matchShapes(this.name, yTrue, yPred);
-      let t = labels;
-      if (this.labelSmoothing) {
-        const classes = p.shape[p.rank - 1];
-        t = tf.add(tf.mul(t, 1 - this.labelSmoothing), this.labelSmoothing / classes);
-      }
-      return crossentropy(t, p, this.fromLogits);
-    });
+  protected smoothingShift(classes: number): number {
+    return this.labelSmoothing / classes;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing };
+  protected lossOf(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
+    return crossentropy(t, p, this.fromLogits);
   }
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { alignWeight, matchShapes } from '../losses/loss';
+import { Metric, checkStateLength, divideNoNan, type MetricArgs } from './metric';
 
 export interface ConfusionArgs {
   /** Only this class (last-axis index) is scored. */
@@ -46,4 +47,64 @@ export function flattenBatch(
   };
   tf.dispose([labels, preds, weights]);
   return batch;
+}
+
+export interface PrecisionArgs extends MetricArgs, ConfusionArgs {
+  /** A prediction above this counts as positive (default 0.5). */
+  threshold?: number;
+}
+
+/**
+ * Precision and Recall: truePositives / (truePositives + misses), over the elements of
+ * flattenBatch. An element is predicted positive above `threshold` and actually positive when its
+ * label is non-zero; which of the others count as misses is the subclass's call.
+ */
+export abstract class TruePositiveRatio extends Metric {
+  readonly threshold: number;
+  readonly classId?: number;
+  readonly topK?: number;
+  private truePositives = 0;
+  private misses = 0;
+
+  constructor(args: PrecisionArgs, defaultName: string) {
+    super(args, defaultName);
+    this.threshold = args.threshold ?? 0.5;
+    this.classId = args.classId;
+    this.topK = args.topK;
+  }
+
+  /** Whether an element that is not a true positive counts against the ratio. */
+  protected abstract isMiss(actual: boolean, predicted: boolean): boolean;
+
+  updateState(yTrue: tf.Tensor, yPred: tf.Tensor, sampleWeight?: tf.Tensor | null): void {
+    const { labels, preds, weights } = flattenBatch(this.name, yTrue, yPred, sampleWeight, this);
+    for (let i = 0; i < preds.length; i++) {
+      const actual = labels[i] !== 0;
+      const predicted = preds[i] > this.threshold;
+      if (actual && predicted) this.truePositives += weights[i];
+      else if (this.isMiss(actual, predicted)) this.misses += weights[i];
+    }
+  }
+
+  result(): number {
+    return divideNoNan(this.truePositives, this.truePositives + this.misses);
+  }
+
+  resetState(): void {
+    this.truePositives = 0;
+    this.misses = 0;
+  }
+
+  getState(): number[] {
+    return [this.truePositives, this.misses];
+  }
+
+  setState(values: number[]): void {
+    checkStateLength(this, values, 2);
+    [this.truePositives, this.misses] = values;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), threshold: this.threshold, classId: this.classId, topK: this.topK };
+  }
 }

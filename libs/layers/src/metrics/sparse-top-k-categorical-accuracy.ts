@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { check } from '../activations/lookup';
+import { assertPositiveInt } from '../engine/validate';
 import { MeanMetricWrapper } from './mean-metric-wrapper';
 import { sparseLabels } from './sparse-labels';
 import { inTopK } from './top-k';
@@ -12,8 +12,7 @@ export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
 
   constructor(args: TopKArgs = {}) {
     super(args, 'sparseTopKCategoricalAccuracy');
-    this.k = args.k ?? 5;
-    check(Number.isInteger(this.k) && this.k > 0, 'k', this.k, 'must be a positive integer');
+    this.k = assertPositiveInt(args.k ?? 5, 'k', 'SparseTopKCategoricalAccuracy');
   }
 
   protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {

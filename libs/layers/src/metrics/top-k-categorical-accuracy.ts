@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { check } from '../activations/lookup';
+import { assertPositiveInt } from '../engine/validate';
 import { matchShapes } from '../losses/loss';
 import { MeanMetricWrapper } from './mean-metric-wrapper';
 import type { MetricArgs } from './metric';
@@ -16,8 +16,7 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
 
   constructor(args: TopKArgs = {}) {
     super(args, 'topKCategoricalAccuracy');
-    this.k = args.k ?? 5;
-    check(Number.isInteger(this.k) && this.k > 0, 'k', this.k, 'must be a positive integer');
+    this.k = assertPositiveInt(args.k ?? 5, 'k', 'TopKCategoricalAccuracy');
   }
 
   protected values(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {

@@ -1,7 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { CallArgs, Layer, Mask } from '../engine/layer';
+import { Node, type CallArgs, type Layer, type Mask, type SymbolicTensor } from '../engine/layer';
 import { InputLayer } from '../engine/input-layer';
-import { Node, type SymbolicTensor } from '../engine/symbolic-tensor';
 
 /** The node that produced a symbolic tensor (null for an Input). */
 export function producerOf(t: SymbolicTensor): Node | null {

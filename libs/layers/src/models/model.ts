@@ -1,17 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { InputLayer } from '../engine/input-layer';
-import { Layer, type CallArgs, type LayerArgs, type Mask, type MaskArg, type SymbolicInputs, type Tensors } from '../engine/layer';
+import { Layer, Node, SymbolicTensor, type CallArgs, type LayerArgs, type Mask, type MaskArg, type SymbolicInputs, type Tensors } from '../engine/layer';
 import { deserializeLayer, registerLayer, serializeLayer, type SerializedLayer } from '../engine/registry';
 import { isShapeList, shapeToString, type Shape } from '../engine/shape';
-import { Node, SymbolicTensor } from '../engine/symbolic-tensor';
 import { compileModel, type CompileArgs, type CompiledModel } from '../training/compile';
-import type { FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs, DataInput } from '../training/data';
+import type { DataInput } from '../training/data';
+import type { Distribution, FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs } from '../training/fit-args';
 import { evaluateModel } from '../training/evaluate';
 import { fitModel } from '../training/fit';
 import type { History } from '../callbacks/history';
 import { predictModel } from '../training/predict';
 import { trainOnBatch } from '../training/train-on-batch';
-import { saveModel, type SaveModelArgs } from '../saving/save-model';
+import type { SavableModel } from '../saving/savable-model';
+import { saveModel, saveWeights, type SaveModelArgs } from '../saving/save-model';
+import type { TrainingModel } from '../training/training-model';
 import { runGraph, topologicalNodes } from './graph';
 import { summarize, type SummaryArgs } from './summary';
 
@@ -35,9 +37,10 @@ const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 
 /**
  * A model: a graph of layers from symbolic inputs to outputs (the functional API), trainable with
- * compile/fit. Also a Layer, so models nest inside other models.
+ * compile/fit. Also a Layer, so models nest inside other models. Training, callbacks and saving
+ * see it through the interfaces it implements (TrainingModel, SavableModel), never import it.
  */
-export class Model extends Layer {
+export class Model extends Layer implements TrainingModel, SavableModel {
   static override className = 'Functional';
   inputs: SymbolicTensor[] = [];
   outputs: SymbolicTensor[] = [];
@@ -242,14 +245,26 @@ export class Model extends Layer {
     return evaluateModel(this, x, y, args);
   }
 
-  /** Outputs for the inputs, computed in batches (inference mode). */
-  predict(x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
+  /** Outputs for the inputs, computed in batches (inference mode); with a distribution, on its workers (a Promise). */
+  predict(x: DataInput, args: PredictArgs & { distribution: Distribution }): Promise<tf.Tensor | tf.Tensor[]>;
+  predict(x: DataInput, args?: PredictArgs): tf.Tensor | tf.Tensor[];
+  predict(x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] | Promise<tf.Tensor | tf.Tensor[]> {
+    if (args.distribution) {
+      const { distribution } = args;
+      if (!distribution.predict) throw new Error(`predict(): this distribution (${distribution.constructor.name}) does not predict; call predict without it.`);
+      return distribution.predict(this, x, args);
+    }
     return predictModel(this, x, args);
   }
 
-  /** Saves config, weights and optimizer state to one directory (see saveModel; loadModel reads it). */
+  /** Saves config, weights and optimizer state to one directory (see saveModel; loadModel reads it); `{ format: 'tfjs' }` writes the tfjs-layers format. */
   async save(dir: string, args: SaveModelArgs = {}): Promise<void> {
     await saveModel(this, dir, args);
+  }
+
+  /** Saves only the weights, to one file (see saveWeights; loadWeights reads it). */
+  async saveWeights(file: string): Promise<void> {
+    await saveWeights(this, file);
   }
 
   /** One optimizer step on one batch; returns [loss, ...metrics] (a number without metrics). */

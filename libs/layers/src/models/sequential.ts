@@ -1,9 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { input, InputLayer } from '../engine/input-layer';
-import { Layer, type CallArgs, type Mask, type MaskArg, type Tensors } from '../engine/layer';
+import { Layer, SymbolicTensor, type CallArgs, type Mask, type MaskArg, type Tensors } from '../engine/layer';
 import { deserializeLayer, registerLayer, serializeLayer, type SerializedLayer } from '../engine/registry';
 import { isShapeList, type Shape } from '../engine/shape';
-import { SymbolicTensor } from '../engine/symbolic-tensor';
 import { Model } from './model';
 
 export interface SequentialArgs {

@@ -1,8 +1,13 @@
 import { InputLayer } from '../engine/input-layer';
-import type { Layer } from '../engine/layer';
+import type { Layer, Node, SymbolicTensor } from '../engine/layer';
 import type { Shape } from '../engine/shape';
-import type { Node } from '../engine/symbolic-tensor';
-import type { Model } from './model';
+
+/** What summary reads of a model (Model and Sequential implement it; summary does not import them). */
+export interface SummarizedModel extends Pick<Layer, 'name' | 'built' | 'trainableWeights' | 'nonTrainableWeights' | 'getClassName'> {
+  readonly layers: Layer[];
+  readonly outputs: SymbolicTensor[];
+  readonly graphNodes: readonly Node[];
+}
 
 export interface SummaryArgs {
   /** Where lines go; default console.log. */
@@ -27,7 +32,7 @@ interface Row {
 }
 
 /** Output shapes of a layer's calls inside this model (one per node), or null when unbuilt. */
-function outputShapes(model: Model, layer: Layer): string[] {
+function outputShapes(model: SummarizedModel, layer: Layer): string[] {
   if (!model.built) return ['?'];
   if (layer instanceof InputLayer) return [formatShape(layer.output.shape)];
   const inModel = layer.inboundNodes.filter((n) => model.outputs.length > 0 && modelNodes(model).includes(n));
@@ -36,11 +41,11 @@ function outputShapes(model: Model, layer: Layer): string[] {
   return node.outputs.length === 1 ? [formatShape(node.outputs[0].shape)] : node.outputs.map((o) => formatShape(o.shape));
 }
 
-function modelNodes(model: Model): readonly Node[] {
+function modelNodes(model: SummarizedModel): readonly Node[] {
   return model.graphNodes;
 }
 
-function connectedTo(model: Model, layer: Layer): string[] {
+function connectedTo(model: SummarizedModel, layer: Layer): string[] {
   const nodes = layer.inboundNodes.filter((n) => modelNodes(model).includes(n));
   const refs: string[] = [];
   for (const n of nodes) {
@@ -57,7 +62,7 @@ function connectedTo(model: Model, layer: Layer): string[] {
  * Keras 3's model summary: a box table of layer (type), output shape, parameter count and, for
  * functional models, the inbound tensors; then total, trainable and non-trainable parameters.
  */
-export function summarize(model: Model, args: SummaryArgs = {}): string {
+export function summarize(model: SummarizedModel, args: SummaryArgs = {}): string {
   const print = args.printFn ?? ((line: string) => console.log(line));
   const functional = model.getClassName() !== 'Sequential';
   const headers = functional ? ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'] : ['Layer (type)', 'Output Shape', 'Param #'];

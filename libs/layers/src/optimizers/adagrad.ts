@@ -21,6 +21,11 @@ export class Adagrad extends Optimizer {
     check(this.initialAccumulatorValue >= 0, 'initialAccumulatorValue', this.initialAccumulatorValue, 'must be non-negative');
   }
 
+  /** A zero gradient adds 0 to the accumulator and moves the weight by 0 / sqrt(accumulator + epsilon) = 0, while that is positive. */
+  protected override get updatesOnlyTouchedRows(): boolean {
+    return Math.fround(this.epsilon) > 0 || Math.fround(this.initialAccumulatorValue) > 0;
+  }
+
   protected updateStep(
     g: tf.Tensor, v: tf.Variable, lr: number, slot: (n: string, init?: number) => tf.Variable,
   ): void {

@@ -1,4 +1,5 @@
 export { Optimizer, type OptimizerArgs, type OptimizerTarget, type NamedTensor } from './optimizer';
+export { declareTouchedRows, touchedRowsOf } from './touched-rows';
 export { getOptimizer, serializeOptimizer, registerOptimizer } from './get-optimizer';
 export { SGD, sgd, type SGDArgs } from './sgd';
 export { RMSprop, rmsprop, type RMSpropArgs } from './rmsprop';

@@ -3,6 +3,7 @@ import { check, isSerialized, type Serialized } from '../activations/lookup';
 import type { Constraint } from '../constraints/constraint';
 import { getSchedule, serializeSchedule } from './schedules/get-schedule';
 import { LearningRateSchedule } from './schedules/learning-rate-schedule';
+import { touchedRowsOf } from './touched-rows';
 
 /** A trainable weight as the optimizer sees it (the engine's LayerVariable implements it). */
 export interface OptimizerTarget {
@@ -122,7 +123,10 @@ export abstract class Optimizer {
         }
       }
       pairs.forEach(({ target }, i) => {
-        this.updateStep(clipped[i], target.variable, lr, (slot, init) => this.slot(target, slot, init));
+        // A clipped gradient is a new tensor, without declared rows: clipping by norm reads every row.
+        const rows = this.updatesOnlyTouchedRows ? touchedRowsOf(clipped[i]) : null;
+        if (rows) this.updateRows(clipped[i], target, rows, lr);
+        else this.updateStep(clipped[i], target.variable, lr, (slot, init) => this.slot(target, slot, init));
       });
       for (const { target } of pairs) {
         if (target.constraint) target.variable.assign(target.constraint.apply(target.variable));
@@ -136,6 +140,41 @@ export abstract class Optimizer {
     gradient: tf.Tensor, variable: tf.Variable, learningRate: number,
     slot: (name: string, initialValue?: number) => tf.Variable,
   ): void;
+
+  /**
+   * Whether updateStep leaves every element whose gradient is +0 exactly as it was, in the weight
+   * and in its slots (SGD without momentum, Adagrad): then a gradient with declared touched rows
+   * (declareTouchedRows) updates those rows alone. Not so for Adam, RMSprop or momentum, whose
+   * moments decay in every row at every step, which then moves every row: in Keras (and TF's
+   * dense-equivalent sparse Adam) an exact update touches all rows. TF Addons' LazyAdam and
+   * PyTorch's SparseAdam update only the touched rows' moments and weights, a different rule that
+   * weft does not implement.
+   */
+  protected get updatesOnlyTouchedRows(): boolean {
+    return false;
+  }
+
+  /** updateStep on the gathered rows of the weight and its slots, scattered back: the dense update's bits there, nothing elsewhere. */
+  private updateRows(gradient: tf.Tensor, target: OptimizerTarget, rows: Int32Array, lr: number): void {
+    const indices = tf.tensor1d(rows, 'int32');
+    const parts = new Map<tf.Variable, tf.Variable>();
+    const rowsOf = (full: tf.Variable) => {
+      let part = parts.get(full);
+      if (!part) {
+        part = tf.variable(tf.gather(full, indices), false);
+        parts.set(full, part);
+      }
+      return part;
+    };
+    try {
+      this.updateStep(tf.gather(gradient, indices), rowsOf(target.variable), lr, (slot, init) => rowsOf(this.slot(target, slot, init)));
+      if (rows.length === 0) return;
+      const at = tf.reshape(indices, [-1, 1]);
+      for (const [full, part] of parts) full.assign(tf.tensorScatterUpdate(full, at, part));
+    } finally {
+      for (const part of parts.values()) part.dispose();
+    }
+  }
 
   private clipGradients(grads: tf.Tensor[]): tf.Tensor[] {
     if (this.clipnorm) {

@@ -21,6 +21,11 @@ export class SGD extends Optimizer {
     check(this.momentum >= 0 && this.momentum <= 1, 'momentum', this.momentum, 'must be in [0, 1]');
   }
 
+  /** Without momentum, a zero gradient leaves its element as it was. */
+  protected override get updatesOnlyTouchedRows(): boolean {
+    return this.momentum === 0;
+  }
+
   protected updateStep(g: tf.Tensor, v: tf.Variable, lr: number, slot: (n: string) => tf.Variable): void {
     if (this.momentum === 0) {
       v.assign(tf.sub(v, tf.mul(g, lr)));

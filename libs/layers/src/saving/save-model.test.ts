@@ -10,7 +10,8 @@ import { Embedding } from '../layers/core/embedding';
 import { Model } from '../models/model';
 import { Sequential } from '../models/sequential';
 import { writeDirAtomic } from './atomic-write';
-import { loadModel, loadWeights, saveModel, saveWeights } from './save-model';
+import { loadModel } from '../models/load-model';
+import { loadWeights, saveModel, saveWeights } from './save-model';
 
 beforeAll(async () => {
   await initBackend('cpu');

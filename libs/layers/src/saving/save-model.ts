@@ -1,21 +1,22 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { deserializeLayer, serializeLayer } from '../engine/registry';
-import { Model } from '../models/model';
-import { compileArgsFromConfig, type CompileConfig } from '../training/compile';
+import { serializeLayer } from '../engine/registry';
+import type { CompileConfig } from '../training/compile';
 import { writeDirAtomic, writeFileAtomic } from './atomic-write';
-import { getWeightValues, packWeights, setWeightValues, toNamedTensors, toWeightValues, unpackWeights } from './weight-values';
+import type { SavableModel } from './savable-model';
+import { exportTfjsLayersModel } from './tfjs-format';
+import { stripFileScheme } from './tfjs-file-io';
+import { getWeightValues, packWeights, setWeightValues, toWeightValues, unpackWeights } from './weight-values';
 
-const FORMAT = 'weft-model';
+export const FORMAT = 'weft-model';
 const VERSION = 1;
-const CONFIG = 'config.json';
-const WEIGHTS = 'weights.bin';
-const OPTIMIZER = 'optimizer.bin';
+export const CONFIG = 'config.json';
+export const WEIGHTS = 'weights.bin';
+export const OPTIMIZER = 'optimizer.bin';
 
 type Manifest = ReturnType<typeof packWeights>['manifest'];
 
-interface SavedConfig {
+export interface SavedConfig {
   format: typeof FORMAT;
   version: number;
   model: ReturnType<typeof serializeLayer>;
@@ -25,16 +26,26 @@ interface SavedConfig {
 }
 
 export interface SaveModelArgs {
-  /** Save the optimizer state too (to resume training); default true. */
+  /** Save the optimizer state too (to resume training); default true. weft format only. */
   includeOptimizer?: boolean;
+  /**
+   * 'weft' (default): every layer, the compile config and the optimizer state, for loadModel.
+   * 'tfjs': model.json + weights.bin in the tfjs-layers format, for tf.loadLayersModel
+   * (architecture and weights; layers tfjs-layers lacks are an error naming them).
+   */
+  format?: 'weft' | 'tfjs';
 }
 
 /**
- * Saves a model to one directory: config.json (architecture, compile config, weight manifests),
- * weights.bin and optimizer.bin. Written atomically: the previous save stays intact until the new
- * one is complete.
+ * Saves a model to one directory ('dir' or 'file://dir'): config.json (architecture, compile
+ * config, weight manifests), weights.bin and optimizer.bin; or, with format 'tfjs', the
+ * tfjs-layers format. Written atomically: the previous save stays intact until the new one is complete.
  */
-export async function saveModel(model: Model, dir: string, args: SaveModelArgs = {}): Promise<void> {
+export async function saveModel(model: SavableModel, target: string, args: SaveModelArgs = {}): Promise<void> {
+  const dir = stripFileScheme(target);
+  const format = args.format ?? 'weft';
+  if (format === 'tfjs') return exportTfjsLayersModel(model, dir);
+  if (format !== 'weft') throw new Error(`saveModel: \`format\` must be 'weft' or 'tfjs'. Received: format=${JSON.stringify(args.format)}`);
   if (!model.built) throw new Error(`Model '${model.name}' is not built yet, so it has no weights to save: call it on data or give it an input shape.`);
   const weights = packWeights(getWeightValues(model));
   const optimizer = args.includeOptimizer !== false ? model.compiled?.optimizer ?? null : null;
@@ -54,37 +65,8 @@ export async function saveModel(model: Model, dir: string, args: SaveModelArgs =
   });
 }
 
-/**
- * Loads a model saved by saveModel: rebuilds it from the layer registry (custom layers must be
- * registered first), restores weights, recompiles it and restores the optimizer state.
- */
-export async function loadModel(dir: string): Promise<Model> {
-  let raw: string;
-  try {
-    raw = await fs.readFile(path.join(dir, CONFIG), 'utf8');
-  } catch (err) {
-    throw new Error(`Cannot load a model from '${dir}': ${(err as Error).message}. Expected a directory written by saveModel (with ${CONFIG}).`);
-  }
-  const config = JSON.parse(raw) as SavedConfig;
-  if (config.format !== FORMAT) throw new Error(`'${dir}/${CONFIG}' is not a weft model (format ${JSON.stringify(config.format)}).`);
-  const model = deserializeLayer(config.model);
-  if (!(model instanceof Model)) throw new Error(`'${dir}' holds a ${config.model.className} layer, not a model.`);
-  setWeightValues(model, unpackWeights(config.weights, await fs.readFile(path.join(dir, WEIGHTS))));
-  if (config.compile) {
-    model.compile(compileArgsFromConfig(config.compile));
-    if (config.optimizer) {
-      const optimizer = model.compiled!.optimizer;
-      const named = toNamedTensors(unpackWeights(config.optimizer.weights, await fs.readFile(path.join(dir, OPTIMIZER))));
-      optimizer.setWeights(named);
-      tf.dispose(named.map((n) => n.tensor));
-      optimizer.iterations = config.optimizer.iterations;
-    }
-  }
-  return model;
-}
-
 /** Saves only the weights, to one file (JSON manifest header + float data), atomically. */
-export async function saveWeights(model: Model, file: string): Promise<void> {
+export async function saveWeights(model: SavableModel, file: string): Promise<void> {
   const { manifest, data } = packWeights(getWeightValues(model));
   const header = Buffer.from(JSON.stringify({ format: 'weft-weights', version: VERSION, weights: manifest }));
   const length = Buffer.alloc(4);
@@ -93,7 +75,7 @@ export async function saveWeights(model: Model, file: string): Promise<void> {
 }
 
 /** Loads weights saved by saveWeights into a model of the same architecture (matched by weight name). */
-export async function loadWeights(model: Model, file: string): Promise<void> {
+export async function loadWeights(model: SavableModel, file: string): Promise<void> {
   const buf = await fs.readFile(file);
   const headerLength = buf.readUInt32LE(0);
   const header = JSON.parse(buf.subarray(4, 4 + headerLength).toString('utf8')) as { format: string; weights: Manifest };

@@ -1,60 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Callback } from '../callbacks/callback';
-import type { Distribution } from './distribution';
+import type { DataModel } from './training-model';
 
 /** Model inputs or targets: one tensor, one per model input/output, or keyed by input/output name. */
 export type DataInput = tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>;
-
-export interface FitArgs {
-  batchSize?: number;
-  epochs?: number;
-  /** 0 silent, 1 progress bar (one line per epoch when not a TTY), 2 one line per epoch. */
-  verbose?: 0 | 1 | 2;
-  validationData?: [DataInput, DataInput] | [DataInput, DataInput, tf.Tensor];
-  /** Fraction of the data (the last samples, before shuffling, as Keras) held out for validation. */
-  validationSplit?: number;
-  validationBatchSize?: number;
-  shuffle?: boolean;
-  /** Weight per class index, e.g. {0: 1, 1: 5}, applied as per-sample weights. */
-  classWeight?: Record<number, number>;
-  /** Weight per sample ([samples]), or per timestep ([samples, steps]). */
-  sampleWeight?: tf.Tensor;
-  initialEpoch?: number;
-  /** Batches per epoch; the data stream continues across epochs when fewer than a full pass. */
-  stepsPerEpoch?: number;
-  callbacks?: Callback[];
-  /** Train data-parallel: the distribution takes over fit (see Distribution). */
-  distribution?: Distribution;
-  /** Seed for the shuffling order (default: random). */
-  seed?: number;
-}
-
-export interface EvaluateArgs {
-  batchSize?: number;
-  verbose?: 0 | 1;
-  sampleWeight?: tf.Tensor;
-  steps?: number;
-  callbacks?: Callback[];
-  /** Evaluate data-parallel: the distribution takes over when it implements evaluate. */
-  distribution?: Distribution;
-}
-
-export interface PredictArgs {
-  batchSize?: number;
-  verbose?: 0 | 1;
-}
-
-export interface TrainOnBatchArgs {
-  sampleWeight?: tf.Tensor;
-  classWeight?: Record<number, number>;
-}
-
-/** What the data adapters need to know about a model. */
-export interface DataModel {
-  readonly name: string;
-  readonly inputNames: string[];
-  readonly outputNames: string[];
-}
 
 /** Normalises x or y into one tensor per model input (or output), in order. */
 export function toTensorList(data: DataInput, names: string[], what: 'x' | 'y', modelName: string): tf.Tensor[] {

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../models/model';
-import { checkData, takeRows, toTensorList, type DataInput, type EvaluateArgs } from './data';
+import { checkData, takeRows, toTensorList, type DataInput } from './data';
+import type { EvaluateArgs } from './fit-args';
 import { Trainer, requireCompiled } from './trainer';
+import type { TrainingModel } from './training-model';
 
 /** Loss and metrics over the data in batches, inference mode; returns {loss, metric names...}. */
 export function runEvaluation(
-  model: Model,
+  model: TrainingModel,
   trainer: Trainer,
   xs: tf.Tensor[],
   ys: tf.Tensor[],
@@ -29,7 +30,7 @@ export function runEvaluation(
 }
 
 /** Keras's evaluate: [loss, ...metrics], or the loss alone when no metrics were compiled. */
-export async function evaluateModel(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
+export async function evaluateModel(model: TrainingModel, x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
   requireCompiled(model, 'evaluate');
   const xs = toTensorList(x, model.inputNames, 'x', model.name);
   const ys = toTensorList(y, model.outputNames, 'y', model.name);

@@ -1,25 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CallbackList, type Callback } from '../callbacks/callback';
-import { History } from '../callbacks/history';
-import { ProgbarLogger } from '../callbacks/progbar-logger';
-import type { Model } from '../models/model';
-import {
-  checkData,
-  classWeightsToSampleWeights,
-  permutation,
-  seededRandom,
-  takeRows,
-  toTensorList,
-  type DataInput,
-  type FitArgs,
-} from './data';
+import { StepTracer, writeTrace } from '@weft/tensor';
+import type { History } from '../callbacks/history';
+import { assertPositiveInt } from '../engine/validate';
+import { BatchSchedule } from './batch-schedule';
+import { checkData, classWeightsToSampleWeights, takeRows, toTensorList, type DataInput } from './data';
+import type { FitArgs } from './fit-args';
 import { runEvaluation } from './evaluate';
+import { runFitLoop, trainSteps, type EpochRunner } from './fit-loop';
 import { Trainer, requireCompiled, type GradientHook } from './trainer';
-
-function checkPositiveInt(value: number, what: string): number {
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`fit(): \`${what}\` must be a positive integer. Received: ${what}=${value}`);
-  return value;
-}
+import type { TrainingModel } from './training-model';
 
 /** Splits off the last `fraction` of every tensor (Keras's validationSplit, taken before shuffling). */
 function splitTail(tensors: (tf.Tensor | null)[], fraction: number, n: number): [(tf.Tensor | null)[], (tf.Tensor | null)[]] {
@@ -31,16 +20,14 @@ function splitTail(tensors: (tf.Tensor | null)[], fraction: number, n: number): 
 }
 
 /**
- * Keras's fit over in-memory tensors: batches (shuffled each epoch unless shuffle is false),
- * one Trainer step each, callbacks around batches and epochs, validation at each epoch's end.
- * `gradientHook` lets a caller (a distribution's worker) all-reduce gradients inside the step.
+ * Keras's fit over in-memory tensors: runFitLoop with a runner that trains each epoch here, one
+ * Trainer step per batch (shuffled each pass unless shuffle is false), validating at each
+ * epoch's end. `gradientHook` lets a caller all-reduce gradients inside the step.
  */
-export async function fitModel(model: Model, x: DataInput, y: DataInput, args: FitArgs = {}, gradientHook: GradientHook | null = null): Promise<History> {
+export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput, args: FitArgs = {}, gradientHook: GradientHook | null = null): Promise<History> {
   requireCompiled(model, 'fit');
-  const batchSize = checkPositiveInt(args.batchSize ?? 32, 'batchSize');
-  const epochs = checkPositiveInt(args.epochs ?? 1, 'epochs');
-  const initialEpoch = args.initialEpoch ?? 0;
-  const verbose = args.verbose ?? 1;
+  const batchSize = assertPositiveInt(args.batchSize ?? 32, 'batchSize', 'fit()');
+  const epochs = assertPositiveInt(args.epochs ?? 1, 'epochs', 'fit()');
   let xs = toTensorList(x, model.inputNames, 'x', model.name);
   let ys = toTensorList(y, model.outputNames, 'y', model.name);
   if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
@@ -75,60 +62,49 @@ export async function fitModel(model: Model, x: DataInput, y: DataInput, args: F
     n = xs[0].shape[0];
   }
 
-  const batchesPerPass = Math.ceil(n / batchSize);
-  const steps = args.stepsPerEpoch !== undefined ? checkPositiveInt(args.stepsPerEpoch, 'stepsPerEpoch') : batchesPerPass;
+  const steps = args.stepsPerEpoch !== undefined ? assertPositiveInt(args.stepsPerEpoch, 'stepsPerEpoch', 'fit()') : Math.ceil(n / batchSize);
   const trainer = new Trainer(model, gradientHook);
+  if (args.profile) trainer.tracer = new StepTracer({ rank: 0, label: 'fit' });
   const validationTrainer = new Trainer(model);
-  const history = new History();
-  const callbacks: Callback[] = [...(args.callbacks ?? []), history];
-  if (verbose > 0) callbacks.push(new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 }));
-  const list = new CallbackList(callbacks);
-  list.setModel(model);
-  const metricNames = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
-  list.setParams({ epochs, steps, verbose, metrics: [...metricNames, ...(validation ? metricNames.map((m) => `val_${m}`) : [])] });
-
-  const wantsBatchLogs = list.wantsBatchLogs;
-  const random = args.seed !== undefined ? seededRandom(args.seed) : Math.random;
-  const shuffle = args.shuffle ?? true;
-  let order: Int32Array | null = null;
-  let position = 0; // next batch within the current pass; continues across epochs with stepsPerEpoch
-  model.stopTraining = false;
-  model.history = history;
-  try {
-    await list.onTrainBegin();
-    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+  const schedule = new BatchSchedule(n, batchSize, args.shuffle ?? true, args.seed);
+  const nextBatch = () => {
+    const { rows, batchSize: size } = schedule.next();
+    const tensors = takeRows([...xs, ...ys, sw], rows);
+    const by = tensors.slice(xs.length, xs.length + ys.length) as tf.Tensor[];
+    const bsw = tensors[tensors.length - 1];
+    return { batch: { xs: tensors.slice(0, xs.length) as tf.Tensor[], ys: by, sampleWeights: by.map(() => bsw) }, size };
+  };
+  const runner: EpochRunner = {
+    async runEpoch(_epoch, batches) {
       trainer.resetMetrics();
-      await list.onEpochBegin(epoch);
-      for (let step = 0; step < steps && !model.stopTraining; step++) {
-        if (position === 0) order = shuffle ? permutation(n, random) : null;
-        const start = position * batchSize;
-        const end = Math.min(start + batchSize, n);
-        position = (position + 1) % batchesPerPass;
-        await list.onBatchBegin(step, { batch: step, size: end - start });
-        const rows = order ? order.subarray(start, end) : ([start, end] as [number, number]);
-        const batchTensors = takeRows([...xs, ...ys, sw], rows);
-        const bx = batchTensors.slice(0, xs.length) as tf.Tensor[];
-        const by = batchTensors.slice(xs.length, xs.length + ys.length) as tf.Tensor[];
-        const bsw = batchTensors[batchTensors.length - 1];
-        try {
-          await trainer.trainStep({ xs: bx, ys: by, sampleWeights: by.map(() => bsw) });
-        } finally {
-          tf.dispose(batchTensors.filter((t) => t) as tf.Tensor[]);
-        }
-        await list.onBatchEnd(step, wantsBatchLogs ? trainer.logs(model.outputNames) : {});
-      }
+      await trainSteps(trainer, steps, nextBatch, {
+        begin: (step, size) => batches.begin(step, size),
+        end: (step) => batches.end(step, batches.wantsLogs ? trainer.logs(model.outputNames) : {}),
+        stopped: () => batches.stopped(),
+      });
       const logs = trainer.logs(model.outputNames);
       if (validation) {
         const valLogs = runEvaluation(model, validationTrainer, validation.xs, validation.ys, validation.sw, args.validationBatchSize ?? batchSize);
         for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
       }
-      await list.onEpochEnd(epoch, logs);
-    }
-    await list.onTrainEnd();
+      return logs;
+    },
+  };
+  const metricNames = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
+  try {
+    const history = await runFitLoop(model, runner, {
+      epochs,
+      initialEpoch: args.initialEpoch ?? 0,
+      steps,
+      verbose: args.verbose ?? 1,
+      callbacks: args.callbacks,
+      metricNames: [...metricNames, ...(validation ? metricNames.map((m) => `val_${m}`) : [])],
+    });
+    if (args.profile) await writeTrace(args.profile, (trainer.tracer as StepTracer).events());
+    return history;
   } finally {
     tf.dispose(owned);
     trainer.dispose();
     validationTrainer.dispose();
   }
-  return history;
 }

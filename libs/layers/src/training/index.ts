@@ -1,11 +1,13 @@
 export { compileModel, compileArgsFromConfig, type CompileArgs, type CompileConfig, type CompiledModel, type LossId, type MetricId } from './compile';
-export { Trainer, requireCompiled, type GradientHook, type Batch, type TrainableModel } from './trainer';
+export { Trainer, requireCompiled, type GradientHook, type OverlappedGradientHook, type Batch, type TrainableModel } from './trainer';
 export { fitModel } from './fit';
+export { runFitLoop, trainSteps, type EpochRunner, type BatchEvents, type FitLoopOptions, type StepBatch, type StepEvents } from './fit-loop';
+export { BatchSchedule, shareOf, type Rows } from './batch-schedule';
 export { evaluateModel, runEvaluation } from './evaluate';
 export { predictModel } from './predict';
 export { trainOnBatch } from './train-on-batch';
-export { describeModel, applyModelSpec, buildModelFromSpec } from './model-spec';
-export type { Distribution, ModelSpec } from './distribution';
+export type { TrainingModel } from './training-model';
+export type { Distribution, FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs } from './fit-args';
 export {
   toTensorList,
   checkData,
@@ -14,8 +16,4 @@ export {
   permutation,
   seededRandom,
   type DataInput,
-  type FitArgs,
-  type EvaluateArgs,
-  type PredictArgs,
-  type TrainOnBatchArgs,
 } from './data';

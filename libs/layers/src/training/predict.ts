@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../models/model';
-import { toTensorList, type DataInput, type PredictArgs } from './data';
+import { assertPositiveInt } from '../engine/validate';
+import { toTensorList, type DataInput } from './data';
+import type { PredictArgs } from './fit-args';
+import type { TrainingModel } from './training-model';
 
 /** Outputs in inference mode, computed batch by batch and concatenated. */
-export function predictModel(model: Model, x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
+export function predictModel(model: TrainingModel, x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] {
   const xs = toTensorList(x, model.inputNames, 'x', model.name);
-  const batchSize = args.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`predict(): \`batchSize\` must be a positive integer. Received: batchSize=${batchSize}`);
+  const batchSize = assertPositiveInt(args.batchSize ?? 32, 'batchSize', 'predict()');
   if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
   const n = xs[0].shape[0];
   const chunks: tf.Tensor[][] = [];

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Model } from '../models/model';
-import { checkData, classWeightsToSampleWeights, toTensorList, type DataInput, type TrainOnBatchArgs } from './data';
+import { checkData, classWeightsToSampleWeights, toTensorList, type DataInput } from './data';
+import type { TrainOnBatchArgs } from './fit-args';
 import { Trainer, requireCompiled } from './trainer';
+import type { TrainingModel } from './training-model';
 
 /** One optimizer step on one batch: [loss, ...metrics] of that batch (the loss alone without metrics). */
-export async function trainOnBatch(model: Model, x: DataInput, y: DataInput, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+export async function trainOnBatch(model: TrainingModel, x: DataInput, y: DataInput, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
   requireCompiled(model, 'trainOnBatch');
   const xs = toTensorList(x, model.inputNames, 'x', model.name);
   const ys = toTensorList(y, model.outputNames, 'y', model.name);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { STEP_SPANS, StepTracer, variableGradsStaged, type TraceTrack } from '@weft/tensor';
 import type { Mask, Tensors } from '../engine/layer';
 import type { LayerVariable } from '../engine/layer-variable';
 import type { Metric } from '../metrics';
@@ -10,6 +11,17 @@ import type { CompiledModel } from './compile';
  * a collective can await its peers.
  */
 export type GradientHook = (grads: tf.Tensor[], targets: readonly LayerVariable[]) => Promise<tf.Tensor[] | void> | tf.Tensor[] | void;
+
+/**
+ * A gradient hook that overlaps its communication with the backward pass, as DDP's Reducer does:
+ * it hears each gradient the moment it is final (the last layers' first; backward resumes when
+ * `ready` settles), then gives the gradients to apply once backward is done.
+ */
+export interface OverlappedGradientHook {
+  ready(index: number, grad: tf.Tensor): void | Promise<void>;
+  /** Every gradient, in trainableWeights order (zeros where the loss does not depend on a weight); returns new tensors to apply. */
+  finish(grads: tf.Tensor[]): Promise<tf.Tensor[]>;
+}
 
 /** The model surface the trainer drives. */
 export interface TrainableModel {
@@ -49,10 +61,12 @@ export class Trainer {
   /** Sum of batch loss x batch size since the last reset, kept on the device: read only for logs. */
   private lossSum: tf.Scalar | null = null;
   private lossCount = 0;
+  /** Where the step's phases are traced (fit's `profile`); off by default. */
+  tracer: TraceTrack = StepTracer.off;
 
   constructor(
     readonly model: TrainableModel,
-    private readonly gradientHook: GradientHook | null = null,
+    private readonly gradientHook: GradientHook | OverlappedGradientHook | null = null,
   ) {}
 
   private get compiled(): CompiledModel {
@@ -96,6 +110,39 @@ export class Trainer {
     return { loss: value, grads: ordered, ...kept };
   }
 
+  /** computeGradients with the backward pass in stages: `hook.ready` hears each gradient as soon as it is final. */
+  private async computeGradientsOverlapped(batch: Batch, hook: OverlappedGradientHook) {
+    const targets = this.model.trainableWeights;
+    if (targets.length === 0) throw new Error(`Model '${this.model.name}' has no trainable weights to train.`);
+    let kept: { outputs: tf.Tensor[]; masks: Mask[] } = { outputs: [], masks: [] };
+    const tracer = this.tracer;
+    // Backward is traced in stages: each hand-over to the hook (packing, and a shared-memory
+    // all-reduce, which runs right there) is an all-reduce span between two backward spans.
+    let inBackward = false;
+    const backward = (on: boolean) => {
+      if (on !== inBackward) (on ? tracer.begin : tracer.end).call(tracer, STEP_SPANS.backward);
+      inBackward = on;
+    };
+    const { value, grads } = await variableGradsStaged(
+      () => {
+        const f = tracer.span(STEP_SPANS.forward, () => this.forward(batch, true));
+        kept = { outputs: f.outputs.map((o) => tf.keep(o)), masks: f.masks.map((m) => (m ? tf.keep(m) : null)) };
+        const loss = tracer.span(STEP_SPANS.forward, () => this.totalLoss(f.outputs, f.masks, batch, true));
+        backward(true);
+        return loss;
+      },
+      targets.map((t) => t.variable),
+      async (i, grad) => {
+        backward(false);
+        await tracer.spanAsync(STEP_SPANS.allReduce, async () => hook.ready(i, grad));
+        backward(true);
+      },
+    ).finally(() => backward(false));
+    this.model.clearCallLosses();
+    const ordered = grads.map((g, i) => g ?? tf.zerosLike(targets[i].variable));
+    return { loss: value, grads: ordered, ...kept };
+  }
+
   /** Applies gradients (in trainableWeights order) with the compiled optimizer, then the weights' constraints. */
   applyGradients(grads: tf.Tensor[]): void {
     this.compiled.optimizer.applyGradients(grads, this.model.trainableWeights);
@@ -103,19 +150,43 @@ export class Trainer {
 
   /** One training step. Reads nothing back from the device: the loss is accumulated there (see logs()). */
   async trainStep(batch: Batch): Promise<void> {
-    const { loss, grads, outputs, masks } = this.computeGradients(batch);
+    const hook = this.gradientHook;
+    const overlapped = hook && typeof hook !== 'function' ? hook : null;
+    const tracer = this.tracer;
+    const { loss, grads, outputs, masks } = overlapped
+      ? await this.computeGradientsOverlapped(batch, overlapped)
+      : tracer.span(STEP_SPANS.backward, () => this.computeGradients(batch));
     try {
       let toApply = grads;
-      if (this.gradientHook) {
-        const replaced = await this.gradientHook(grads, this.model.trainableWeights);
+      if (overlapped) {
+        toApply = await overlapped.finish(grads);
+      } else if (hook) {
+        const replaced = await tracer.spanAsync(STEP_SPANS.allReduce, async () => (hook as GradientHook)(grads, this.model.trainableWeights));
         if (replaced) toApply = replaced;
       }
-      this.applyGradients(toApply);
+      tracer.span(STEP_SPANS.optimizer, () => this.applyGradients(toApply));
       if (toApply !== grads) tf.dispose(toApply);
       this.updateMetrics(batch, outputs, masks);
       this.trackLoss(loss, batch);
     } finally {
       tf.dispose([loss, ...grads, ...outputs, ...(masks.filter((m) => m) as tf.Tensor[])]);
+    }
+  }
+
+  /**
+   * A data-parallel step for a replica with no rows of the global batch: zero gradients through
+   * the hook (so the replica meets the others' all-reduce), then the same update as theirs.
+   */
+  async joinStep(): Promise<void> {
+    const weights = this.model.trainableWeights;
+    const zeros = weights.map((w) => tf.zerosLike(w.variable));
+    const hook = this.gradientHook;
+    const replaced = !hook ? undefined : typeof hook === 'function' ? await hook(zeros, weights) : await hook.finish(zeros);
+    const toApply = replaced ?? zeros;
+    try {
+      this.applyGradients(toApply);
+    } finally {
+      tf.dispose(toApply === zeros ? zeros : [...zeros, ...toApply]);
     }
   }
 

@@ -1,4 +1,4 @@
-import { countedLoop, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
+import { countedLoop, frame, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
 
 /*
  * One LSTM forward step after its recurrent matmul, as a hand-written wasm SIMD function on the wasm
@@ -12,13 +12,21 @@ import { countedLoop, I32, instantiateOn, op, V128, type AsmFunction, type WasmM
  * Addresses are byte offsets; mask, recMask and hIn are 0 when absent.
  */
 
-// Parameters.
-const [P, R, S, C_PREV, H_PREV, ACT, H_OUT, C_OUT, MASK, REC_MASK, H_IN, H_IN_STACK, BATCH, UNITS] = [...Array(14).keys()];
-// i32 locals.
-const [B, J, U_BYTES, ROW_G, ROW_U, G0, G1, G2, G3, U0] = [14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
-// v128 locals.
-const [M, ZI, ZF, ZG, ZO, CV, CNEW, AV, HV, CC, X, FX, RR, HP] = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37];
-const LOCALS = [...Array(10).fill(I32), ...Array(14).fill(V128)];
+// lstmStep's slots; $x is slot x, as the WebAssembly text format writes `local.get $x`.
+const STEP = frame(
+  // Byte offsets of the arrays (mask, recMask, hIn and hInStack 0 when absent), then the sizes.
+  [[I32, ['projected', 'recurrent', 'sigmoids', 'cPrev', 'hPrev', 'activations', 'hOut', 'cOut', 'mask', 'recMask', 'hIn', 'hInStack', 'batch', 'units']]],
+  [
+    // row: the batch row; unitByte: the byte offset of these 4 units in a gate; gateBytes: units * 4;
+    // gatesRow, unitsRow: where the row starts in the [batch, 4 units] and [batch, units] arrays;
+    // gateIAt..gateOAt: these 4 units of each gate in the row; unitAt: these 4 units in a [batch, units] row.
+    [I32, ['row', 'unitByte', 'gateBytes', 'gatesRow', 'unitsRow', 'gateIAt', 'gateFAt', 'gateCAt', 'gateOAt', 'unitAt']],
+    // The row's mask (splat); the gates' sigmoids; c before and c'; a = tanh(c'); h (h' then masked);
+    // c carried on (masked); scratch; exp's n and r; h before this step.
+    [V128, ['rowMask', 'sI', 'sF', 'sC', 'sO', 'cBefore', 'cNew', 'a', 'h', 'cCarried', 'scratch', 'expN', 'expR', 'hBefore']],
+  ],
+);
+const $ = STEP.slot;
 
 const NEG = [0xfd, 0xe1, 0x01]; // f32x4.neg
 const splat = (value: number) => [...op.f32(value), ...op.f32x4Splat];
@@ -26,7 +34,7 @@ const at = (base: number, offset: number) => [...op.get(base), ...op.get(offset)
 const load = (base: number, offset: number) => [...at(base, offset), ...op.v128Load()];
 
 /**
- * exp of the v128 on the stack, left on the stack (uses locals X, FX, RR). n = round(x log2 e) comes
+ * exp of the v128 on the stack, left on the stack (in $.scratch, $.expN, $.expR). n = round(x log2 e) comes
  * from adding 1.5 * 2^23, which rounds to an integer (to even, as f32x4.nearest) and leaves n in the
  * low mantissa bits, so 2^n is that bit pattern plus the bias, shifted into the exponent: no float to
  * int conversion (several instructions each in V8). The clamps are pmin/pmax, ordered so that NaN passes.
@@ -34,132 +42,145 @@ const load = (base: number, offset: number) => [...at(base, offset), ...op.v128L
 function exp(): number[] {
   const poly = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
   const horner = [...splat(poly[0])];
-  for (const c of poly.slice(1)) horner.push(...op.get(RR), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add);
+  for (const c of poly.slice(1)) horner.push(...op.get($.expR), ...op.f32x4Mul, ...splat(c), ...op.f32x4Add);
   const roundingShift = 12582912; // 1.5 * 2^23
   return [
-    ...splat(88.0), ...op.f32x4Pmin, ...splat(-87.33654), ...op.f32x4Pmax, ...op.set(X),
-    // FX holds round(x log2 e) + 1.5 * 2^23; RR first holds n itself.
-    ...op.get(X), ...splat(1.44269504088896341), ...op.f32x4Mul, ...splat(roundingShift), ...op.f32x4Add, ...op.tee(FX),
-    ...splat(roundingShift), ...op.f32x4Sub, ...op.set(RR),
-    ...op.get(X), ...op.get(RR), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
-    ...op.get(RR), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(RR),
+    ...splat(88.0), ...op.f32x4Pmin, ...splat(-87.33654), ...op.f32x4Pmax, ...op.set($.scratch),
+    // x clamped in $.scratch; $.expN holds round(x log2 e) + 1.5 * 2^23; $.expR holds n, then r = x - n ln 2.
+    ...op.get($.scratch), ...splat(1.44269504088896341), ...op.f32x4Mul, ...splat(roundingShift), ...op.f32x4Add, ...op.tee($.expN),
+    ...splat(roundingShift), ...op.f32x4Sub, ...op.set($.expR),
+    ...op.get($.scratch), ...op.get($.expR), ...splat(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
+    ...op.get($.expR), ...splat(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set($.expR),
     // (poly r^2 + r + 1) * 2^n, 2^n built in the exponent bits.
-    ...horner, ...op.get(RR), ...op.f32x4Mul, ...op.get(RR), ...op.f32x4Mul, ...op.get(RR), ...op.f32x4Add, ...splat(1), ...op.f32x4Add,
-    ...op.get(FX), ...op.i32(127), ...op.i32x4Splat, ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
+    ...horner, ...op.get($.expR), ...op.f32x4Mul, ...op.get($.expR), ...op.f32x4Mul, ...op.get($.expR), ...op.f32x4Add, ...splat(1), ...op.f32x4Add,
+    ...op.get($.expN), ...op.i32(127), ...op.i32x4Splat, ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
     ...op.f32x4Mul,
   ];
 }
 
 /** 1 / (1 + exp(-v)) of the v128 on the stack. */
-const sigmoid = (): number[] => [...NEG, ...exp(), ...splat(1), ...op.f32x4Add, ...op.set(X), ...splat(1), ...op.get(X), ...op.f32x4Div];
+const sigmoid = (): number[] => [...NEG, ...exp(), ...splat(1), ...op.f32x4Add, ...op.set($.scratch), ...splat(1), ...op.get($.scratch), ...op.f32x4Div];
 
 function stepCode(): number[] {
-  const gate = (g: number, z: number, doubled = false) => [
-    ...load(P, g), ...load(R, g), ...op.f32x4Add, ...(doubled ? [...splat(2), ...op.f32x4Mul] : []), ...sigmoid(), ...op.set(z),
-    ...at(S, g), ...op.get(z), ...op.v128Store(),
+  /** A gate's sigmoid (of 2z for the candidate) into slot `s` and into the sigmoids array. */
+  const gate = (gateAt: number, s: number, doubled = false) => [
+    ...load($.projected, gateAt), ...load($.recurrent, gateAt), ...op.f32x4Add, ...(doubled ? [...splat(2), ...op.f32x4Mul] : []), ...sigmoid(), ...op.set(s),
+    ...at($.sigmoids, gateAt), ...op.get(s), ...op.v128Store(),
   ];
   const masked = [
-    ...load(H_PREV, U0), ...op.set(HP),
-    ...op.get(HP), ...op.get(M), ...op.get(HV), ...op.get(HP), ...op.f32x4Sub, ...op.f32x4Mul, ...op.f32x4Add, ...op.set(HV),
-    ...op.get(CV), ...op.get(M), ...op.get(CNEW), ...op.get(CV), ...op.f32x4Sub, ...op.f32x4Mul, ...op.f32x4Add, ...op.set(CC),
+    ...load($.hPrev, $.unitAt), ...op.set($.hBefore),
+    ...op.get($.hBefore), ...op.get($.rowMask), ...op.get($.h), ...op.get($.hBefore), ...op.f32x4Sub, ...op.f32x4Mul, ...op.f32x4Add, ...op.set($.h),
+    ...op.get($.cBefore), ...op.get($.rowMask), ...op.get($.cNew), ...op.get($.cBefore), ...op.f32x4Sub, ...op.f32x4Mul, ...op.f32x4Add, ...op.set($.cCarried),
   ];
   const recurrentInput = [
-    ...op.get(REC_MASK), ...op.i32Eqz,
+    ...op.get($.recMask), ...op.i32Eqz,
     ...op.ifElse(
-      [...at(H_IN, U0), ...op.get(HV), ...op.v128Store(), ...at(H_IN_STACK, U0), ...op.get(HV), ...op.v128Store()],
+      [...at($.hIn, $.unitAt), ...op.get($.h), ...op.v128Store(), ...at($.hInStack, $.unitAt), ...op.get($.h), ...op.v128Store()],
       [
-        ...load(REC_MASK, U0), ...op.get(HV), ...op.f32x4Mul, ...op.set(X),
-        ...at(H_IN, U0), ...op.get(X), ...op.v128Store(), ...at(H_IN_STACK, U0), ...op.get(X), ...op.v128Store(),
+        ...load($.recMask, $.unitAt), ...op.get($.h), ...op.f32x4Mul, ...op.set($.scratch),
+        ...at($.hIn, $.unitAt), ...op.get($.scratch), ...op.v128Store(), ...at($.hInStack, $.unitAt), ...op.get($.scratch), ...op.v128Store(),
       ],
     ),
   ];
   const inner = [
-    ...op.get(ROW_G), ...op.get(J), ...op.i32Add, ...op.tee(G0), ...op.get(U_BYTES), ...op.i32Add, ...op.tee(G1),
-    ...op.get(U_BYTES), ...op.i32Add, ...op.tee(G2), ...op.get(U_BYTES), ...op.i32Add, ...op.set(G3),
-    ...op.get(ROW_U), ...op.get(J), ...op.i32Add, ...op.set(U0),
-    ...gate(G0, ZI), ...gate(G1, ZF), ...gate(G2, ZG, true), ...gate(G3, ZO),
-    ...load(C_PREV, U0), ...op.set(CV),
+    ...op.get($.gatesRow), ...op.get($.unitByte), ...op.i32Add, ...op.tee($.gateIAt), ...op.get($.gateBytes), ...op.i32Add, ...op.tee($.gateFAt),
+    ...op.get($.gateBytes), ...op.i32Add, ...op.tee($.gateCAt), ...op.get($.gateBytes), ...op.i32Add, ...op.set($.gateOAt),
+    ...op.get($.unitsRow), ...op.get($.unitByte), ...op.i32Add, ...op.set($.unitAt),
+    ...gate($.gateIAt, $.sI), ...gate($.gateFAt, $.sF), ...gate($.gateCAt, $.sC, true), ...gate($.gateOAt, $.sO),
+    ...load($.cPrev, $.unitAt), ...op.set($.cBefore),
     // c' = s_f c + s_i (2 s_c - 1)
-    ...op.get(ZF), ...op.get(CV), ...op.f32x4Mul,
-    ...op.get(ZI), ...op.get(ZG), ...splat(2), ...op.f32x4Mul, ...splat(1), ...op.f32x4Sub, ...op.f32x4Mul,
-    ...op.f32x4Add, ...op.set(CNEW),
+    ...op.get($.sF), ...op.get($.cBefore), ...op.f32x4Mul,
+    ...op.get($.sI), ...op.get($.sC), ...splat(2), ...op.f32x4Mul, ...splat(1), ...op.f32x4Sub, ...op.f32x4Mul,
+    ...op.f32x4Add, ...op.set($.cNew),
     // a = 2 sigmoid(2c') - 1
-    ...op.get(CNEW), ...splat(2), ...op.f32x4Mul, ...sigmoid(), ...splat(2), ...op.f32x4Mul, ...splat(1), ...op.f32x4Sub, ...op.set(AV),
-    ...at(ACT, U0), ...op.get(AV), ...op.v128Store(),
-    ...op.get(ZO), ...op.get(AV), ...op.f32x4Mul, ...op.set(HV),
-    ...op.get(CNEW), ...op.set(CC),
-    ...op.get(MASK), ...op.i32Eqz, ...op.ifElse([], masked),
-    ...at(H_OUT, U0), ...op.get(HV), ...op.v128Store(),
-    ...at(C_OUT, U0), ...op.get(CC), ...op.v128Store(),
-    ...op.get(H_IN), ...op.i32Eqz, ...op.ifElse([], recurrentInput),
+    ...op.get($.cNew), ...splat(2), ...op.f32x4Mul, ...sigmoid(), ...splat(2), ...op.f32x4Mul, ...splat(1), ...op.f32x4Sub, ...op.set($.a),
+    ...at($.activations, $.unitAt), ...op.get($.a), ...op.v128Store(),
+    ...op.get($.sO), ...op.get($.a), ...op.f32x4Mul, ...op.set($.h),
+    ...op.get($.cNew), ...op.set($.cCarried),
+    ...op.get($.mask), ...op.i32Eqz, ...op.ifElse([], masked),
+    ...at($.hOut, $.unitAt), ...op.get($.h), ...op.v128Store(),
+    ...at($.cOut, $.unitAt), ...op.get($.cCarried), ...op.v128Store(),
+    ...op.get($.hIn), ...op.i32Eqz, ...op.ifElse([], recurrentInput),
   ];
   const row = [
-    ...op.get(B), ...op.get(U_BYTES), ...op.i32(4), ...op.i32Mul, ...op.i32Mul, ...op.set(ROW_G),
-    ...op.get(B), ...op.get(U_BYTES), ...op.i32Mul, ...op.set(ROW_U),
-    ...op.get(MASK), ...op.i32Eqz,
+    ...op.get($.row), ...op.get($.gateBytes), ...op.i32(4), ...op.i32Mul, ...op.i32Mul, ...op.set($.gatesRow),
+    ...op.get($.row), ...op.get($.gateBytes), ...op.i32Mul, ...op.set($.unitsRow),
+    ...op.get($.mask), ...op.i32Eqz,
     ...op.ifElse(
-      [...splat(1), ...op.set(M)],
-      [...op.get(MASK), ...op.get(B), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.f32Load(), ...op.f32x4Splat, ...op.set(M)],
+      [...splat(1), ...op.set($.rowMask)],
+      [...op.get($.mask), ...op.get($.row), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.f32Load(), ...op.f32x4Splat, ...op.set($.rowMask)],
     ),
-    ...op.i32(0), ...op.set(J),
-    ...countedLoop(J, U_BYTES, 16, inner),
+    ...op.i32(0), ...op.set($.unitByte),
+    ...countedLoop($.unitByte, $.gateBytes, 16, inner),
   ];
   return [
-    ...op.get(UNITS), ...op.i32(2), ...op.i32Shl, ...op.set(U_BYTES),
-    ...countedLoop(B, BATCH, 1, row),
+    ...op.get($.units), ...op.i32(2), ...op.i32Shl, ...op.set($.gateBytes),
+    ...countedLoop($.row, $.batch, 1, row),
   ];
 }
 
 function lstmStepFunction(): AsmFunction {
-  return { name: 'lstmStep', params: Array(14).fill(I32), locals: LOCALS, code: stepCode() };
+  return { name: 'lstmStep', params: STEP.params, locals: STEP.locals, code: stepCode() };
 }
 
 /*
  * One backward step before the recurrent matmul (see backCellStep in lstm-backward.ts), four units a turn:
  *   dh' = dh m, dc_in = dc m (no mask: m = 1 and no products);  dc' = dc_in + dh' s_o (1 - a^2)
  *   dz = [dc' (2 s_c - 1) s_i (1 - s_i), dc' c s_f (1 - s_f), dc' 4 s_i s_c (1 - s_c), dh' a s_o (1 - s_o)]
- *     -> dz and its place in dZ; then dz's columns to this step's columns of dZT
+ *     -> dz and its place in dZ (dzStack); then dz's columns to this step's columns of dZT
  *   dc <- dc' s_f + dc (1 - m);  skip <- dh (1 - m)
- * Params: s, act, cPrev, dh, dc, skip, mask, dz, dzStack, dzT (byte offsets; skip and mask 0
- * without a mask), rowsBytes (dZT's row length in bytes), batch, units.
  */
-const BP = { s: 0, act: 1, cPrev: 2, dh: 3, dc: 4, skip: 5, mask: 6, dz: 7, dzStack: 8, dzT: 9, rowsBytes: 10, batch: 11, units: 12 };
-const BI = { b: 13, j: 14, uBytes: 15, rowG: 16, rowU: 17, g0: 18, g1: 19, g2: 20, g3: 21, u0: 22, ta: 23 };
-const BV = { m: 24, skip: 25, dh: 26, dc: 27, dhNew: 28, dcNew: 29, i: 30, f: 31, sg: 32, o: 33, act: 34, z: 35 };
+// lstmBackStep's slots, named as lstmStep's.
+const BACK_STEP = frame(
+  // Byte offsets of the arrays (skip and mask 0 without a mask), dZT's row length in bytes, the sizes.
+  [[I32, ['sigmoids', 'activations', 'cPrev', 'dh', 'dc', 'skip', 'mask', 'dz', 'dzStack', 'dzT', 'dzTRowBytes', 'batch', 'units']]],
+  [
+    // As in lstmStep. Then the transpose of dz into dZT: dzColumn, the byte offset of a gate column in
+    // a dz row (dzRowBytes long); dzAt, where that column is read; dzTRowAt, the dZT row of that
+    // column at this step; dzTAt, where a value (or four) is stored.
+    [I32, ['row', 'unitByte', 'gateBytes', 'gatesRow', 'unitsRow', 'gateIAt', 'gateFAt', 'gateCAt', 'gateOAt', 'unitAt']],
+    [I32, ['dzColumn', 'dzRowBytes', 'dzAt', 'dzTRowAt', 'dzTAt']],
+    // The row's mask and 1 - mask; dh and dc as they come, dh' = dh m, dc' (dc_in first); the gates'
+    // sigmoids and a (from the forward pass); one gate's dz (then the dc carried back).
+    [V128, ['rowMask', 'oneMinusMask', 'dhIn', 'dcIn', 'dhMasked', 'dcNew', 'sI', 'sF', 'sC', 'sO', 'a', 'dzGate']],
+    // The block transpose: four rows of dz, then their pairwise interleavings.
+    [V128, ['dzRow0', 'dzRow1', 'dzRow2', 'dzRow3', 'zip01Low', 'zip01High', 'zip23Low', 'zip23High']],
+  ],
+);
+const $b = BACK_STEP.slot;
 
-// v128 locals of the block transpose: four rows of dz, then their pairwise interleavings.
-const TV = { r: [36, 37, 38, 39], t: [40, 41, 42, 43] };
+/** dzTRowAt <- the dZT row of gate column dzColumn; dzAt <- that column in dz's first row; row <- 0. */
+const startDzColumn = (): number[] => [
+  ...op.get($b.dzT), ...op.get($b.dzColumn), ...op.i32(2), ...op.i32ShrU, ...op.get($b.dzTRowBytes), ...op.i32Mul, ...op.i32Add, ...op.set($b.dzTRowAt),
+  ...op.get($b.dz), ...op.get($b.dzColumn), ...op.i32Add, ...op.set($b.dzAt),
+  ...op.i32(0), ...op.set($b.row),
+];
 
 /**
  * dZT[g + l, t * B + b + k] = dz[b + k, g + l] for k, l < 4: four rows of four gate columns loaded, transposed
- * by shuffles, stored as four runs of four floats. Uses BI.j (gate column, bytes), BI.g3 (dz row bytes),
- * BI.ta, BI.g0, BI.b, BI.rowG.
+ * by shuffles, stored as four runs of four floats.
  */
 function transposeBlocks(): number[] {
-  const rowAddress = (k: number) => [...op.get(BI.g0), ...(k ? [...op.get(BI.g3), ...op.i32(k), ...op.i32Mul, ...op.i32Add] : [])];
+  const dzRowAddress = (k: number) => [...op.get($b.dzAt), ...(k ? [...op.get($b.dzRowBytes), ...op.i32(k), ...op.i32Mul, ...op.i32Add] : [])];
   const pair = (x: number, y: number, lanes: number[]) => [...op.get(x), ...op.get(y), ...op.i32x4Shuffle(lanes)];
   const store = (value: number[]) => [
-    ...op.get(BI.rowG), ...value, ...op.v128Store(),
-    ...op.get(BI.rowG), ...op.get(BP.rowsBytes), ...op.i32Add, ...op.set(BI.rowG),
+    ...op.get($b.dzTAt), ...value, ...op.v128Store(),
+    ...op.get($b.dzTAt), ...op.get($b.dzTRowBytes), ...op.i32Add, ...op.set($b.dzTAt),
   ];
-  const [r0, r1, r2, r3] = TV.r;
-  const [t0, t1, t2, t3] = TV.t;
-  return countedLoop(BI.j, BI.g3, 16, [
-    ...op.get(BP.dzT), ...op.get(BI.j), ...op.i32(2), ...op.i32ShrU, ...op.get(BP.rowsBytes), ...op.i32Mul, ...op.i32Add, ...op.set(BI.ta),
-    ...op.get(BP.dz), ...op.get(BI.j), ...op.i32Add, ...op.set(BI.g0),
-    ...op.i32(0), ...op.set(BI.b),
-    ...countedLoop(BI.b, BP.batch, 4, [
-      ...[0, 1, 2, 3].flatMap((k) => [...rowAddress(k), ...op.v128Load(), ...op.set(TV.r[k])]),
-      ...pair(r0, r1, [0, 4, 1, 5]), ...op.set(t0),
-      ...pair(r0, r1, [2, 6, 3, 7]), ...op.set(t1),
-      ...pair(r2, r3, [0, 4, 1, 5]), ...op.set(t2),
-      ...pair(r2, r3, [2, 6, 3, 7]), ...op.set(t3),
-      ...op.get(BI.ta), ...op.get(BI.b), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(BI.rowG),
-      ...store(pair(t0, t2, [0, 1, 4, 5])),
-      ...store(pair(t0, t2, [2, 3, 6, 7])),
-      ...store(pair(t1, t3, [0, 1, 4, 5])),
-      ...store(pair(t1, t3, [2, 3, 6, 7])),
-      ...op.get(BI.g0), ...op.get(BI.g3), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set(BI.g0),
+  return countedLoop($b.dzColumn, $b.dzRowBytes, 16, [
+    ...startDzColumn(),
+    ...countedLoop($b.row, $b.batch, 4, [
+      ...[$b.dzRow0, $b.dzRow1, $b.dzRow2, $b.dzRow3].flatMap((dzRow, k) => [...dzRowAddress(k), ...op.v128Load(), ...op.set(dzRow)]),
+      ...pair($b.dzRow0, $b.dzRow1, [0, 4, 1, 5]), ...op.set($b.zip01Low),
+      ...pair($b.dzRow0, $b.dzRow1, [2, 6, 3, 7]), ...op.set($b.zip01High),
+      ...pair($b.dzRow2, $b.dzRow3, [0, 4, 1, 5]), ...op.set($b.zip23Low),
+      ...pair($b.dzRow2, $b.dzRow3, [2, 6, 3, 7]), ...op.set($b.zip23High),
+      ...op.get($b.dzTRowAt), ...op.get($b.row), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set($b.dzTAt),
+      ...store(pair($b.zip01Low, $b.zip23Low, [0, 1, 4, 5])),
+      ...store(pair($b.zip01Low, $b.zip23Low, [2, 3, 6, 7])),
+      ...store(pair($b.zip01High, $b.zip23High, [0, 1, 4, 5])),
+      ...store(pair($b.zip01High, $b.zip23High, [2, 3, 6, 7])),
+      ...op.get($b.dzAt), ...op.get($b.dzRowBytes), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.set($b.dzAt),
     ]),
   ]);
 }
@@ -167,82 +188,80 @@ function transposeBlocks(): number[] {
 function backStepCode(): number[] {
   const one = splat(1);
   const oneMinus = (v: number) => [...one, ...op.get(v), ...op.f32x4Sub];
-  /** Stores the v128 in BV.z to dz and dzStack at gate offset g. */
-  const storeZ = (g: number) => [
-    ...op.set(BV.z),
-    ...at(BP.dz, g), ...op.get(BV.z), ...op.v128Store(),
-    ...at(BP.dzStack, g), ...op.get(BV.z), ...op.v128Store(),
+  /** Stores the v128 on the stack (through $b.dzGate) to dz and dzStack at a gate's offset. */
+  const storeDz = (gateAt: number) => [
+    ...op.set($b.dzGate),
+    ...at($b.dz, gateAt), ...op.get($b.dzGate), ...op.v128Store(),
+    ...at($b.dzStack, gateAt), ...op.get($b.dzGate), ...op.v128Store(),
   ];
   const inner = [
-    ...op.get(BI.rowG), ...op.get(BI.j), ...op.i32Add, ...op.tee(BI.g0), ...op.get(BI.uBytes), ...op.i32Add, ...op.tee(BI.g1),
-    ...op.get(BI.uBytes), ...op.i32Add, ...op.tee(BI.g2), ...op.get(BI.uBytes), ...op.i32Add, ...op.set(BI.g3),
-    ...op.get(BI.rowU), ...op.get(BI.j), ...op.i32Add, ...op.set(BI.u0),
-    ...load(BP.dh, BI.u0), ...op.set(BV.dh),
-    ...load(BP.dc, BI.u0), ...op.set(BV.dc),
-    ...op.get(BP.mask), ...op.i32Eqz,
+    ...op.get($b.gatesRow), ...op.get($b.unitByte), ...op.i32Add, ...op.tee($b.gateIAt), ...op.get($b.gateBytes), ...op.i32Add, ...op.tee($b.gateFAt),
+    ...op.get($b.gateBytes), ...op.i32Add, ...op.tee($b.gateCAt), ...op.get($b.gateBytes), ...op.i32Add, ...op.set($b.gateOAt),
+    ...op.get($b.unitsRow), ...op.get($b.unitByte), ...op.i32Add, ...op.set($b.unitAt),
+    ...load($b.dh, $b.unitAt), ...op.set($b.dhIn),
+    ...load($b.dc, $b.unitAt), ...op.set($b.dcIn),
+    ...op.get($b.mask), ...op.i32Eqz,
     ...op.ifElse(
-      [...op.get(BV.dh), ...op.set(BV.dhNew), ...op.get(BV.dc), ...op.set(BV.dcNew)],
-      [...op.get(BV.dh), ...op.get(BV.m), ...op.f32x4Mul, ...op.set(BV.dhNew), ...op.get(BV.dc), ...op.get(BV.m), ...op.f32x4Mul, ...op.set(BV.dcNew)],
+      [...op.get($b.dhIn), ...op.set($b.dhMasked), ...op.get($b.dcIn), ...op.set($b.dcNew)],
+      [...op.get($b.dhIn), ...op.get($b.rowMask), ...op.f32x4Mul, ...op.set($b.dhMasked), ...op.get($b.dcIn), ...op.get($b.rowMask), ...op.f32x4Mul, ...op.set($b.dcNew)],
     ),
-    ...load(BP.s, BI.g0), ...op.set(BV.i),
-    ...load(BP.s, BI.g1), ...op.set(BV.f),
-    ...load(BP.s, BI.g2), ...op.set(BV.sg),
-    ...load(BP.s, BI.g3), ...op.set(BV.o),
-    ...load(BP.act, BI.u0), ...op.set(BV.act),
+    ...load($b.sigmoids, $b.gateIAt), ...op.set($b.sI),
+    ...load($b.sigmoids, $b.gateFAt), ...op.set($b.sF),
+    ...load($b.sigmoids, $b.gateCAt), ...op.set($b.sC),
+    ...load($b.sigmoids, $b.gateOAt), ...op.set($b.sO),
+    ...load($b.activations, $b.unitAt), ...op.set($b.a),
     // dc' = dc_in + dh' (o (1 - a a))
-    ...op.get(BV.dcNew), ...op.get(BV.dhNew), ...op.get(BV.o), ...one, ...op.get(BV.act), ...op.get(BV.act), ...op.f32x4Mul, ...op.f32x4Sub,
-    ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Add, ...op.set(BV.dcNew),
+    ...op.get($b.dcNew), ...op.get($b.dhMasked), ...op.get($b.sO), ...one, ...op.get($b.a), ...op.get($b.a), ...op.f32x4Mul, ...op.f32x4Sub,
+    ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Add, ...op.set($b.dcNew),
     // i gate: dc' ((2 s_c - 1) (s_i (1 - s_i)))
-    ...op.get(BV.dcNew), ...op.get(BV.sg), ...splat(2), ...op.f32x4Mul, ...one, ...op.f32x4Sub,
-    ...op.get(BV.i), ...oneMinus(BV.i), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Mul, ...storeZ(BI.g0),
+    ...op.get($b.dcNew), ...op.get($b.sC), ...splat(2), ...op.f32x4Mul, ...one, ...op.f32x4Sub,
+    ...op.get($b.sI), ...oneMinus($b.sI), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Mul, ...storeDz($b.gateIAt),
     // f gate: dc' (c (s_f (1 - s_f)))
-    ...op.get(BV.dcNew), ...load(BP.cPrev, BI.u0), ...op.get(BV.f), ...oneMinus(BV.f), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Mul,
-    ...storeZ(BI.g1),
+    ...op.get($b.dcNew), ...load($b.cPrev, $b.unitAt), ...op.get($b.sF), ...oneMinus($b.sF), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Mul,
+    ...storeDz($b.gateFAt),
     // candidate: dc' ((4 s_i) (s_c (1 - s_c)))
-    ...op.get(BV.dcNew), ...op.get(BV.i), ...splat(4), ...op.f32x4Mul, ...op.get(BV.sg), ...oneMinus(BV.sg), ...op.f32x4Mul,
-    ...op.f32x4Mul, ...op.f32x4Mul, ...storeZ(BI.g2),
+    ...op.get($b.dcNew), ...op.get($b.sI), ...splat(4), ...op.f32x4Mul, ...op.get($b.sC), ...oneMinus($b.sC), ...op.f32x4Mul,
+    ...op.f32x4Mul, ...op.f32x4Mul, ...storeDz($b.gateCAt),
     // o gate: dh' (a (s_o (1 - s_o)))
-    ...op.get(BV.dhNew), ...op.get(BV.act), ...op.get(BV.o), ...oneMinus(BV.o), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Mul,
-    ...storeZ(BI.g3),
+    ...op.get($b.dhMasked), ...op.get($b.a), ...op.get($b.sO), ...oneMinus($b.sO), ...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Mul,
+    ...storeDz($b.gateOAt),
     // dc <- dc' s_f (+ dc (1 - m)); skip <- dh (1 - m)
-    ...op.get(BV.dcNew), ...op.get(BV.f), ...op.f32x4Mul, ...op.set(BV.z),
-    ...op.get(BP.mask), ...op.i32Eqz,
+    ...op.get($b.dcNew), ...op.get($b.sF), ...op.f32x4Mul, ...op.set($b.dzGate),
+    ...op.get($b.mask), ...op.i32Eqz,
     ...op.ifElse([], [
-      ...op.get(BV.z), ...op.get(BV.dc), ...op.get(BV.skip), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(BV.z),
-      ...at(BP.skip, BI.u0), ...op.get(BV.dh), ...op.get(BV.skip), ...op.f32x4Mul, ...op.v128Store(),
+      ...op.get($b.dzGate), ...op.get($b.dcIn), ...op.get($b.oneMinusMask), ...op.f32x4Mul, ...op.f32x4Add, ...op.set($b.dzGate),
+      ...at($b.skip, $b.unitAt), ...op.get($b.dhIn), ...op.get($b.oneMinusMask), ...op.f32x4Mul, ...op.v128Store(),
     ]),
-    ...at(BP.dc, BI.u0), ...op.get(BV.z), ...op.v128Store(),
+    ...at($b.dc, $b.unitAt), ...op.get($b.dzGate), ...op.v128Store(),
   ];
   const row = [
-    ...op.get(BI.b), ...op.get(BI.uBytes), ...op.i32(4), ...op.i32Mul, ...op.i32Mul, ...op.set(BI.rowG),
-    ...op.get(BI.b), ...op.get(BI.uBytes), ...op.i32Mul, ...op.set(BI.rowU),
-    ...op.get(BP.mask), ...op.i32Eqz,
+    ...op.get($b.row), ...op.get($b.gateBytes), ...op.i32(4), ...op.i32Mul, ...op.i32Mul, ...op.set($b.gatesRow),
+    ...op.get($b.row), ...op.get($b.gateBytes), ...op.i32Mul, ...op.set($b.unitsRow),
+    ...op.get($b.mask), ...op.i32Eqz,
     ...op.ifElse(
-      [...one, ...op.set(BV.m)],
-      [...op.get(BP.mask), ...op.get(BI.b), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.f32Load(), ...op.f32x4Splat, ...op.set(BV.m)],
+      [...one, ...op.set($b.rowMask)],
+      [...op.get($b.mask), ...op.get($b.row), ...op.i32(2), ...op.i32Shl, ...op.i32Add, ...op.f32Load(), ...op.f32x4Splat, ...op.set($b.rowMask)],
     ),
-    ...oneMinus(BV.m), ...op.set(BV.skip),
-    ...op.i32(0), ...op.set(BI.j),
-    ...countedLoop(BI.j, BI.uBytes, 16, inner),
+    ...oneMinus($b.rowMask), ...op.set($b.oneMinusMask),
+    ...op.i32(0), ...op.set($b.unitByte),
+    ...countedLoop($b.unitByte, $b.gateBytes, 16, inner),
   ];
   return [
-    ...op.get(BP.units), ...op.i32(2), ...op.i32Shl, ...op.set(BI.uBytes),
-    ...op.i32(0), ...op.set(BI.b),
-    ...countedLoop(BI.b, BP.batch, 1, row),
+    ...op.get($b.units), ...op.i32(2), ...op.i32Shl, ...op.set($b.gateBytes),
+    ...op.i32(0), ...op.set($b.row),
+    ...countedLoop($b.row, $b.batch, 1, row),
     // dZT[:, t * B + b] = dz[b, :]: 4x4 blocks transposed in registers when B is a multiple of 4, else column by column.
-    ...op.i32(0), ...op.set(BI.j),
-    ...op.get(BI.uBytes), ...op.i32(2), ...op.i32Shl, ...op.set(BI.g3),
-    ...op.get(BP.batch), ...op.i32(3), ...op.i32And,
+    ...op.i32(0), ...op.set($b.dzColumn),
+    ...op.get($b.gateBytes), ...op.i32(2), ...op.i32Shl, ...op.set($b.dzRowBytes),
+    ...op.get($b.batch), ...op.i32(3), ...op.i32And,
     ...op.ifElse(
       [
-        ...countedLoop(BI.j, BI.g3, 4, [
-          ...op.get(BP.dzT), ...op.get(BI.j), ...op.i32(2), ...op.i32ShrU, ...op.get(BP.rowsBytes), ...op.i32Mul, ...op.i32Add, ...op.set(BI.ta),
-          ...op.get(BP.dz), ...op.get(BI.j), ...op.i32Add, ...op.set(BI.g0),
-          ...op.i32(0), ...op.set(BI.b),
-          ...countedLoop(BI.b, BP.batch, 1, [
-            ...op.get(BI.ta), ...op.get(BI.b), ...op.i32(2), ...op.i32Shl, ...op.i32Add,
-            ...op.get(BI.g0), ...op.f32Load(), ...op.f32Store(),
-            ...op.get(BI.g0), ...op.get(BI.g3), ...op.i32Add, ...op.set(BI.g0),
+        ...countedLoop($b.dzColumn, $b.dzRowBytes, 4, [
+          ...startDzColumn(),
+          ...countedLoop($b.row, $b.batch, 1, [
+            ...op.get($b.dzTRowAt), ...op.get($b.row), ...op.i32(2), ...op.i32Shl, ...op.i32Add,
+            ...op.get($b.dzAt), ...op.f32Load(), ...op.f32Store(),
+            ...op.get($b.dzAt), ...op.get($b.dzRowBytes), ...op.i32Add, ...op.set($b.dzAt),
           ]),
         ]),
       ],
@@ -252,26 +271,30 @@ function backStepCode(): number[] {
 }
 
 function lstmBackStepFunction(): AsmFunction {
-  return { name: 'lstmBackStep', params: Array(13).fill(I32), locals: [...Array(11).fill(I32), ...Array(20).fill(V128)], code: backStepCode() };
+  return { name: 'lstmBackStep', params: BACK_STEP.params, locals: BACK_STEP.locals, code: backStepCode() };
 }
 
 /** dh <- mm * recMask + skip + extra (byte offsets; each of recMask, skip, extra 0 when absent), n floats, n a multiple of 4. */
 function lstmBackFinishFunction(): AsmFunction {
-  const [MM, RM, SKIP, EXTRA, DH, N, I, END, V] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const FINISH = frame(
+    [[I32, ['recurrentGrad', 'recMask', 'skip', 'extra', 'dh', 'n']]],
+    [[I32, ['byte', 'endByte']], [V128, ['sum']]],
+  );
+  const $f = FINISH.slot;
   const term = (base: number, combine: number[]) => [
     ...op.get(base), ...op.i32Eqz,
-    ...op.ifElse([], [...op.get(V), ...load(base, I), ...combine, ...op.set(V)]),
+    ...op.ifElse([], [...op.get($f.sum), ...load(base, $f.byte), ...combine, ...op.set($f.sum)]),
   ];
   return {
     name: 'lstmBackFinish',
-    params: Array(6).fill(I32),
-    locals: [I32, I32, V128],
+    params: FINISH.params,
+    locals: FINISH.locals,
     code: [
-      ...op.get(N), ...op.i32(2), ...op.i32Shl, ...op.set(END),
-      ...countedLoop(I, END, 16, [
-        ...load(MM, I), ...op.set(V),
-        ...term(RM, op.f32x4Mul), ...term(SKIP, op.f32x4Add), ...term(EXTRA, op.f32x4Add),
-        ...at(DH, I), ...op.get(V), ...op.v128Store(),
+      ...op.get($f.n), ...op.i32(2), ...op.i32Shl, ...op.set($f.endByte),
+      ...countedLoop($f.byte, $f.endByte, 16, [
+        ...load($f.recurrentGrad, $f.byte), ...op.set($f.sum),
+        ...term($f.recMask, op.f32x4Mul), ...term($f.skip, op.f32x4Add), ...term($f.extra, op.f32x4Add),
+        ...at($f.dh, $f.byte), ...op.get($f.sum), ...op.v128Store(),
       ]),
     ],
   };

@@ -121,6 +121,35 @@ export interface AsmFunction {
   code: number[];
 }
 
+/** A function's slots by name (what op.get, op.set and op.tee take), and the types of its params and locals. */
+export interface Frame<Name extends string> {
+  readonly slot: Readonly<Record<Name, number>>;
+  readonly params: number[];
+  readonly locals: number[];
+}
+
+/**
+ * Numbers a function's params, then its locals, as wasm numbers them, and names each slot, so that
+ * code reads op.get($.units) (the text format's `local.get $units`) rather than a slot number.
+ * Each group is [type, names in order].
+ */
+export function frame<const Param extends string, const Local extends string>(
+  params: readonly (readonly [type: number, names: readonly Param[]])[],
+  locals: readonly (readonly [type: number, names: readonly Local[]])[],
+): Frame<Param | Local> {
+  const slot: Record<string, number> = {};
+  const number = (groups: readonly (readonly [number, readonly string[]])[]) =>
+    groups.flatMap(([type, names]) =>
+      names.map((name) => {
+        if (name in slot) throw new Error(`frame: the slot name '${name}' is used twice.`);
+        slot[name] = Object.keys(slot).length;
+        return type;
+      }),
+    );
+  const paramTypes = number(params);
+  return { slot: slot as Record<Param | Local, number>, params: paramTypes, locals: number(locals) };
+}
+
 function functionBody(fn: AsmFunction): number[] {
   // Runs of equal types, as the binary format groups locals.
   const groups: number[][] = [];

@@ -2,26 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dropoutMask } from '@weft/tensor';
 import { Layer, type CallArgs, type LayerArgs, type MaskArg, type Tensors } from '../../engine/layer';
 import type { LayerVariable } from '../../engine/layer-variable';
-import {
-  getConstraint,
-  getInitializer,
-  getRegularizer,
-  serializeConstraint,
-  serializeInitializer,
-  serializeRegularizer,
-  type Constraint,
-  type ConstraintId,
-  type Initializer,
-  type InitializerId,
-  type Regularizer,
-  type RegularizerId,
-} from '../../engine/leaf-modules';
 import { registerLayer } from '../../engine/registry';
 import { isShapeList, shapeToString, type Shape } from '../../engine/shape';
 import { assertPositiveInt, assertRate } from '../../engine/validate';
+import { serializeWeightSpecs, weightSpecs, type WeightArgs, type WeightSpec } from '../../engine/weight-spec';
 import { causalMask, combineMasks, maskAt, maskedSoftmax } from './attention-masks';
 
-export interface MultiHeadAttentionArgs extends LayerArgs {
+export interface MultiHeadAttentionArgs extends LayerArgs, WeightArgs<'kernel' | 'bias'> {
   numHeads: number;
   /** Size of each head's query and key projections. */
   keyDim: number;
@@ -32,12 +19,6 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
   useBias?: boolean;
   /** Last dimension of the output (default: the query's). */
   outputShape?: number;
-  kernelInitializer?: InitializerId;
-  biasInitializer?: InitializerId;
-  kernelRegularizer?: RegularizerId;
-  biasRegularizer?: RegularizerId;
-  kernelConstraint?: ConstraintId;
-  biasConstraint?: ConstraintId;
 }
 
 interface Projection {
@@ -60,12 +41,7 @@ export class MultiHeadAttention extends Layer {
   readonly dropout: number;
   readonly useBias: boolean;
   readonly outputDim: number | null;
-  private readonly kernelInitializer: Initializer;
-  private readonly biasInitializer: Initializer;
-  private readonly kernelRegularizer: Regularizer | null;
-  private readonly biasRegularizer: Regularizer | null;
-  private readonly kernelConstraint: Constraint | null;
-  private readonly biasConstraint: Constraint | null;
+  private readonly specs: Record<'kernel' | 'bias', WeightSpec>;
   private projections: { query: Projection; key: Projection; value: Projection; output: Projection } | null = null;
 
   constructor(args: MultiHeadAttentionArgs) {
@@ -76,12 +52,7 @@ export class MultiHeadAttention extends Layer {
     this.dropout = assertRate(args.dropout ?? 0, 'dropout', 'MultiHeadAttention');
     this.useBias = args.useBias ?? true;
     this.outputDim = args.outputShape === undefined ? null : assertPositiveInt(args.outputShape, 'outputShape', 'MultiHeadAttention');
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
-    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
-    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
+    this.specs = weightSpecs(args, { kernel: 'glorotUniform', bias: 'zeros' });
     this.supportsMasking = true;
   }
 
@@ -95,22 +66,8 @@ export class MultiHeadAttention extends Layer {
   }
 
   private projection(name: string, kernelShape: number[], biasShape: number[]): Projection {
-    const kernel = this.addWeight({
-      name: `${name}/kernel`,
-      shape: kernelShape,
-      initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer,
-      constraint: this.kernelConstraint,
-    });
-    const bias = this.useBias
-      ? this.addWeight({
-          name: `${name}/bias`,
-          shape: biasShape,
-          initializer: this.biasInitializer,
-          regularizer: this.biasRegularizer,
-          constraint: this.biasConstraint,
-        })
-      : null;
+    const kernel = this.addWeight({ name: `${name}/kernel`, shape: kernelShape, ...this.specs.kernel });
+    const bias = this.useBias ? this.addWeight({ name: `${name}/bias`, shape: biasShape, ...this.specs.bias }) : null;
     return { kernel, bias };
   }
 
@@ -198,12 +155,7 @@ export class MultiHeadAttention extends Layer {
       dropout: this.dropout,
       useBias: this.useBias,
       ...(this.outputDim !== null ? { outputShape: this.outputDim } : {}),
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
-      kernelConstraint: serializeConstraint(this.kernelConstraint),
-      biasConstraint: serializeConstraint(this.biasConstraint),
+      ...serializeWeightSpecs(this.specs),
     };
   }
 }

@@ -3,24 +3,16 @@ import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine
 import type { LayerVariable } from '../../engine/layer-variable';
 import {
   getActivation,
-  getConstraint,
-  getInitializer,
   getRegularizer,
   serializeActivation,
-  serializeConstraint,
-  serializeInitializer,
-  serializeRegularizer,
   type Activation,
   type ActivationId,
-  type Constraint,
-  type ConstraintId,
-  type Initializer,
-  type InitializerId,
   type Regularizer,
   type RegularizerId,
 } from '../../engine/leaf-modules';
 import { singleShape, shapeToString, type Shape } from '../../engine/shape';
 import { assertOneOf, assertPositiveInt } from '../../engine/validate';
+import { serializeWeightSpecs, weightSpecs, type WeightArgs, type WeightSpec } from '../../engine/weight-spec';
 import { checkDataFormat, convOutputLength, normalizeTuple, type Padding } from './conv-utils';
 
 /** Bias and activation applied inside the convolution kernel. */
@@ -29,7 +21,7 @@ export interface FusedEpilogue {
   activation: 'linear' | 'relu';
 }
 
-export interface BaseConvArgs extends LayerArgs {
+export interface BaseConvArgs extends LayerArgs, WeightArgs<'kernel' | 'bias'> {
   filters: number;
   kernelSize: number | number[];
   strides?: number | number[];
@@ -39,13 +31,7 @@ export interface BaseConvArgs extends LayerArgs {
   dilationRate?: number | number[];
   activation?: ActivationId;
   useBias?: boolean;
-  kernelInitializer?: InitializerId;
-  biasInitializer?: InitializerId;
-  kernelRegularizer?: RegularizerId;
-  biasRegularizer?: RegularizerId;
   activityRegularizer?: RegularizerId;
-  kernelConstraint?: ConstraintId;
-  biasConstraint?: ConstraintId;
 }
 
 /** Convolution over `rank` spatial axes, channels last: kernel [...kernelSize, inChannels, filters]. */
@@ -57,13 +43,8 @@ export abstract class BaseConv extends Layer {
   readonly dilationRate: number[];
   readonly activation: Activation;
   readonly useBias: boolean;
-  private readonly kernelInitializer: Initializer;
-  private readonly biasInitializer: Initializer;
-  private readonly kernelRegularizer: Regularizer | null;
-  private readonly biasRegularizer: Regularizer | null;
+  private readonly specs: Record<'kernel' | 'bias', WeightSpec>;
   private readonly activityRegularizer: Regularizer | null;
-  private readonly kernelConstraint: Constraint | null;
-  private readonly biasConstraint: Constraint | null;
   kernel: LayerVariable | null = null;
   bias: LayerVariable | null = null;
 
@@ -83,13 +64,8 @@ export abstract class BaseConv extends Layer {
     }
     this.activation = getActivation(args.activation ?? null);
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
+    this.specs = weightSpecs(args, { kernel: 'glorotUniform', bias: 'zeros' });
     this.activityRegularizer = getRegularizer(args.activityRegularizer ?? null);
-    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
-    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
     this.inputSpec = { ndim: rank + 2 };
   }
 
@@ -99,22 +75,8 @@ export abstract class BaseConv extends Layer {
     if (channels === null || channels === undefined) {
       throw new Error(`${this.getClassName()} '${this.name}' needs a known channel axis (last). Received: input shape ${shapeToString(shape)}`);
     }
-    this.kernel = this.addWeight({
-      name: 'kernel',
-      shape: [...this.kernelSize, channels, this.filters],
-      initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer,
-      constraint: this.kernelConstraint,
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight({
-        name: 'bias',
-        shape: [this.filters],
-        initializer: this.biasInitializer,
-        regularizer: this.biasRegularizer,
-        constraint: this.biasConstraint,
-      });
-    }
+    this.kernel = this.addWeight({ name: 'kernel', shape: [...this.kernelSize, channels, this.filters], ...this.specs.kernel });
+    if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [this.filters], ...this.specs.bias });
     this.inputSpec = { ndim: this.rank + 2, axes: { [-1]: channels } };
     super.build(inputShape);
   }
@@ -167,13 +129,7 @@ export abstract class BaseConv extends Layer {
       dilationRate: this.dilationRate,
       activation: serializeActivation(this.activation),
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
-      activityRegularizer: serializeRegularizer(this.activityRegularizer),
-      kernelConstraint: serializeConstraint(this.kernelConstraint),
-      biasConstraint: serializeConstraint(this.biasConstraint),
+      ...serializeWeightSpecs(this.specs, { activityRegularizer: this.activityRegularizer }),
     };
   }
 }

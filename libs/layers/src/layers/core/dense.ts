@@ -4,37 +4,23 @@ import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine
 import type { LayerVariable } from '../../engine/layer-variable';
 import {
   getActivation,
-  getConstraint,
-  getInitializer,
   getRegularizer,
   serializeActivation,
-  serializeConstraint,
-  serializeInitializer,
-  serializeRegularizer,
   type Activation,
-  type Constraint,
-  type Initializer,
   type Regularizer,
   type ActivationId,
-  type ConstraintId,
-  type InitializerId,
   type RegularizerId,
 } from '../../engine/leaf-modules';
 import { registerLayer } from '../../engine/registry';
 import { singleShape, shapeToString, type Shape } from '../../engine/shape';
 import { assertPositiveInt } from '../../engine/validate';
+import { serializeWeightSpecs, weightSpecs, type WeightArgs, type WeightSpec } from '../../engine/weight-spec';
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, WeightArgs<'kernel' | 'bias'> {
   units: number;
   activation?: ActivationId;
   useBias?: boolean;
-  kernelInitializer?: InitializerId;
-  biasInitializer?: InitializerId;
-  kernelRegularizer?: RegularizerId;
-  biasRegularizer?: RegularizerId;
   activityRegularizer?: RegularizerId;
-  kernelConstraint?: ConstraintId;
-  biasConstraint?: ConstraintId;
 }
 
 /** Activations the fused matmul kernel can differentiate (tfjs-core supports linear and relu). */
@@ -46,13 +32,8 @@ export class Dense extends Layer {
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;
-  private readonly kernelInitializer: Initializer;
-  private readonly biasInitializer: Initializer;
-  private readonly kernelRegularizer: Regularizer | null;
-  private readonly biasRegularizer: Regularizer | null;
+  private readonly specs: Record<'kernel' | 'bias', WeightSpec>;
   private readonly activityRegularizer: Regularizer | null;
-  private readonly kernelConstraint: Constraint | null;
-  private readonly biasConstraint: Constraint | null;
   kernel: LayerVariable | null = null;
   bias: LayerVariable | null = null;
 
@@ -61,13 +42,8 @@ export class Dense extends Layer {
     this.units = assertPositiveInt(args?.units, 'units', 'Dense');
     this.activation = getActivation(args.activation ?? null);
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
+    this.specs = weightSpecs(args, { kernel: 'glorotUniform', bias: 'zeros' });
     this.activityRegularizer = getRegularizer(args.activityRegularizer ?? null);
-    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
-    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
     this.supportsMasking = true;
     this.inputSpec = { minNdim: 2 };
   }
@@ -78,22 +54,8 @@ export class Dense extends Layer {
     if (inputDim === null || inputDim === undefined) {
       throw new Error(`Dense '${this.name}' needs a known last input axis. Received: input shape ${shapeToString(shape)}`);
     }
-    this.kernel = this.addWeight({
-      name: 'kernel',
-      shape: [inputDim, this.units],
-      initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer,
-      constraint: this.kernelConstraint,
-    });
-    if (this.useBias) {
-      this.bias = this.addWeight({
-        name: 'bias',
-        shape: [this.units],
-        initializer: this.biasInitializer,
-        regularizer: this.biasRegularizer,
-        constraint: this.biasConstraint,
-      });
-    }
+    this.kernel = this.addWeight({ name: 'kernel', shape: [inputDim, this.units], ...this.specs.kernel });
+    if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [this.units], ...this.specs.bias });
     this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
     super.build(inputShape);
   }
@@ -137,13 +99,7 @@ export class Dense extends Layer {
       units: this.units,
       activation: serializeActivation(this.activation),
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
-      activityRegularizer: serializeRegularizer(this.activityRegularizer),
-      kernelConstraint: serializeConstraint(this.kernelConstraint),
-      biasConstraint: serializeConstraint(this.biasConstraint),
+      ...serializeWeightSpecs(this.specs, { activityRegularizer: this.activityRegularizer }),
     };
   }
 }

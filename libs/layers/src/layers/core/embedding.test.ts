@@ -33,6 +33,16 @@ describe('Embedding', () => {
     });
   });
 
+  it('marks its table row-sparse: the gradient is +0 in every row the batch did not look up', () => {
+    const layer = new Embedding({ inputDim: 6, outputDim: 2 });
+    layer.build([null, 3]);
+    expect(layer.embeddings!.sparseGradient).toBe(true);
+    const table = layer.embeddings!.variable;
+    const grad = tf.variableGrads(() => tf.sum(layer.call(ids(), {}) as tf.Tensor), [table]).grads[table.name];
+    const untouched = (grad.arraySync() as number[][]).flatMap((row, i) => (row.every((v) => Object.is(v, 0)) ? [i] : []));
+    expect(untouched).toEqual([3, 5]);
+  });
+
   it('names bad arguments', () => {
     expect(() => new Embedding({ inputDim: 0, outputDim: 2 })).toThrow('Received: inputDim=0');
     expect(() => new Embedding({ inputDim: 3, outputDim: 2.5 })).toThrow('Received: outputDim=2.5');

@@ -1,30 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Layer, type CallArgs, type LayerArgs, type MaskArg, type Tensors } from '../../engine/layer';
 import type { LayerVariable } from '../../engine/layer-variable';
-import {
-  getConstraint,
-  getInitializer,
-  getRegularizer,
-  serializeConstraint,
-  serializeInitializer,
-  serializeRegularizer,
-  type Constraint,
-  type Initializer,
-  type Regularizer,
-  type ConstraintId,
-  type InitializerId,
-  type RegularizerId,
-} from '../../engine/leaf-modules';
 import { registerLayer } from '../../engine/registry';
 import { singleShape, shapeToString, type Shape } from '../../engine/shape';
 import { assertPositiveInt } from '../../engine/validate';
+import { serializeWeightSpecs, weightSpecs, type WeightArgs, type WeightSpec } from '../../engine/weight-spec';
 
-export interface EmbeddingArgs extends LayerArgs {
+export interface EmbeddingArgs extends LayerArgs, WeightArgs<'embeddings'> {
   inputDim: number;
   outputDim: number;
-  embeddingsInitializer?: InitializerId;
-  embeddingsRegularizer?: RegularizerId;
-  embeddingsConstraint?: ConstraintId;
   /** Index 0 is padding: the output mask is `inputs != 0` (inputDim then counts the padding index). */
   maskZero?: boolean;
   /** Length of input sequences, when constant (declares the input shape [inputLength]). */
@@ -38,9 +22,7 @@ export class Embedding extends Layer {
   readonly outputDim: number;
   readonly maskZero: boolean;
   readonly inputLength: number | null;
-  private readonly embeddingsInitializer: Initializer;
-  private readonly embeddingsRegularizer: Regularizer | null;
-  private readonly embeddingsConstraint: Constraint | null;
+  private readonly specs: Record<'embeddings', WeightSpec>;
   embeddings: LayerVariable | null = null;
 
   constructor(args: EmbeddingArgs) {
@@ -54,9 +36,7 @@ export class Embedding extends Layer {
     if (inputLength !== null) assertPositiveInt(inputLength, 'inputLength', 'Embedding');
     this.inputLength = inputLength;
     this.maskZero = args.maskZero ?? false;
-    this.embeddingsInitializer = getInitializer(args.embeddingsInitializer ?? 'randomUniform');
-    this.embeddingsRegularizer = getRegularizer(args.embeddingsRegularizer ?? null);
-    this.embeddingsConstraint = getConstraint(args.embeddingsConstraint ?? null);
+    this.specs = weightSpecs(args, { embeddings: 'randomUniform' });
     this.supportsMasking = this.maskZero;
   }
 
@@ -64,9 +44,9 @@ export class Embedding extends Layer {
     this.embeddings = this.addWeight({
       name: 'embeddings',
       shape: [this.inputDim, this.outputDim],
-      initializer: this.embeddingsInitializer,
-      regularizer: this.embeddingsRegularizer,
-      constraint: this.embeddingsConstraint,
+      ...this.specs.embeddings,
+      // Its gradient is nonzero only in the rows a batch looked up.
+      sparseGradient: true,
     });
     super.build(inputShape);
   }
@@ -106,9 +86,7 @@ export class Embedding extends Layer {
       ...super.getConfig(),
       inputDim: this.inputDim,
       outputDim: this.outputDim,
-      embeddingsInitializer: serializeInitializer(this.embeddingsInitializer),
-      embeddingsRegularizer: serializeRegularizer(this.embeddingsRegularizer),
-      embeddingsConstraint: serializeConstraint(this.embeddingsConstraint),
+      ...serializeWeightSpecs(this.specs),
       maskZero: this.maskZero,
       inputLength: this.inputLength,
     };

@@ -1,37 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine/layer';
 import type { LayerVariable } from '../../engine/layer-variable';
-import {
-  getConstraint,
-  getInitializer,
-  getRegularizer,
-  serializeConstraint,
-  serializeInitializer,
-  serializeRegularizer,
-  type Constraint,
-  type ConstraintId,
-  type Initializer,
-  type InitializerId,
-  type Regularizer,
-  type RegularizerId,
-} from '../../engine/leaf-modules';
+import { getInitializer, type Initializer, type InitializerId } from '../../engine/leaf-modules';
 import { registerLayer } from '../../engine/registry';
 import { singleShape, shapeToString, type Shape } from '../../engine/shape';
+import { serializeWeightSpecs, weightSpecs, type WeightArgs, type WeightSpec } from '../../engine/weight-spec';
 
-export interface BatchNormalizationArgs extends LayerArgs {
+export interface BatchNormalizationArgs extends LayerArgs, WeightArgs<'beta' | 'gamma'> {
   axis?: number;
   momentum?: number;
   epsilon?: number;
   center?: boolean;
   scale?: boolean;
-  betaInitializer?: InitializerId;
-  gammaInitializer?: InitializerId;
   movingMeanInitializer?: InitializerId;
   movingVarianceInitializer?: InitializerId;
-  betaRegularizer?: RegularizerId;
-  gammaRegularizer?: RegularizerId;
-  betaConstraint?: ConstraintId;
-  gammaConstraint?: ConstraintId;
 }
 
 /**
@@ -46,9 +28,9 @@ export class BatchNormalization extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private readonly init: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', Initializer>;
-  private readonly reg: { beta: Regularizer | null; gamma: Regularizer | null };
-  private readonly con: { beta: Constraint | null; gamma: Constraint | null };
+  private readonly specs: Record<'beta' | 'gamma', WeightSpec>;
+  /** The moving statistics are state, not trained: an initializer each, no regularizer or constraint. */
+  private readonly movingInitializers: Record<'movingMean' | 'movingVariance', Initializer>;
   gamma: LayerVariable | null = null;
   beta: LayerVariable | null = null;
   movingMean: LayerVariable | null = null;
@@ -63,14 +45,11 @@ export class BatchNormalization extends Layer {
     if (!(this.epsilon > 0)) throw new Error(`BatchNormalization: \`epsilon\` must be positive. Received: epsilon=${args.epsilon}`);
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
-    this.init = {
-      beta: getInitializer(args.betaInitializer ?? 'zeros'),
-      gamma: getInitializer(args.gammaInitializer ?? 'ones'),
+    this.specs = weightSpecs(args, { beta: 'zeros', gamma: 'ones' });
+    this.movingInitializers = {
       movingMean: getInitializer(args.movingMeanInitializer ?? 'zeros'),
       movingVariance: getInitializer(args.movingVarianceInitializer ?? 'ones'),
     };
-    this.reg = { beta: getRegularizer(args.betaRegularizer), gamma: getRegularizer(args.gammaRegularizer) };
-    this.con = { beta: getConstraint(args.betaConstraint), gamma: getConstraint(args.gammaConstraint) };
     this.supportsMasking = true;
   }
 
@@ -86,10 +65,10 @@ export class BatchNormalization extends Layer {
       throw new Error(`BatchNormalization '${this.name}': axis ${this.axis} must be a known non-batch axis. Received: input shape ${shapeToString(shape)}`);
     }
     this.inputSpec = { ndim: shape.length, axes: { [axis]: dim } };
-    if (this.scale) this.gamma = this.addWeight({ name: 'gamma', shape: [dim], initializer: this.init.gamma, regularizer: this.reg.gamma, constraint: this.con.gamma });
-    if (this.center) this.beta = this.addWeight({ name: 'beta', shape: [dim], initializer: this.init.beta, regularizer: this.reg.beta, constraint: this.con.beta });
-    this.movingMean = this.addWeight({ name: 'moving_mean', shape: [dim], initializer: this.init.movingMean, trainable: false });
-    this.movingVariance = this.addWeight({ name: 'moving_variance', shape: [dim], initializer: this.init.movingVariance, trainable: false });
+    if (this.scale) this.gamma = this.addWeight({ name: 'gamma', shape: [dim], ...this.specs.gamma });
+    if (this.center) this.beta = this.addWeight({ name: 'beta', shape: [dim], ...this.specs.beta });
+    this.movingMean = this.addWeight({ name: 'moving_mean', shape: [dim], initializer: this.movingInitializers.movingMean, trainable: false });
+    this.movingVariance = this.addWeight({ name: 'moving_variance', shape: [dim], initializer: this.movingInitializers.movingVariance, trainable: false });
     super.build(inputShape);
   }
 
@@ -136,14 +115,7 @@ export class BatchNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
-      betaInitializer: serializeInitializer(this.init.beta),
-      gammaInitializer: serializeInitializer(this.init.gamma),
-      movingMeanInitializer: serializeInitializer(this.init.movingMean),
-      movingVarianceInitializer: serializeInitializer(this.init.movingVariance),
-      betaRegularizer: serializeRegularizer(this.reg.beta),
-      gammaRegularizer: serializeRegularizer(this.reg.gamma),
-      betaConstraint: serializeConstraint(this.con.beta),
-      gammaConstraint: serializeConstraint(this.con.gamma),
+      ...serializeWeightSpecs(this.specs, { initializers: this.movingInitializers }),
     };
   }
 }

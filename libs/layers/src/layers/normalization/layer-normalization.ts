@@ -1,34 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Layer, type CallArgs, type LayerArgs, type Tensors } from '../../engine/layer';
 import type { LayerVariable } from '../../engine/layer-variable';
-import {
-  getConstraint,
-  getInitializer,
-  getRegularizer,
-  serializeConstraint,
-  serializeInitializer,
-  serializeRegularizer,
-  type Constraint,
-  type ConstraintId,
-  type Initializer,
-  type InitializerId,
-  type Regularizer,
-  type RegularizerId,
-} from '../../engine/leaf-modules';
 import { registerLayer } from '../../engine/registry';
 import { singleShape, shapeToString, type Shape } from '../../engine/shape';
+import { serializeWeightSpecs, weightSpecs, type WeightArgs, type WeightSpec } from '../../engine/weight-spec';
 
-export interface LayerNormalizationArgs extends LayerArgs {
+export interface LayerNormalizationArgs extends LayerArgs, WeightArgs<'beta' | 'gamma'> {
   axis?: number | number[];
   epsilon?: number;
   center?: boolean;
   scale?: boolean;
-  betaInitializer?: InitializerId;
-  gammaInitializer?: InitializerId;
-  betaRegularizer?: RegularizerId;
-  gammaRegularizer?: RegularizerId;
-  betaConstraint?: ConstraintId;
-  gammaConstraint?: ConstraintId;
 }
 
 /** Normalizes each sample over `axis` (default: features) to mean 0 and variance 1, then scales and shifts. */
@@ -38,9 +19,7 @@ export class LayerNormalization extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private readonly init: { beta: Initializer; gamma: Initializer };
-  private readonly reg: { beta: Regularizer | null; gamma: Regularizer | null };
-  private readonly con: { beta: Constraint | null; gamma: Constraint | null };
+  private readonly specs: Record<'beta' | 'gamma', WeightSpec>;
   gamma: LayerVariable | null = null;
   beta: LayerVariable | null = null;
   private resolvedAxes: number[] = [];
@@ -52,9 +31,7 @@ export class LayerNormalization extends Layer {
     if (!(this.epsilon > 0)) throw new Error(`LayerNormalization: \`epsilon\` must be positive. Received: epsilon=${args.epsilon}`);
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
-    this.init = { beta: getInitializer(args.betaInitializer ?? 'zeros'), gamma: getInitializer(args.gammaInitializer ?? 'ones') };
-    this.reg = { beta: getRegularizer(args.betaRegularizer), gamma: getRegularizer(args.gammaRegularizer) };
-    this.con = { beta: getConstraint(args.betaConstraint), gamma: getConstraint(args.gammaConstraint) };
+    this.specs = weightSpecs(args, { beta: 'zeros', gamma: 'ones' });
     this.supportsMasking = true;
   }
 
@@ -66,12 +43,8 @@ export class LayerNormalization extends Layer {
       throw new Error(`LayerNormalization '${this.name}': axis ${JSON.stringify(this.axis)} must name known non-batch axes. Received: input shape ${shapeToString(shape)}`);
     }
     const paramShape = this.resolvedAxes.map((a) => shape[a] as number);
-    if (this.scale) {
-      this.gamma = this.addWeight({ name: 'gamma', shape: paramShape, initializer: this.init.gamma, regularizer: this.reg.gamma, constraint: this.con.gamma });
-    }
-    if (this.center) {
-      this.beta = this.addWeight({ name: 'beta', shape: paramShape, initializer: this.init.beta, regularizer: this.reg.beta, constraint: this.con.beta });
-    }
+    if (this.scale) this.gamma = this.addWeight({ name: 'gamma', shape: paramShape, ...this.specs.gamma });
+    if (this.center) this.beta = this.addWeight({ name: 'beta', shape: paramShape, ...this.specs.beta });
     super.build(inputShape);
   }
 
@@ -104,12 +77,7 @@ export class LayerNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
-      betaInitializer: serializeInitializer(this.init.beta),
-      gammaInitializer: serializeInitializer(this.init.gamma),
-      betaRegularizer: serializeRegularizer(this.reg.beta),
-      gammaRegularizer: serializeRegularizer(this.reg.gamma),
-      betaConstraint: serializeConstraint(this.con.beta),
-      gammaConstraint: serializeConstraint(this.con.gamma),
+      ...serializeWeightSpecs(this.specs),
     };
   }
 }

@@ -22,7 +22,8 @@ export class Dropout extends Layer {
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
   readonly seed: number | null;
-  private calls = 0;
+  /** Masks drawn in training so far: where a seeded mask sequence is (a resumed fit restores it). */
+  drawnMasks = 0;
 
   constructor(args: DropoutArgs) {
     super(args);
@@ -39,8 +40,8 @@ export class Dropout extends Layer {
   /** The seed for the next mask: a fresh stream per call, deterministic when a seed was given. */
   protected nextSeed(): number | undefined {
     if (this.seed === null) return undefined;
-    this.calls += 1;
-    return (this.seed * 1000003 + this.calls * 7919) % 2147483647;
+    this.drawnMasks += 1;
+    return (this.seed * 1000003 + this.drawnMasks * 7919) % 2147483647;
   }
 
   call(inputs: Tensors, args: CallArgs): Tensors {

@@ -4,40 +4,24 @@ import { Layer, type CallArgs, type LayerArgs, type MaskArg, type Tensors } from
 import type { LayerVariable } from '../../engine/layer-variable';
 import {
   getActivation,
-  getConstraint,
-  getInitializer,
   getRegularizer,
   serializeActivation,
-  serializeConstraint,
-  serializeInitializer,
-  serializeRegularizer,
   type Activation,
   type ActivationId,
-  type Constraint,
-  type ConstraintId,
   type Initializer,
-  type InitializerId,
   type Regularizer,
   type RegularizerId,
 } from '../../engine/leaf-modules';
 import { isShapeList, shapeToString, type Shape } from '../../engine/shape';
 import { assertPositiveInt, assertRate } from '../../engine/validate';
+import { serializeWeightSpecs, weightSpecs, type WeightArgs, type WeightSpec } from '../../engine/weight-spec';
 import type { SequenceArgs, SequenceResult } from './ops';
 
-export interface BaseRnnArgs extends LayerArgs {
+export interface BaseRnnArgs extends LayerArgs, WeightArgs<'kernel' | 'recurrent' | 'bias'> {
   units: number;
   activation?: ActivationId;
   useBias?: boolean;
-  kernelInitializer?: InitializerId;
-  recurrentInitializer?: InitializerId;
-  biasInitializer?: InitializerId;
-  kernelRegularizer?: RegularizerId;
-  recurrentRegularizer?: RegularizerId;
-  biasRegularizer?: RegularizerId;
   activityRegularizer?: RegularizerId;
-  kernelConstraint?: ConstraintId;
-  recurrentConstraint?: ConstraintId;
-  biasConstraint?: ConstraintId;
   /** Fraction of the input features dropped (one mask per sequence). */
   dropout?: number;
   /** Fraction of the previous output dropped where it enters the recurrent matmul (one mask per sequence). */
@@ -67,16 +51,8 @@ export abstract class BaseRnn extends Layer {
   readonly goBackwards: boolean;
   readonly stateful: boolean;
   readonly zeroOutputForMask: boolean;
-  protected readonly kernelInitializer: Initializer;
-  protected readonly recurrentInitializer: Initializer;
-  protected readonly biasInitializer: Initializer;
-  private readonly kernelRegularizer: Regularizer | null;
-  private readonly recurrentRegularizer: Regularizer | null;
-  private readonly biasRegularizer: Regularizer | null;
+  protected readonly specs: Record<'kernel' | 'recurrent' | 'bias', WeightSpec>;
   private readonly activityRegularizer: Regularizer | null;
-  private readonly kernelConstraint: Constraint | null;
-  private readonly recurrentConstraint: Constraint | null;
-  private readonly biasConstraint: Constraint | null;
   kernel: LayerVariable | null = null;
   recurrentKernel: LayerVariable | null = null;
   bias: LayerVariable | null = null;
@@ -94,16 +70,8 @@ export abstract class BaseRnn extends Layer {
     this.units = assertPositiveInt(args?.units, 'units', owner);
     this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
-    this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal');
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer ?? null);
-    this.recurrentRegularizer = getRegularizer(args.recurrentRegularizer ?? null);
-    this.biasRegularizer = getRegularizer(args.biasRegularizer ?? null);
+    this.specs = weightSpecs(args, { kernel: 'glorotUniform', recurrent: 'orthogonal', bias: 'zeros' });
     this.activityRegularizer = getRegularizer(args.activityRegularizer ?? null);
-    this.kernelConstraint = getConstraint(args.kernelConstraint ?? null);
-    this.recurrentConstraint = getConstraint(args.recurrentConstraint ?? null);
-    this.biasConstraint = getConstraint(args.biasConstraint ?? null);
     this.dropout = assertRate(args.dropout ?? 0, 'dropout', owner);
     this.recurrentDropout = assertRate(args.recurrentDropout ?? 0, 'recurrentDropout', owner);
     this.returnSequences = args.returnSequences ?? false;
@@ -123,7 +91,7 @@ export abstract class BaseRnn extends Layer {
 
   /** The bias initializer as applied to the whole bias (LSTM's unitForgetBias overrides it). */
   protected biasInitializerForBuild(): Initializer {
-    return this.biasInitializer;
+    return this.specs.bias.initializer;
   }
 
   override build(inputShape: Shape | Shape[]): void {
@@ -136,28 +104,10 @@ export abstract class BaseRnn extends Layer {
       );
     }
     const columns = this.gateCount * this.units;
-    this.kernel = this.addWeight({
-      name: 'kernel',
-      shape: [features, columns],
-      initializer: this.kernelInitializer,
-      regularizer: this.kernelRegularizer,
-      constraint: this.kernelConstraint,
-    });
-    this.recurrentKernel = this.addWeight({
-      name: 'recurrent_kernel',
-      shape: [this.units, columns],
-      initializer: this.recurrentInitializer,
-      regularizer: this.recurrentRegularizer,
-      constraint: this.recurrentConstraint,
-    });
+    this.kernel = this.addWeight({ name: 'kernel', shape: [features, columns], ...this.specs.kernel });
+    this.recurrentKernel = this.addWeight({ name: 'recurrent_kernel', shape: [this.units, columns], ...this.specs.recurrent });
     if (this.useBias) {
-      this.bias = this.addWeight({
-        name: 'bias',
-        shape: this.biasShape(),
-        initializer: this.biasInitializerForBuild(),
-        regularizer: this.biasRegularizer,
-        constraint: this.biasConstraint,
-      });
+      this.bias = this.addWeight({ name: 'bias', shape: this.biasShape(), ...this.specs.bias, initializer: this.biasInitializerForBuild() });
     }
     super.build(inputShape);
   }
@@ -272,16 +222,7 @@ export abstract class BaseRnn extends Layer {
       units: this.units,
       activation: serializeActivation(this.activation),
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(this.kernelInitializer),
-      recurrentInitializer: serializeInitializer(this.recurrentInitializer),
-      biasInitializer: serializeInitializer(this.biasInitializer),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      recurrentRegularizer: serializeRegularizer(this.recurrentRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
-      activityRegularizer: serializeRegularizer(this.activityRegularizer),
-      kernelConstraint: serializeConstraint(this.kernelConstraint),
-      recurrentConstraint: serializeConstraint(this.recurrentConstraint),
-      biasConstraint: serializeConstraint(this.biasConstraint),
+      ...serializeWeightSpecs(this.specs, { activityRegularizer: this.activityRegularizer }),
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
       returnSequences: this.returnSequences,

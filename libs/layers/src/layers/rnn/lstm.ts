@@ -49,7 +49,7 @@ export class LSTM extends BaseRnn {
   }
 
   protected override biasInitializerForBuild(): Initializer {
-    return this.unitForgetBias ? new UnitForgetBias(this.biasInitializer, this.units) : this.biasInitializer;
+    return this.unitForgetBias ? new UnitForgetBias(this.specs.bias.initializer, this.units) : this.specs.bias.initializer;
   }
 
   protected runSequence(args: SequenceArgs): SequenceResult {

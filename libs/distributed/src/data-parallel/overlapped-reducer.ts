@@ -1,0 +1,154 @@
+import { FlatLayout, STEP_SPANS, StepTracer, tf, type TraceTrack } from '@weft/tensor';
+import type { LayerVariable, OverlappedGradientHook } from '@weft/layers';
+import { checkSameLayout, scaleInPlace } from '../gradient-buckets';
+import type { ProcessGroup, ReduceOptions } from '../process-group';
+import { RowSparseExchange } from '../sparse-rows';
+
+/** A weight whose gradient is 2-D and usually zero in most rows (an Embedding's table). */
+const isRowSparse = (w: LayerVariable) => w.sparseGradient && w.shape.length === 2;
+
+/** What is reduced as one: a flat bucket of dense gradients, or one row-sparse gradient with its own exchange. */
+type Item =
+  | { kind: 'bucket'; layout: FlatLayout; buffer: Float32Array; missing: number; size: number }
+  | { kind: 'rows'; index: number; exchange: RowSparseExchange; grad: tf.Tensor | null; reduced: tf.Tensor | null; missing: number; size: number };
+
+export interface OverlappedHookOptions {
+  capBytes: number;
+  timeoutMs: number;
+  /** This rank's rows of the current global batch, and the batch's rows. */
+  rows: () => { mine: number; batch: number };
+  /** Row-sparse weights send only the rows a batch touched when that is fewer bytes (default true). */
+  sparseGradients?: boolean;
+  tracer?: StepTracer;
+}
+
+/**
+ * The gradient hook of a data-parallel rank, overlapped with backward as DDP's Reducer: gradients
+ * go into flat buckets laid out in reverse weight order (the order backward finishes them), and a
+ * bucket is all-reduced as soon as its last gradient is in, while backward goes on with the
+ * layers before it. A row-sparse weight (an Embedding's table, LayerVariable.sparseGradient) is an
+ * item of its own, exchanged as its touched rows when that is smaller (RowSparseExchange: the bits
+ * of the dense all-reduce either way). Items are reduced strictly in order on every rank (a rank
+ * without rows, joining with zeros, issues the same sequence). Every rank's gradients are
+ * weighted by its share of the global batch (rows / batch rows), so the sum is the gradient of the
+ * global batch's mean loss, whatever the split.
+ */
+export function overlappedGradientHook(group: ProcessGroup, weights: readonly LayerVariable[], options: OverlappedHookOptions): OverlappedGradientHook {
+  const tracer = options.tracer ?? StepTracer.off;
+  // Each item's reduction, from its start to its end, on a timeline of its own (it overlaps backward).
+  const communication: TraceTrack = tracer.track('communication');
+  const names = weights.map((w, i) => `${i}:${w.name}`);
+  const items: Item[] = [];
+  const itemOf: number[] = [];
+  let bytes = Infinity;
+  let specs: { name: string; shape: number[] }[] = [];
+  const closeBucket = () => {
+    if (specs.length === 0) return;
+    const layout = new FlatLayout(specs);
+    items.push({ kind: 'bucket', layout, buffer: group.allocate(layout.size), missing: specs.length, size: specs.length });
+    specs = [];
+  };
+  for (let i = weights.length - 1; i >= 0; i--) {
+    if (isRowSparse(weights[i])) {
+      closeBucket();
+      bytes = Infinity;
+      itemOf[i] = items.length;
+      items.push({ kind: 'rows', index: i, exchange: new RowSparseExchange(group, names[i], weights[i].shape), grad: null, reduced: null, missing: 1, size: 1 });
+      continue;
+    }
+    const size = weights[i].shape.reduce((a, b) => a * b, 1) * 4;
+    if (bytes + size > options.capBytes) {
+      closeBucket();
+      bytes = 0;
+    }
+    specs.push({ name: names[i], shape: weights[i].shape });
+    itemOf[i] = items.length;
+    bytes += size;
+  }
+  closeBucket();
+  const buckets = items.flatMap((item) => (item.kind === 'bucket' ? [item.layout] : []));
+
+  let chain: Promise<void> = Promise.resolve();
+  // The first failed reduction of the step, rethrown where the rank next waits (backward or finish).
+  let failure: unknown = null;
+  let nextToReduce = 0;
+  let checked = false;
+  let started = false;
+  let reduceOptions: ReduceOptions & { scale: number } = { op: 'mean', scale: 1 };
+  const arrived: boolean[] = weights.map(() => false);
+
+  const startStep = () => {
+    const { mine, batch } = options.rows();
+    // An even split is a plain mean; scaling every gradient in JavaScript costs about as much as the reduction.
+    reduceOptions = mine * group.size === batch ? { op: 'mean', scale: 1, timeoutMs: options.timeoutMs } : { op: 'sum', scale: mine / batch, timeoutMs: options.timeoutMs };
+    for (const item of items) item.missing = item.size;
+    arrived.fill(false);
+    failure = null;
+    nextToReduce = 0;
+    started = true;
+    chain = checked ? Promise.resolve() : checkSameLayout(group, buckets).then(() => void (checked = true));
+    chain.catch((err) => void (failure ??= err));
+  };
+  const reduce = (item: Item): Promise<void> => {
+    if (item.kind === 'bucket') {
+      scaleInPlace(item.buffer, reduceOptions.scale);
+      return group.allReduce(item.buffer, reduceOptions);
+    }
+    const grad = item.grad!;
+    return item.exchange.allReduceTensor(grad, { ...reduceOptions, sparse: options.sparseGradients ?? true }).then((reduced) => {
+      // Made while backward's scope may still be open: kept, so that closing it does not free it.
+      item.reduced = tf.keep(reduced);
+    });
+  };
+  const reduceCompleted = () => {
+    while (nextToReduce < items.length && items[nextToReduce].missing === 0) {
+      const index = nextToReduce++;
+      const item = items[index];
+      chain = chain.then(() => communication.spanAsync(STEP_SPANS.allReduce, () => reduce(item), { item: index, kind: item.kind }));
+      chain.catch((err) => void (failure ??= err));
+    }
+  };
+  const put = (index: number, grad: tf.Tensor) => {
+    const item = items[itemOf[index]];
+    if (item.kind === 'bucket') tracer.span(STEP_SPANS.pack, () => item.layout.packOne(names[index], grad, item.buffer));
+    else item.grad = grad;
+    item.missing--;
+    arrived[index] = true;
+  };
+  const unpack = (grads: tf.Tensor[]): tf.Tensor[] => {
+    const out: tf.Tensor[] = new Array(grads.length);
+    for (const item of items) {
+      if (item.kind === 'rows') {
+        out[item.index] = item.reduced!;
+        item.grad = item.reduced = null;
+        continue;
+      }
+      const unpacked = item.layout.unpack(item.buffer);
+      for (const { name } of item.layout.entries) out[Number(name.slice(0, name.indexOf(':')))] = unpacked[name];
+    }
+    return out;
+  };
+
+  return {
+    ready(index, grad) {
+      if (failure) throw failure;
+      if (!started) startStep();
+      put(index, grad);
+      reduceCompleted();
+      // Let sockets and the chain of reductions move while backward goes on.
+      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        if (failure) throw failure;
+      });
+    },
+    async finish(grads) {
+      if (!started) startStep();
+      started = false;
+      if (failure) throw failure;
+      // Gradients that never came through ready: a rank joining with zeros, weights the loss does not reach.
+      for (let i = 0; i < grads.length; i++) if (!arrived[i]) put(i, grads[i]);
+      reduceCompleted();
+      await tracer.spanAsync(STEP_SPANS.wait, () => chain);
+      return tracer.span(STEP_SPANS.unpack, () => unpack(grads));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// DataParallel with sparse embedding gradients: the weights of one in-process fit, and exactly those of the dense exchange.
+import { initBackend, tf } from '@weft/tensor';
+import { Sequential, layers, type FitArgs, type Model } from '@weft/layers';
+import { DataParallel } from '../index';
+import { expectSameWeights, twin } from '../testing/oracle-helpers';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** An embedding table of 60 rows, of which a batch of 12 sequences of 6 touches a few dozen. */
+function bagOfWords(optimizer: string): Sequential {
+  const model = new Sequential();
+  model.add(layers.embedding({ inputDim: 60, outputDim: 4, inputLength: 6 }));
+  model.add(layers.globalAveragePooling1d());
+  model.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+  model.compile({ optimizer, loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+  return model;
+}
+
+function words(n: number, seed: number): [tf.Tensor, tf.Tensor] {
+  const x = tf.randomUniform([n, 6], 1, 60, 'int32', seed);
+  return [x, tf.cast(tf.greater(tf.mean(tf.cast(x, 'float32'), 1, true), 30), 'float32')];
+}
+
+const bits = (model: Model) => model.getWeights().map((w) => Array.from(new Uint32Array((w.dataSync() as Float32Array).slice().buffer)));
+
+async function fitThree(make: () => Model, args: FitArgs, options: ConstructorParameters<typeof DataParallel>[0]) {
+  const serial = make();
+  const [sparse, dense] = [twin(serial, make), twin(serial, make)];
+  const [x, y] = words(38, 5);
+  await serial.fit(x, y, { verbose: 0, ...args });
+  await sparse.fit(x, y, { verbose: 0, ...args, distribution: new DataParallel({ ...options, sparseGradients: true }) });
+  await dense.fit(x, y, { verbose: 0, ...args, distribution: new DataParallel({ ...options, sparseGradients: false }) });
+  return { serial, sparse, dense };
+}
+
+describe('DataParallel with sparse embedding gradients', () => {
+  it('SGD (row-only updates), 3 threads, a worker without rows in the last batch: the in-process weights, and the dense exchange bit for bit', async () => {
+    const { serial, sparse, dense } = await fitThree(() => bagOfWords('sgd'), { batchSize: 12, epochs: 2, shuffle: false }, { workers: 3 });
+    expectSameWeights(sparse, serial);
+    expect(bits(sparse)).toEqual(bits(dense));
+  });
+
+  it('Adam, 2 threads, shuffled, an uneven last batch (weighted sum): the in-process weights, and the dense exchange bit for bit', async () => {
+    const { serial, sparse, dense } = await fitThree(() => bagOfWords('adam'), { batchSize: 12, epochs: 2, seed: 4 }, { workers: 2 });
+    expectSameWeights(sparse, serial);
+    expect(bits(sparse)).toEqual(bits(dense));
+  });
+
+  it('refuses a sparseGradients that is not a boolean', () => {
+    expect(() => new DataParallel({ workers: 2, sparseGradients: 'yes' as unknown as boolean })).toThrow(/sparseGradients must be true or false. Received: sparseGradients=yes/);
+  });
+});

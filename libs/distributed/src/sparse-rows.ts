@@ -1,0 +1,218 @@
+import { FlatLayout, tf } from '@weft/tensor';
+import { optimizers } from '@weft/layers';
+import type { ProcessGroup, SumOrderRange } from './process-group';
+import type { BucketReduceOptions } from './gradient-buckets';
+
+export interface RowExchangeOptions extends BucketReduceOptions {
+  /** false: always the dense all-reduce. Default true: the touched rows, when they send fewer bytes. */
+  sparse?: boolean;
+}
+
+/** What an exchange did: the rows that may be nonzero in the result (ascending), or null after a dense all-reduce. */
+export interface RowExchangeResult {
+  /** The summed gradient, rows x cols; the exchange's own array, valid until its next call. */
+  values: Float32Array;
+  rows: Int32Array | null;
+}
+
+/** Row indices travel as float32, exact below 2^24. */
+const MAX_SPARSE_ROWS = 2 ** 24;
+
+/**
+ * The all-reduce of one 2-D gradient whose rows a batch mostly leaves at +0 (an Embedding's
+ * table: only the rows it looked up), as TensorFlow's IndexedSlices and Horovod's sparse
+ * allgather exchange it. Every rank finds its touched rows (any bit set); the ranks all-gather
+ * their counts, and when the rows send fewer bytes than a dense all-reduce would (by the ring
+ * count of ProcessGroup.bytesSent), all-gather [indices | rows] padded to the largest count, and
+ * every rank sums each row over the ranks in the order the dense all-reduce of this array would
+ * (group.sumOrder; missing rows add +0), scaled alike: the result has the dense all-reduce's
+ * bits. Otherwise it is that dense all-reduce. Every rank must exchange the same weight in turn.
+ */
+export class RowSparseExchange {
+  readonly rows: number;
+  readonly cols: number;
+  /** The dense array, in the group's memory where it has room: the dense all-reduce works on it in place. */
+  private readonly buffer: Float32Array;
+  private readonly layout: FlatLayout;
+  private readonly signature: number;
+  private order: SumOrderRange[] | null = null;
+  /** Per row: its place among the rows being summed, else -1. */
+  private readonly slotOfRow: Int32Array;
+  private readonly touched: Int32Array;
+  /** What this rank sends and what it gathers, kept between steps (fresh arrays cost page faults). */
+  private sendSpace = new Float32Array(0);
+  private gatherSpace = new Float32Array(0);
+
+  constructor(
+    private readonly group: ProcessGroup,
+    readonly name: string,
+    shape: readonly number[],
+  ) {
+    if (shape.length !== 2) throw new Error(`RowSparseExchange needs a 2-D weight. Received: '${name}' with shape [${shape}]`);
+    [this.rows, this.cols] = shape;
+    this.layout = new FlatLayout([{ name, shape }]);
+    this.buffer = group.allocate(this.layout.size);
+    this.signature = hash24(`${name}:${this.rows}x${this.cols}`);
+    this.slotOfRow = new Int32Array(this.rows).fill(-1);
+    this.touched = new Int32Array(this.rows);
+  }
+
+  /** Sums this rank's gradient (rows x cols, row-major) with the other ranks'. */
+  async allReduce(grad: Float32Array, options: RowExchangeOptions = {}): Promise<RowExchangeResult> {
+    if (grad.length !== this.buffer.length) {
+      throw new Error(`RowSparseExchange '${this.name}': the gradient must have ${this.buffer.length} elements. Received: length=${grad.length}`);
+    }
+    this.buffer.set(grad);
+    return { values: this.buffer, rows: await this.reduceBuffer(options) };
+  }
+
+  /**
+   * The same for a float32 tensor: a new tensor (the caller disposes both), with its touched rows
+   * declared after a sparse exchange (declareTouchedRows), so that SGD and Adagrad update them alone.
+   */
+  async allReduceTensor(grad: tf.Tensor, options: RowExchangeOptions = {}): Promise<tf.Tensor> {
+    this.layout.pack({ [this.name]: grad }, this.buffer);
+    const rows = await this.reduceBuffer(options);
+    const out = this.layout.unpack(this.buffer)[this.name];
+    return rows ? optimizers.declareTouchedRows(out, rows) : out;
+  }
+
+  /** Reduces `buffer` in place; returns the rows that may be nonzero, or null when it went dense. */
+  private async reduceBuffer(options: RowExchangeOptions): Promise<Int32Array | null> {
+    const { group, cols } = this;
+    if (options.sparse === false || group.size === 1 || this.rows >= MAX_SPARSE_ROWS) return this.reduceDense(options);
+    const count = this.findTouchedRows();
+    const counts = new Float32Array(2 * group.size);
+    await group.allGather(new Float32Array([count, this.signature]), counts, { timeoutMs: options.timeoutMs });
+    let max = 0;
+    for (let r = 0; r < group.size; r++) {
+      if (counts[2 * r + 1] !== this.signature) {
+        throw new Error(
+          `RowSparseExchange: rank ${r} exchanges another weight than rank ${group.rank} ('${this.name}', ${this.rows}x${cols}); ` +
+            'every rank must exchange the same weights in the same order',
+        );
+      }
+      max = Math.max(max, counts[2 * r]);
+    }
+    // Ring bytes: an all-gather sends (n-1) inputs, an all-reduce 2(n-1)/n of the array.
+    if (!(group.size * max * (cols + 1) < 2 * this.rows * cols)) return this.reduceDense(options);
+    const stride = max * (cols + 1);
+    if (this.gatherSpace.length < stride * group.size) {
+      this.sendSpace = new Float32Array(Math.ceil(stride * 1.25));
+      this.gatherSpace = new Float32Array(this.sendSpace.length * group.size);
+    }
+    const mine = this.sendSpace.subarray(0, stride).fill(-1, 0, max);
+    const scale = options.scale ?? 1;
+    for (let j = 0; j < count; j++) {
+      const row = this.touched[j];
+      const values = this.buffer.subarray(row * cols, (row + 1) * cols);
+      mine[j] = row;
+      const at = max + j * cols;
+      // The dense path scales the whole array the same way (GradientBuckets): the same bits.
+      if (scale === 1) mine.set(values, at);
+      else for (let c = 0; c < cols; c++) mine[at + c] = values[c] * scale;
+      values.fill(0); // the rest is +0 already: the array is now all +0
+    }
+    if (max === 0) return new Int32Array(0);
+    const gathered = this.gatherSpace.subarray(0, stride * group.size);
+    await group.allGather(mine, gathered, { timeoutMs: options.timeoutMs });
+    return this.sumRows(gathered, max, options.op === 'mean');
+  }
+
+  private async reduceDense(options: RowExchangeOptions): Promise<null> {
+    const scale = options.scale ?? 1;
+    if (scale !== 1) for (let i = 0; i < this.buffer.length; i++) this.buffer[i] *= scale;
+    await this.group.allReduce(this.buffer, { op: options.op, timeoutMs: options.timeoutMs });
+    return null;
+  }
+
+  /** Fills `touched` with the rows holding any set bit (-0 included, as the dense sum sees it); returns their count. */
+  private findTouchedRows(): number {
+    const bits = new Int32Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
+    const { cols } = this;
+    const whole = cols & ~3;
+    let count = 0;
+    for (let row = 0, at = 0; row < this.rows; row++, at += cols) {
+      // OR-ing a row's words without a branch per element is twice as fast as stopping at the first.
+      let any = 0;
+      for (let c = at; c < at + whole; c += 4) any |= bits[c] | bits[c + 1] | bits[c + 2] | bits[c + 3];
+      for (let c = at + whole; c < at + cols; c++) any |= bits[c];
+      if (any !== 0) this.touched[count++] = row;
+    }
+    return count;
+  }
+
+  /**
+   * Sums every gathered row into `buffer` (all +0 on entry) in the dense all-reduce's order. A
+   * rank without the row adds +0 there, which changes nothing but the sign of a zero: skipping it
+   * and then turning -0 into +0 gives the same bits (a sum that has had a +0 added is never -0).
+   * Returns the rows.
+   */
+  private sumRows(gathered: Float32Array, max: number, mean: boolean): Int32Array {
+    const { cols, slotOfRow, buffer } = this;
+    const size = this.group.size;
+    const stride = max * (cols + 1);
+    const union: number[] = [];
+    for (let r = 0; r < size; r++) {
+      for (let j = 0; j < max && gathered[r * stride + j] >= 0; j++) {
+        const row = gathered[r * stride + j];
+        if (slotOfRow[row] < 0) {
+          slotOfRow[row] = 0;
+          union.push(row);
+        }
+      }
+    }
+    const rows = Int32Array.from(union).sort();
+    rows.forEach((row, u) => (slotOfRow[row] = u));
+    // Where rank r's copy of the u-th row starts in `gathered`, or -1.
+    const from = new Int32Array(rows.length * size).fill(-1);
+    for (let r = 0; r < size; r++) {
+      for (let j = 0; j < max && gathered[r * stride + j] >= 0; j++) {
+        from[slotOfRow[gathered[r * stride + j]] * size + r] = r * stride + max + j * cols;
+      }
+    }
+    const order = (this.order ??= this.group.sumOrder(buffer));
+    const inverse = Math.fround(1 / size);
+    const sources = new Int32Array(size);
+    let k = 0;
+    for (let u = 0; u < rows.length; u++) {
+      const base = rows[u] * cols;
+      for (let start = base; start < base + cols; ) {
+        while (order[k].end <= start) k++;
+        const end = Math.min(order[k].end, base + cols);
+        let present = 0;
+        // Where each present rank's copy of element i lies: sources[q] + i.
+        for (const r of order[k].ranks) if (from[u * size + r] >= 0) sources[present++] = from[u * size + r] - base;
+        if (present === 1) {
+          // Most rows: one rank's row, where the others add +0 (size > 1), then the mean, in one pass.
+          const at = sources[0];
+          for (let i = start; i < end; i++) {
+            const v = gathered[at + i];
+            buffer[i] = v === 0 ? 0 : mean ? v * inverse : v;
+          }
+        } else {
+          // A Float32Array store rounds the double sum of two float32s: the float32 sum's bits.
+          for (let i = start; i < end; i++) buffer[i] = gathered[sources[0] + i];
+          for (let q = 1; q < present; q++) for (let i = start; i < end; i++) buffer[i] += gathered[sources[q] + i];
+          const signOfZero = present < size;
+          if (signOfZero || mean) {
+            for (let i = start; i < end; i++) {
+              const v = buffer[i];
+              buffer[i] = signOfZero && v === 0 ? 0 : mean ? v * inverse : v;
+            }
+          }
+        }
+        start = end;
+      }
+      slotOfRow[rows[u]] = -1;
+    }
+    return rows;
+  }
+}
+
+/** A 24-bit FNV-1a hash (exact as a float32). */
+function hash24(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const ch of text) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193);
+  return (hash >>> 0) & 0xffffff;
+}

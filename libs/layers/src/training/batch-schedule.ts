@@ -1,0 +1,58 @@
+import { permutation, seededRandom } from './data';
+
+/** Rows of a batch: indices into the data (a shuffled order), or a contiguous range [start, end). */
+export type Rows = Int32Array | [number, number];
+
+/** The contiguous part of `length` items that replica `rank` of `size` takes: the first `length % size` get one more. */
+export function shareOf(length: number, size: number, rank: number): { start: number; end: number } {
+  const base = Math.floor(length / size);
+  const extra = length % size;
+  const start = rank * base + Math.min(rank, extra);
+  return { start, end: start + base + (rank < extra ? 1 : 0) };
+}
+
+/**
+ * The global batches of a fit, in fit's order: a new permutation (from the seed) at the start of
+ * each pass over the data, the pass continuing across epochs when stepsPerEpoch is shorter. Data-
+ * parallel replicas each walk the same schedule and take their contiguous share of every batch,
+ * so they agree on every batch without messages.
+ */
+export class BatchSchedule {
+  private readonly random: () => number;
+  private readonly batchesPerPass: number;
+  private order: Int32Array | null = null;
+  private position = 0;
+
+  constructor(
+    private readonly samples: number,
+    private readonly batchSize: number,
+    private readonly shuffle: boolean,
+    seed?: number,
+  ) {
+    this.random = seed !== undefined ? seededRandom(seed) : Math.random;
+    this.batchesPerPass = Math.ceil(samples / batchSize);
+  }
+
+  /** The next global batch: replica `rank` of `size`'s share of its rows (all of them by default), and the batch's size. */
+  next(size = 1, rank = 0): { rows: Rows; count: number; batchSize: number } {
+    const start = this.advance() * this.batchSize;
+    const end = Math.min(start + this.batchSize, this.samples);
+    const share = shareOf(end - start, size, rank);
+    const from = start + share.start;
+    const to = start + share.end;
+    return { rows: this.order ? this.order.subarray(from, to) : [from, to], count: to - from, batchSize: end - start };
+  }
+
+  /** Moves past `steps` batches as next() would (drawing the same permutations): a resumed fit's data position. */
+  skip(steps: number): void {
+    for (let i = 0; i < steps; i++) this.advance();
+  }
+
+  /** Starts a new pass (a new permutation) when due; returns the drawn batch's position in the pass. */
+  private advance(): number {
+    if (this.position === 0) this.order = this.shuffle ? permutation(this.samples, this.random) : null;
+    const position = this.position;
+    this.position = (this.position + 1) % this.batchesPerPass;
+    return position;
+  }
+}
