@@ -152,7 +152,8 @@ export class ProcessGroupShm extends ProcessGroup {
 
   /**
    * Sums `count` floats from each source in rank order (times 1/size for a mean) into every
-   * destination, in one pass of the reducer; offsets in bytes.
+   * destination, in one pass of the reducer; offsets in bytes. Every all-reduce path sums through
+   * here in rank order, so ProcessGroup.sumOrder's rank order holds for every length and array.
    */
   private reduce(sources: number[], destinations: number[], count: number, op: ReduceOp): void {
     if (count > 0) {
