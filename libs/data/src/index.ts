@@ -10,3 +10,4 @@ export { textDirectoryDataset, TextDirectoryDataset, type LabeledText, type Text
 export { conllDataset, conllFormatFor, CONLLU_COLUMNS, type ConllOptions, type TaggedSentence } from './sources/conll';
 export { textChunks, lines, isGzipFile } from './sources/text-stream';
 export { batchToTensors, datasetToTensors, denseToTensor, type XYBatch, type TensorDtypes } from './tensors';
+export { VectorizationPool, concatRows, type VectorizationPoolOptions } from './vectorize/vectorization-pool';
