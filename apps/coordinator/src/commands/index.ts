@@ -1,4 +1,6 @@
 // Each subcommand registers itself from its own file; import them here, one line each.
 import './bench';
 import './train';
+import './evaluate';
+import './predict';
 export {};

@@ -2,11 +2,13 @@ import type { BackendRequest } from '@weft/tensor';
 import { registerCommand } from '../cli';
 import { intOption, parseCommandArgs } from '../options';
 import { runDemoJob } from '../demo/demo-job';
+import { trainOnData } from './train-data';
 
 const HELP = `Usage: weft train [options]
+       weft train --data FILE_OR_DIR [options]   (your own data: 'weft train --data x --help')
 
-Trains the built-in job: a fastText-style sentiment classifier on a task the project generates
-(no downloads needed).
+Without --data, trains the built-in job: a fastText-style sentiment classifier on a task the
+project generates (no downloads needed).
 
 Options:
   --epochs N         epochs (default 3)
@@ -23,6 +25,7 @@ Options:
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 registerCommand('train', async (args) => {
+  if (args.some((a) => a === '--data' || a.startsWith('--data='))) return trainOnData(args);
   const { values } = parseCommandArgs('train', args, {
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },

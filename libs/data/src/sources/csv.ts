@@ -33,9 +33,10 @@ function csvProblem(err: CsvError): { problem: string; fix: string } {
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
     case 'CSV_RECORD_INCONSISTENT_COLUMNS': {
       const got = (err as CsvError & { record?: unknown[] }).record?.length;
-      const expected = err.message.match(/columns length is (\d+)/)?.[1];
+      const expected = err.message.match(/(?:columns length is|expect) (\d+)/)?.[1];
+      const reference = err.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ? 'the header' : 'the first row';
       return {
-        problem: `the row has ${got ?? 'a different number of'} field(s), the header has ${expected ?? 'another number'}.`,
+        problem: `the row has ${got ?? 'a different number of'} field(s), ${reference} has ${expected ?? 'another number'}.`,
         fix: 'Quote fields that contain the delimiter, or fix the row.',
       };
     }
