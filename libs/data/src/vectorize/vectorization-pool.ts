@@ -20,7 +20,7 @@ const TS_EXEC_ARGV = ['--require', require.resolve('tsx/cjs')];
 export interface VectorizationPoolOptions {
   /** Worker threads (default: the machine's parallelism). */
   threads?: number;
-  /** Rows per task (default 2,000): enough work to pay for sending a chunk and its result. */
+  /** Rows per task (default 5,000): enough work to pay for sending a chunk and its result, and few partial counts to merge. */
   chunkSize?: number;
 }
 
@@ -57,7 +57,7 @@ export class VectorizationPool {
 
   constructor(options: VectorizationPoolOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
-    this.chunkSize = options.chunkSize ?? 2000;
+    this.chunkSize = options.chunkSize ?? 5000;
     for (const [name, value] of [['threads', this.threads], ['chunkSize', this.chunkSize]] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`VectorizationPool: ${name} must be a positive integer. Received: ${value}`);
     }
