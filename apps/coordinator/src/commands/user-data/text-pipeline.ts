@@ -3,6 +3,7 @@ import { TextVectorization, type TextRow } from '@weft/layers';
 import { tf } from '@weft/tensor';
 import { PRESET_MAX_LENGTH, type Preset } from './presets';
 import type { Example, Task } from './read-examples';
+import { frequentWords, shapeTokens } from './word-shapes';
 
 /** Above this many texts, adapt and encode run on a VectorizationPool of worker threads. */
 const POOL_THRESHOLD = 20_000;
@@ -54,7 +55,9 @@ export async function buildVectorizer(task: Task, examples: Example[], options: 
   if (task === 'tag') {
     const length = options.sequenceLength ?? Math.min(cap, Math.max(8, percentile(examples.map((e) => e.tokens.length), 0.99)));
     const vectorizer = new TextVectorization({ name: 'text_vectorization', split: null, standardize: 'lower', maxTokens: options.maxTokens, outputSequenceLength: length });
-    await vectorizer.adapt(examples.map((e) => e.tokens));
+    // Words seen once are learned as their shapes, so that unknown words later have shapes to fall back on.
+    const known = frequentWords(examples.map((e) => e.tokens), 2);
+    await vectorizer.adapt(examples.map((e) => shapeTokens(e.tokens, (w) => known.has(w))));
     return vectorizer;
   }
   const settings = { name: 'text_vectorization', maxTokens: options.maxTokens, ngrams: options.ngrams > 1 ? options.ngrams : null };
@@ -117,7 +120,8 @@ export async function encodeExamples(task: Task, vectorizer: TextVectorization, 
   examples.forEach((e, example) => {
     for (let start = 0; start < Math.max(1, e.tokens.length); start += length) windows.push({ example, start, length: Math.min(length, e.tokens.length - start) });
   });
-  const rows: TextRow[] = windows.map((w) => examples[w.example].tokens.slice(w.start, w.start + w.length));
+  const vocabulary = new Set(vectorizer.getVocabulary());
+  const rows: TextRow[] = windows.map((w) => shapeTokens(examples[w.example].tokens.slice(w.start, w.start + w.length), (word) => vocabulary.has(word)));
   const x = vectorizer.vectorize(rows);
   const weights = new Float32Array(windows.length * length);
   windows.forEach((w, r) => weights.fill(1, r * length, r * length + w.length));
