@@ -72,7 +72,7 @@ async function write(text: string): Promise<void> {
 }
 
 async function predictChunk(model: Model, spec: TextModelSpec, vectorizer: TextVectorization, examples: Example[], batchSize: number): Promise<string> {
-  const encoded = await encodeExamples(spec.task, vectorizer, spec.labels, examples, 1);
+  const encoded = await encodeExamples(spec.task, vectorizer, spec.labels, examples, { threads: 1, truncating: spec.truncating });
   const output = model.predict(encoded.x, { batchSize }) as tf.Tensor;
   const predictions = predictionsOf(spec.task, output, spec.labels, encoded, examples);
   tf.dispose(output);

@@ -9,7 +9,7 @@ import { accuracyOf, predictionsOf } from './user-data/predictions';
 import { buildPreset, DEFAULT_PRESET, PRESET_HELP, PRESETS, type Preset } from './user-data/presets';
 import { readExamples, type Example, type Task } from './user-data/read-examples';
 import { detectFormat, taskForFormat } from './user-data/data-format';
-import { buildVectorizer, disposeEncoded, encodeExamples, labelSet } from './user-data/text-pipeline';
+import { buildVectorizer, disposeEncoded, encodeExamples, labelSet, type Truncating } from './user-data/text-pipeline';
 import { DataFileError } from '@weft/data';
 
 export const TRAIN_DATA_HELP = `Usage: weft train --data FILE_OR_DIR [options]
@@ -37,6 +37,8 @@ Options:
   --max-tokens N         vocabulary size, special tokens included (default 20000)
   --ngrams N             token n-grams of 1..N as features (default 1; 2 adds bigrams)
   --max-length N         ids per text or sentence (default: from the data, capped by the model)
+  --truncating SIDE      pre: a longer text loses its start, as Keras's pad_sequences (default);
+                         post: its end, as TextVectorization
   --out DIR              where to write the model (default weft-model); replaced atomically
   --seed N               shuffling and split seed (default 1)
   --backend NAME         auto | tensorflow | wasm | cpu (default auto)
@@ -79,6 +81,7 @@ export async function trainOnData(args: string[]): Promise<number> {
     'max-tokens': { type: 'string' },
     ngrams: { type: 'string' },
     'max-length': { type: 'string' },
+    truncating: { type: 'string' },
     out: { type: 'string' },
     seed: { type: 'string' },
     backend: { type: 'string' },
@@ -101,6 +104,7 @@ export async function trainOnData(args: string[]): Promise<number> {
   const maxTokens = intOption('max-tokens', values['max-tokens'], 20000, 3);
   const ngrams = intOption('ngrams', values.ngrams, 1);
   const maxLength = values['max-length'] === undefined ? undefined : intOption('max-length', values['max-length'], 0);
+  const truncating = choice<Truncating>('truncating', values.truncating, ['pre', 'post'], 'pre');
   const split = values['validation-split'] === undefined ? 0.1 : Number(values['validation-split']);
   if (!(split > 0 && split < 1)) throw new Error(`--validation-split must be a number between 0 and 1. Received: --validation-split ${values['validation-split']}`);
   await checkOutDir(out);
@@ -129,8 +133,8 @@ export async function trainOnData(args: string[]): Promise<number> {
   await initBackend(backend);
   const vectorizer = await buildVectorizer(task, train, { maxTokens, ngrams, sequenceLength: maxLength, preset, threads });
   const sequenceLength = vectorizer.outputSequenceLength as number;
-  const trainSet = await encodeExamples(task, vectorizer, labels, train, threads);
-  const validationSet = await encodeExamples(task, vectorizer, labels, validation, threads);
+  const trainSet = await encodeExamples(task, vectorizer, labels, train, { threads, truncating });
+  const validationSet = await encodeExamples(task, vectorizer, labels, validation, { threads, truncating });
   say(`Vocabulary: ${vectorizer.vocabularySize()} tokens${ngrams > 1 ? ` (n-grams up to ${ngrams})` : ''}; ${sequenceLength} ids per ${task === 'tag' ? 'sentence window' : 'text'}.`);
 
   const model = buildPreset({ task, preset, vocabularySize: vectorizer.vocabularySize(), sequenceLength, classes: labels.length });
@@ -166,12 +170,13 @@ export async function trainOnData(args: string[]): Promise<number> {
     vocabularySize: vectorizer.vocabularySize(),
     ngrams,
     sequenceLength,
+    truncating,
     labels,
     history: history.history,
     evaluation: { loss, accuracy, [task === 'tag' ? 'tokens' : 'examples']: count },
     seconds: (performance.now() - started) / 1000,
   };
-  await writeModelDir(out, model, specFor(task, preset, read.columns, labels, vectorizer), metrics);
+  await writeModelDir(out, model, specFor(task, preset, read.columns, labels, truncating, vectorizer), metrics);
   model.dispose();
   process.stdout.write(
     `Validation ${task === 'tag' ? 'token accuracy' : 'accuracy'}: ${accuracy.toFixed(4)} (${count} ${task === 'tag' ? 'tokens' : 'examples'}), loss ${loss.toFixed(4)}\n` +

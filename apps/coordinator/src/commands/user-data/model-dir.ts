@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { deserializeLayer, loadModel, saveModel, serializeLayer, TextVectorization, writeDirAtomic, type Model, type SerializedLayer } from '@weft/layers';
 import type { Preset } from './presets';
 import type { ColumnFlags, Task } from './read-examples';
+import type { Truncating } from './text-pipeline';
 
 const SPEC = 'preprocessing.json';
 const METRICS = 'metrics.json';
@@ -18,6 +19,8 @@ export interface TextModelSpec {
   columns: ColumnFlags;
   /** Class names (classify) or tags (tag), in output order. */
   labels: string[];
+  /** Which end of a long text is cut (classify). */
+  truncating: Truncating;
   /** The fitted TextVectorization layer: settings, vocabulary. */
   vectorizer: SerializedLayer;
 }
@@ -53,8 +56,8 @@ export async function writeModelDir(out: string, model: Model, spec: TextModelSp
   });
 }
 
-export function specFor(task: Task, preset: Preset, columns: ColumnFlags, labels: string[], vectorizer: TextVectorization): TextModelSpec {
-  return { format: 'weft-text-model', version: 1, task, preset, columns, labels, vectorizer: serializeLayer(vectorizer) };
+export function specFor(task: Task, preset: Preset, columns: ColumnFlags, labels: string[], truncating: Truncating, vectorizer: TextVectorization): TextModelSpec {
+  return { format: 'weft-text-model', version: 1, task, preset, columns, labels, truncating, vectorizer: serializeLayer(vectorizer) };
 }
 
 /** Loads a folder written by `weft train --data`. */

@@ -1,5 +1,5 @@
 import { DataFileError, VectorizationPool } from '@weft/data';
-import { TextVectorization, type TextRow } from '@weft/layers';
+import { TextVectorization, type TextRow, type VectorizedRows } from '@weft/layers';
 import { tf } from '@weft/tensor';
 import { PRESET_MAX_LENGTH, type Preset } from './presets';
 import type { Example, Task } from './read-examples';
@@ -101,13 +101,59 @@ function labelIndexer(labels: string[], what: string) {
   };
 }
 
+/** Which end of a text longer than the sequence length is cut: 'pre' the start (Keras's pad_sequences), 'post' the end (TextVectorization). */
+export type Truncating = 'pre' | 'post';
+
+const untruncatedOf = new WeakMap<TextVectorization, TextVectorization>();
+/** The same vectorizer without its sequence length (kept per vectorizer: predict encodes chunk after chunk). */
+function untruncated(vectorizer: TextVectorization): TextVectorization {
+  let whole = untruncatedOf.get(vectorizer);
+  if (!whole) {
+    whole = new TextVectorization({ ...vectorizer.vectorizer.getConfig(), outputSequenceLength: null });
+    untruncatedOf.set(vectorizer, whole);
+  }
+  return whole;
+}
+
+/**
+ * The texts as [texts, length] ids: cut at the end by the vectorizer ('post'), or ('pre') encoded
+ * whole and cut at the start, keeping each text's last `length` ids (padding stays at the end).
+ */
+async function textIds(vectorizer: TextVectorization, texts: string[], threads: number, truncating: Truncating): Promise<VectorizedRows> {
+  if (truncating === 'post') return withPool(texts.length, threads, async (pool) => (pool ? pool.encodeAll(vectorizer, texts) : vectorizer.vectorize(texts)));
+  const length = vectorizer.outputSequenceLength as number;
+  const whole = untruncated(vectorizer);
+  const values = new Int32Array(texts.length * length);
+  let row = 0;
+  const keepEnds = ({ values: ids, shape: [rows, width] }: VectorizedRows) => {
+    for (let r = 0; r < rows; r++, row++) {
+      let n = width; // real ids end at the first 0 (the padding; the mask id never stands for a token)
+      while (n > 0 && ids[r * width + n - 1] === 0) n--;
+      const from = r * width + Math.max(0, n - length);
+      values.set(ids.subarray(from, r * width + n), row * length);
+    }
+  };
+  await withPool(texts.length, threads, async (pool) => {
+    if (pool) for await (const chunk of pool.encode(whole, texts)) keepEnds(chunk);
+    else for (let i = 0; i < texts.length; i += 1000) keepEnds(whole.vectorize(texts.slice(i, i + 1000)));
+  });
+  return { values, shape: [texts.length, length] };
+}
+
 /** Encodes examples with a fitted vectorizer and label set; a label the model does not know is a DataFileError naming the row. */
-export async function encodeExamples(task: Task, vectorizer: TextVectorization, labels: string[], examples: Example[], threads: number): Promise<Encoded> {
+export async function encodeExamples(
+  task: Task,
+  vectorizer: TextVectorization,
+  labels: string[],
+  examples: Example[],
+  options: { threads: number; truncating: Truncating },
+): Promise<Encoded> {
+  const { threads } = options;
   const length = vectorizer.outputSequenceLength as number;
   const withLabels = examples.length > 0 && examples.every((e) => (task === 'tag' ? e.tags !== null : e.label !== null));
   if (task === 'classify') {
     const texts = examples.map((e) => e.text);
-    const rows = await withPool(texts.length, threads, async (pool) => (pool ? pool.encodeAll(vectorizer, texts) : vectorizer.vectorize(texts)));
+    const rows = await textIds(vectorizer, texts, threads, options.truncating);
     const indexOf = labelIndexer(labels, 'label');
     let y: tf.Tensor | null = null;
     if (withLabels) {
