@@ -9,6 +9,8 @@ import {
   type EncodeTask,
   type PackedCounts,
   type RankTask,
+  type SharedTexts,
+  type TaskRows,
   type TextRow,
   type TextVectorization,
   type VectorizedRows,
@@ -26,19 +28,46 @@ export interface VectorizationPoolOptions {
 
 type Rows = Iterable<TextRow> | AsyncIterable<TextRow>;
 
-/** Chunks of `size` rows from any (async) iterable, read as needed, with the index of their first row. */
-async function* chunks(rows: Rows, size: number): AsyncGenerator<{ rows: TextRow[]; firstRow: number }> {
+/** A task's share of the rows: what it sends (rows, or a range of shared texts), how many, and the first one's index. */
+interface Chunk {
+  rows: TaskRows;
+  count: number;
+  firstRow: number;
+}
+
+/** Chunks of `size` rows from any (async) iterable, read as needed. */
+async function* chunks(rows: Rows, size: number): AsyncGenerator<Chunk> {
   let chunk: TextRow[] = [];
   let firstRow = 0;
   for await (const row of rows) {
     chunk.push(row);
     if (chunk.length === size) {
-      yield { rows: chunk, firstRow };
+      yield { rows: chunk, count: size, firstRow };
       firstRow += size;
       chunk = [];
     }
   }
-  if (chunk.length > 0) yield { rows: chunk, firstRow };
+  if (chunk.length > 0) yield { rows: chunk, count: chunk.length, firstRow };
+}
+
+/** Chunks of an array of texts put in shared memory once: tasks send ranges, not copies. */
+function* sharedChunks(shared: SharedTexts, length: number, size: number): Generator<Chunk> {
+  for (let from = 0; from < length; from += size) {
+    const to = Math.min(length, from + size);
+    yield { rows: { shared, from, to }, count: to - from, firstRow: from };
+  }
+}
+
+const isTextArray = (rows: Rows): rows is string[] => Array.isArray(rows) && rows.every((r) => typeof r === 'string');
+
+/** Texts as UTF-8 in a SharedArrayBuffer with their byte offsets. */
+function shareTexts(texts: string[]): SharedTexts {
+  const offsets = new Int32Array(new SharedArrayBuffer((texts.length + 1) * 4));
+  for (let i = 0; i < texts.length; i++) offsets[i + 1] = offsets[i] + Buffer.byteLength(texts[i], 'utf8');
+  const bytes = new SharedArrayBuffer(offsets[texts.length]);
+  const buffer = Buffer.from(bytes);
+  for (let i = 0; i < texts.length; i++) buffer.write(texts[i], offsets[i], 'utf8');
+  return { bytes, offsets: offsets.buffer as SharedArrayBuffer };
 }
 
 /**
@@ -54,6 +83,8 @@ export class VectorizationPool {
   readonly threads: number;
   readonly chunkSize: number;
   private readonly pool: Piscina;
+  /** Arrays of texts already in shared memory: adapt then encodeAll of one array shares it once (do not change the array in between). */
+  private readonly shared = new WeakMap<string[], SharedTexts>();
 
   constructor(options: VectorizationPoolOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
@@ -64,18 +95,29 @@ export class VectorizationPool {
     this.pool = new Piscina({ filename: TEXT_VECTORIZE_WORKER, execArgv: TS_EXEC_ARGV, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000 });
   }
 
+  /** The rows in chunks: an array of texts as ranges of shared memory, anything else sent chunk by chunk. */
+  private chunksOf(rows: Rows): AsyncIterable<Chunk> | Iterable<Chunk> {
+    if (!isTextArray(rows)) return chunks(rows, this.chunkSize);
+    let shared = this.shared.get(rows);
+    if (!shared) {
+      shared = shareTexts(rows);
+      this.shared.set(rows, shared);
+    }
+    return sharedChunks(shared, rows.length, this.chunkSize);
+  }
+
   /** Runs a task per chunk with at most 2 per thread in flight; yields the results in chunk order. */
-  private async *ordered<R>(rows: Rows, task: (rows: TextRow[], firstRow: number) => Promise<R>): AsyncGenerator<{ rows: TextRow[]; result: R }> {
-    const inFlight: Promise<{ rows: TextRow[]; result: R }>[] = [];
+  private async *ordered<R>(rows: Rows, task: (rows: TaskRows, firstRow: number) => Promise<R>): AsyncGenerator<{ count: number; result: R }> {
+    const inFlight: Promise<{ count: number; result: R }>[] = [];
     const limit = this.threads * 2;
     try {
-      for await (const chunk of chunks(rows, this.chunkSize)) {
-        const running = task(chunk.rows, chunk.firstRow).then((result) => ({ rows: chunk.rows, result }));
+      for await (const chunk of this.chunksOf(rows)) {
+        const running = task(chunk.rows, chunk.firstRow).then((result) => ({ count: chunk.count, result }));
         running.catch(() => undefined); // awaited below, in order
         inFlight.push(running);
-        if (inFlight.length >= limit) yield await (inFlight.shift() as Promise<{ rows: TextRow[]; result: R }>);
+        if (inFlight.length >= limit) yield await (inFlight.shift() as Promise<{ count: number; result: R }>);
       }
-      while (inFlight.length > 0) yield await (inFlight.shift() as Promise<{ rows: TextRow[]; result: R }>);
+      while (inFlight.length > 0) yield await (inFlight.shift() as Promise<{ count: number; result: R }>);
     } finally {
       await Promise.allSettled(inFlight);
     }
@@ -88,7 +130,7 @@ export class VectorizationPool {
     const partitions = this.threads * 2;
     const byPartition: PackedCounts[][] = Array.from({ length: partitions }, () => []);
     let documents = 0;
-    const count = (chunk: TextRow[]) => this.pool.run({ kind: 'count', options, rows: chunk, partitions } satisfies CountTask) as Promise<CountResult>;
+    const count = (chunk: TaskRows) => this.pool.run({ kind: 'count', options, rows: chunk, partitions } satisfies CountTask) as Promise<CountResult>;
     for await (const { result } of this.ordered(rows, count)) {
       documents += result.documents;
       result.parts.forEach((part, i) => byPartition[i].push(part));
@@ -116,9 +158,9 @@ export class VectorizationPool {
   /** The rows vectorized by the layer (adapted first), chunk by chunk, in order. */
   async *encode(layer: TextVectorization, rows: Rows): AsyncGenerator<VectorizedRows> {
     const shared = this.share(layer);
-    const run = (chunk: TextRow[]) => this.pool.run({ kind: 'encode', ...shared, rows: chunk } satisfies EncodeTask) as Promise<Int32Array | Float32Array>;
-    for await (const { rows: chunk, result } of this.ordered(rows, run)) {
-      yield { values: result, shape: [chunk.length, chunk.length === 0 ? 0 : result.length / chunk.length] };
+    const run = (chunk: TaskRows) => this.pool.run({ kind: 'encode', ...shared, rows: chunk } satisfies EncodeTask) as Promise<Int32Array | Float32Array>;
+    for await (const { count, result } of this.ordered(rows, run)) {
+      yield { values: result, shape: [count, count === 0 ? 0 : result.length / count] };
     }
   }
 
@@ -137,7 +179,7 @@ export class VectorizationPool {
     }
     const buffer = new SharedArrayBuffer(rows.length * width * 4);
     const shared = this.share(layer);
-    const run = (chunk: TextRow[], firstRow: number) => this.pool.run({ kind: 'encode', ...shared, rows: chunk, output: { buffer, firstRow } } satisfies EncodeTask);
+    const run = (chunk: TaskRows, firstRow: number) => this.pool.run({ kind: 'encode', ...shared, rows: chunk, output: { buffer, firstRow } } satisfies EncodeTask);
     for await (const _ of this.ordered(rows, run));
     return { values: v.outputMode === 'int' ? new Int32Array(buffer) : new Float32Array(buffer), shape: [rows.length, width] };
   }

@@ -4,11 +4,23 @@ import { move } from 'piscina';
 import { TextVectorizer, type TextRow, type TextVectorizerOptions } from './text-vectorizer';
 import { TokenCounts, type PackedCounts } from './token-counts';
 
+/**
+ * Texts as UTF-8 in shared memory (text i is bytes offsets[i]..offsets[i + 1]), so that tasks
+ * name a range of them instead of copying them: written once, read by every pass.
+ */
+export interface SharedTexts {
+  bytes: SharedArrayBuffer;
+  offsets: SharedArrayBuffer;
+}
+
+/** A chunk's rows: sent with the task, or a range of shared texts. */
+export type TaskRows = TextRow[] | { shared: SharedTexts; from: number; to: number };
+
 /** Count a chunk's tokens (adapt's map step), split by token hash into `partitions` packed parts. */
 export interface CountTask {
   kind: 'count';
   options: TextVectorizerOptions;
-  rows: TextRow[];
+  rows: TaskRows;
   partitions: number;
 }
 
@@ -30,7 +42,7 @@ export interface EncodeTask {
   kind: 'encode';
   key: string;
   options: SharedArrayBuffer;
-  rows: TextRow[];
+  rows: TaskRows;
   output?: { buffer: SharedArrayBuffer; firstRow: number };
 }
 
@@ -50,9 +62,18 @@ function vectorizerFor(key: string, shared: SharedArrayBuffer): TextVectorizer {
   return cached.vectorizer;
 }
 
+function rowsOf(rows: TaskRows): TextRow[] {
+  if (Array.isArray(rows)) return rows;
+  const { shared, from, to } = rows;
+  const offsets = new Int32Array(shared.offsets);
+  const texts = new Array<string>(to - from);
+  for (let i = from; i < to; i++) texts[i - from] = Buffer.from(shared.bytes, offsets[i], offsets[i + 1] - offsets[i]).toString('utf8');
+  return texts;
+}
+
 export default function run(task: VectorizeTask): CountResult | PackedCounts | ArrayBufferView | null {
   if (task.kind === 'count') {
-    const counts = new TextVectorizer(task.options).countTokens(task.rows);
+    const counts = new TextVectorizer(task.options).countTokens(rowsOf(task.rows));
     return { documents: counts.documents, parts: counts.partition(task.partitions) };
   }
   if (task.kind === 'rank') {
@@ -60,7 +81,7 @@ export default function run(task: VectorizeTask): CountResult | PackedCounts | A
     for (const part of task.parts) merged.mergePacked(part);
     return merged.rankedPacked(task.maxLearned, task.exclude);
   }
-  const { values, shape } = vectorizerFor(task.key, task.options).vectorize(task.rows);
+  const { values, shape } = vectorizerFor(task.key, task.options).vectorize(rowsOf(task.rows));
   if (!task.output) return move(values) as ArrayBufferView;
   const out = values instanceof Int32Array ? new Int32Array(task.output.buffer) : new Float32Array(task.output.buffer);
   out.set(values, task.output.firstRow * shape[1]);

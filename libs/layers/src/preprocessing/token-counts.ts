@@ -35,9 +35,11 @@ export interface PackedCounts {
 }
 
 export function packCounts(tokens: string[], counts: ArrayLike<number>, documentCounts: ArrayLike<number> | null): PackedCounts {
+  const lengths = new Int32Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) lengths[i] = tokens[i].length;
   return {
     text: tokens.join(''),
-    lengths: Int32Array.from(tokens, (t) => t.length),
+    lengths,
     counts: Int32Array.from(counts),
     documentCounts: documentCounts ? Int32Array.from(documentCounts) : null,
   };

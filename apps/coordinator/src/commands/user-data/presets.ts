@@ -14,7 +14,7 @@ export const PRESET_HELP = `  fasttext     Embedding(50) -> GlobalAveragePooling
   cnn          Embedding(50) -> Conv1D(250, 3) -> GlobalMaxPooling1D -> Dense(250) -> output (imdb-cnn)
   lstm         Embedding(128) -> LSTM(128) -> output (imdb-lstm; tag: pos-tagger-lstm, 64 units)
   bilstm       Embedding(128) -> Bidirectional(LSTM(64)) -> Dropout(0.5) -> output (imdb-bidirectional-lstm;
-               tag: Embedding(100), LSTM(100) each way)
+               tag: Embedding(100) -> Dropout(0.25), LSTM(100) each way)
   transformer  Embedding(64) -> TransformerEncoder(4 heads, 128) -> output (no position embeddings)`;
 
 export interface ModelShape {
@@ -66,6 +66,7 @@ export function buildPreset(shape: ModelShape): Sequential {
       break;
     case 'bilstm':
       model.add(embed(tag ? 100 : 128, true));
+      if (tag) model.add(layers.dropout({ rate: 0.25 }));
       model.add(layers.bidirectional({ layer: layers.lstm({ units: tag ? 100 : 64, returnSequences: tag }) }));
       model.add(layers.dropout({ rate: 0.5 }));
       break;
