@@ -4,9 +4,10 @@ import { Piscina } from 'piscina';
 import {
   mergeRankedPartitions,
   TEXT_VECTORIZE_WORKER,
-  type CountResult,
   type CountTask,
   type EncodeTask,
+  type FlushResult,
+  type FlushTask,
   type PackedCounts,
   type RankTask,
   type SharedTexts,
@@ -72,9 +73,10 @@ function shareTexts(texts: string[]): SharedTexts {
 
 /**
  * Adapts and applies a TextVectorization on worker threads (a piscina pool), for corpora where
- * that takes seconds. adapt is a map-reduce: each chunk's tokens are counted on a thread and split
- * by token hash into partitions; each partition is merged and ranked on a thread; the ranked
- * partitions merge into the vocabulary that adapt() on one thread learns. encode vectorizes chunks
+ * that takes seconds. adapt is a map-reduce: each thread counts the chunks it gets into its own
+ * counts, then hands them over once split by token hash into partitions; each partition is merged
+ * and ranked on a thread; the ranked partitions merge into the vocabulary that adapt() on one
+ * thread learns. encode vectorizes chunks
  * on the threads and returns them in order (or writes them into one shared buffer). Rows stream
  * in: a bounded number of chunks is in flight, so a corpus larger than memory encodes chunk by
  * chunk; the main thread only hands chunks over.
@@ -127,14 +129,27 @@ export class VectorizationPool {
   async adapt(layer: TextVectorization, rows: Rows): Promise<void> {
     const vectorizer = layer.vectorizer;
     const options = { ...vectorizer.getConfig(), vocabulary: null, idfWeights: null };
+    const job = randomBytes(8).toString('hex');
+    // Map: each thread counts its chunks into its own counts for the job.
+    const count = (chunk: TaskRows) => this.pool.run({ kind: 'count', job, options, rows: chunk } satisfies CountTask) as Promise<number>;
     const partitions = this.threads * 2;
-    const byPartition: PackedCounts[][] = Array.from({ length: partitions }, () => []);
+    // Each thread hands its counts over once (and drops them), split by token hash into partitions.
+    const flush = () => {
+      const barrier = new SharedArrayBuffer(4);
+      return Promise.all(
+        Array.from({ length: this.threads }, () => this.pool.run({ kind: 'flush', job, partitions, barrier, threads: this.threads } satisfies FlushTask) as Promise<FlushResult>),
+      );
+    };
     let documents = 0;
-    const count = (chunk: TaskRows) => this.pool.run({ kind: 'count', options, rows: chunk, partitions } satisfies CountTask) as Promise<CountResult>;
-    for await (const { result } of this.ordered(rows, count)) {
-      documents += result.documents;
-      result.parts.forEach((part, i) => byPartition[i].push(part));
+    try {
+      for await (const { result } of this.ordered(rows, count)) documents += result;
+    } catch (err) {
+      await flush().catch(() => undefined); // free the threads' partial counts
+      throw err;
     }
+    const flushed = await flush();
+    if (flushed.reduce((n, f) => n + f.documents, 0) !== documents) throw new Error('VectorizationPool: the threads counted a different number of documents than were sent.');
+    const byPartition = Array.from({ length: partitions }, (_, p) => flushed.map((f) => f.parts[p]));
     const withDocumentCounts = vectorizer.outputMode === 'tf_idf';
     const maxLearned = vectorizer.maxLearnedTokens;
     const ranked = await Promise.all(

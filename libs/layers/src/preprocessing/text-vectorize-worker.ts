@@ -16,12 +16,25 @@ export interface SharedTexts {
 /** A chunk's rows: sent with the task, or a range of shared texts. */
 export type TaskRows = TextRow[] | { shared: SharedTexts; from: number; to: number };
 
-/** Count a chunk's tokens (adapt's map step), split by token hash into `partitions` packed parts. */
+/** Count a chunk's tokens into this thread's counts for the job (adapt's map step, with a combiner). */
 export interface CountTask {
   kind: 'count';
+  job: string;
   options: TextVectorizerOptions;
   rows: TaskRows;
+}
+
+/**
+ * Hand over this thread's counts for the job, split by token hash into `partitions` packed parts.
+ * The pool sends one flush per thread at once; each waits at `barrier` until all have started, so
+ * no thread runs two of them and every thread's counts are handed over exactly once.
+ */
+export interface FlushTask {
+  kind: 'flush';
+  job: string;
   partitions: number;
+  barrier: SharedArrayBuffer;
+  threads: number;
 }
 
 /** Merge one partition's parts from every chunk and rank them (adapt's reduce step). */
@@ -46,11 +59,15 @@ export interface EncodeTask {
   output?: { buffer: SharedArrayBuffer; firstRow: number };
 }
 
-export type VectorizeTask = CountTask | RankTask | EncodeTask;
-export interface CountResult {
+export type VectorizeTask = CountTask | FlushTask | RankTask | EncodeTask;
+export interface FlushResult {
   documents: number;
   parts: PackedCounts[];
 }
+
+/** Each adapt job's counts on this thread, until flushed. */
+const jobs = new Map<string, TokenCounts>();
+const FLUSH_BARRIER_MS = 60_000;
 
 let cached: { key: string; vectorizer: TextVectorizer } | null = null;
 
@@ -71,11 +88,31 @@ function rowsOf(rows: TaskRows): TextRow[] {
   return texts;
 }
 
-export default function run(task: VectorizeTask): CountResult | PackedCounts | ArrayBufferView | null {
-  if (task.kind === 'count') {
-    const counts = new TextVectorizer(task.options).countTokens(rowsOf(task.rows));
-    return { documents: counts.documents, parts: counts.partition(task.partitions) };
+function flush(task: FlushTask): FlushResult {
+  const barrier = new Int32Array(task.barrier);
+  Atomics.add(barrier, 0, 1);
+  Atomics.notify(barrier, 0);
+  const deadline = Date.now() + FLUSH_BARRIER_MS;
+  for (let seen = Atomics.load(barrier, 0); seen < task.threads; seen = Atomics.load(barrier, 0)) {
+    if (Date.now() > deadline || Atomics.wait(barrier, 0, seen, deadline - Date.now()) === 'timed-out') {
+      throw new Error(`VectorizationPool: only ${Atomics.load(barrier, 0)} of ${task.threads} threads reached the flush of adapt.`);
+    }
   }
+  const counts = jobs.get(task.job) ?? new TokenCounts();
+  jobs.delete(task.job);
+  return { documents: counts.documents, parts: counts.partition(task.partitions) };
+}
+
+export default function run(task: VectorizeTask): number | FlushResult | PackedCounts | ArrayBufferView | null {
+  if (task.kind === 'count') {
+    const vectorizer = new TextVectorizer(task.options);
+    let counts = jobs.get(task.job);
+    if (!counts) jobs.set(task.job, (counts = new TokenCounts(vectorizer.outputMode === 'tf_idf')));
+    const before = counts.documents;
+    vectorizer.countTokens(rowsOf(task.rows), counts);
+    return counts.documents - before;
+  }
+  if (task.kind === 'flush') return flush(task);
   if (task.kind === 'rank') {
     const merged = new TokenCounts(task.withDocumentCounts);
     for (const part of task.parts) merged.mergePacked(part);
