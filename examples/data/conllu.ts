@@ -1,4 +1,4 @@
-import { lines, textChunks } from './text-stream';
+import { conllDataset } from '@weft/data';
 
 export interface TaggedSentence {
   words: string[];
@@ -13,33 +13,10 @@ export const UPOS_TAGS = [
 ] as const;
 
 /**
- * Sentences (words and UPOS tags) from CoNLL-U lines: `#` comments skipped, a blank line ends a
- * sentence, multiword-token lines (ID `3-4`) and empty nodes (ID `8.1`) skipped.
+ * Sentences (words and UPOS tags) of a CoNLL-U file (.conllu or .conllu.gz), read by @weft/data's
+ * conllDataset: comments, multiword-token lines (ID `3-4`) and empty nodes (ID `8.1`) skipped.
  */
-export async function readConllu(input: AsyncIterable<string> | Iterable<string>): Promise<TaggedSentence[]> {
-  const sentences: TaggedSentence[] = [];
-  let current: TaggedSentence = { words: [], upos: [] };
-  let lineNumber = 0;
-  const end = () => {
-    if (current.words.length > 0) sentences.push(current);
-    current = { words: [], upos: [] };
-  };
-  for await (const line of lines(input)) {
-    lineNumber++;
-    if (line.trim() === '') end();
-    else if (line.startsWith('#')) continue;
-    else {
-      const columns = line.split('\t');
-      if (columns.length !== 10) throw new Error(`CoNLL-U line ${lineNumber}: expected 10 tab-separated columns, got ${columns.length}`);
-      if (!/^\d+$/.test(columns[0])) continue; // a multiword token or an empty node
-      current.words.push(columns[1]);
-      current.upos.push(columns[3]);
-    }
-  }
-  end();
-  return sentences;
-}
-
-export function readConlluFile(path: string): Promise<TaggedSentence[]> {
-  return readConllu(textChunks(path));
+export async function readConlluFile(path: string): Promise<TaggedSentence[]> {
+  const sentences = await conllDataset(path, { format: 'conllu', tagColumn: 'upos' }).toArray();
+  return sentences.map((s) => ({ words: s.tokens, upos: s.tags }));
 }

@@ -1,5 +1,4 @@
-import { csvRows } from './csv';
-import { textChunks } from './text-stream';
+import { csvDataset } from '@weft/data';
 
 export interface Review {
   text: string;
@@ -12,20 +11,15 @@ export function stripLineBreakTags(text: string): string {
   return text.replace(/<br\s*\/?>/gi, ' ');
 }
 
-/** Reviews from the IMDB CSV (header label,rating,file,text), `<br />` stripped. */
-export async function readImdbCsv(chunks: AsyncIterable<string> | Iterable<string>): Promise<Review[]> {
+/** Reviews from an IMDB CSV file (.csv or .csv.gz, header label,rating,file,text), `<br />` stripped. */
+export async function readImdbCsvFile(path: string): Promise<Review[]> {
   const reviews: Review[] = [];
-  for await (const row of csvRows(chunks)) {
-    const label = Number(row.label);
-    if (row.text === undefined || !(label === 0 || label === 1)) {
-      throw new Error(`IMDB CSV: expected columns label (0 or 1) and text, got label '${row.label}' in row ${reviews.length + 1}`);
+  for await (const { line, values } of csvDataset(path)) {
+    const label = Number(values.label);
+    if (values.text === undefined || !(label === 0 || label === 1)) {
+      throw new Error(`${path}, line ${line}: expected columns label (0 or 1) and text, got label '${values.label}'`);
     }
-    reviews.push({ text: stripLineBreakTags(row.text), label });
+    reviews.push({ text: stripLineBreakTags(values.text), label });
   }
   return reviews;
-}
-
-/** Reviews from an IMDB CSV file (.csv or .csv.gz). */
-export function readImdbCsvFile(path: string): Promise<Review[]> {
-  return readImdbCsv(textChunks(path));
 }

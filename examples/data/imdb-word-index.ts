@@ -1,5 +1,5 @@
+import { textChunks } from '@weft/data';
 import { textToWordSequence } from '@weft/layers';
-import { textChunks } from './text-stream';
 
 /** keras.datasets.imdb's reserved ids and offset: 0 padding, 1 start, 2 out of vocabulary, words from index_from + 1. */
 export const IMDB_START = 1;

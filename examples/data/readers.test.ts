@@ -1,50 +1,34 @@
-// The dataset readers on inline fixtures (always run; the real files are read in real-datasets.test.ts).
-import { resolve } from 'node:path';
-import { readConllu } from './conllu';
-import { csvRecords, csvRows } from './csv';
+// The examples' dataset readers on small files written here (always run; the real files are read in
+// real-datasets.test.ts). Parsing itself (CSV, CoNLL, gzip) is @weft/data's, tested there.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readConlluFile } from './conllu';
 import { findDataset } from './datasets-dir';
-import { readImdbCsv, stripLineBreakTags } from './imdb-reviews';
+import { readImdbCsvFile, stripLineBreakTags } from './imdb-reviews';
 import { encodeImdbReview } from './imdb-word-index';
-import { readSmsSpam } from './sms-spam';
-import { lines } from './text-stream';
+import { readSmsSpamFile } from './sms-spam';
 import { buildWordIds, encodeTaggedSentences } from './ud-pos';
 import { parseExampleOptions } from '../cli-options';
 
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
-};
-/** The text cut into one-character chunks: every token boundary falls between chunks somewhere. */
-const charChunks = (text: string) => Array.from(text);
-
-describe('csvRecords (RFC 4180)', () => {
-  const text = 'a,b,c\r\n1,"x, y","say ""hi"""\r\n2,"two\nlines",\n"",plain,"end"';
-  const expected = [['a', 'b', 'c'], ['1', 'x, y', 'say "hi"'], ['2', 'two\nlines', ''], ['', 'plain', 'end']];
-
-  it('parses quoted commas, doubled quotes, line breaks in quotes, CRLF and LF, empty fields', async () => {
-    expect(await collect(csvRecords([text]))).toEqual(expected);
-  });
-
-  it('gives the same records however the text is split into chunks', async () => {
-    expect(await collect(csvRecords(charChunks(text)))).toEqual(expected);
-  });
-
-  it('adds no empty record for a final line break, and fails on an unclosed quote', async () => {
-    expect(await collect(csvRecords(['a,b\r\n']))).toEqual([['a', 'b']]);
-    await expect(collect(csvRecords(['a,"b']))).rejects.toThrow(/ends inside a quoted field/);
-  });
-
-  it('keys rows by the header and names a row with the wrong field count', async () => {
-    expect(await collect(csvRows(['k,v\n1,"a,b"\n']))).toEqual([{ k: '1', v: 'a,b' }]);
-    await expect(collect(csvRows(['k,v\n1,2,3\n']))).rejects.toThrow(/record 2 has 3 fields, the header has 2/);
-  });
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'weft-readers-'));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes `text` to a file in the test folder (gzipped when the name ends in .gz); returns its path. */
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, name.endsWith('.gz') ? gzipSync(text) : text);
+  return path;
+}
 
 describe('IMDB', () => {
   it('reads the CSV, labels and text, with <br /> tags turned into spaces', async () => {
     const csv = 'label,rating,file,text\n0,3,train/neg/0_3.txt,"Bad.<br /><br />Really, ""bad""."\n1,9,train/pos/1_9.txt,Good\n';
-    expect(await readImdbCsv(charChunks(csv))).toEqual([
+    expect(await readImdbCsvFile(file('imdb.csv.gz', csv))).toEqual([
       { text: 'Bad.  Really, "bad".', label: 0 },
       { text: 'Good', label: 1 },
     ]);
@@ -76,14 +60,10 @@ describe('CoNLL-U', () => {
   ].join('\n');
 
   it('reads words and UPOS tags, skipping comments, multiword tokens and empty nodes', async () => {
-    expect(await readConllu(charChunks(conllu))).toEqual([
+    expect(await readConlluFile(file('ewt.conllu', conllu))).toEqual([
       { words: ['I', 'ca', "n't", 'go', '.'], upos: ['PRON', 'AUX', 'PART', 'VERB', 'PUNCT'] },
       { words: ['Hi'], upos: ['INTJ'] },
     ]);
-  });
-
-  it('names a line without 10 columns', async () => {
-    await expect(readConllu(['# c\n1\tx\n'])).rejects.toThrow(/line 2: expected 10 tab-separated columns, got 2/);
   });
 
   it('maps words to ids by training frequency (0 padding, 1 unknown) and tags to UPOS indices', () => {
@@ -94,17 +74,13 @@ describe('CoNLL-U', () => {
   });
 });
 
-describe('SMS spam and lines', () => {
+describe('SMS spam', () => {
   it('reads label TAB text, the text keeping any further tab', async () => {
-    expect(await readSmsSpam(['ham\tOk lar\r\nspam\tWIN\tnow\n\n'])).toEqual([
+    expect(await readSmsSpamFile(file('sms', 'ham\tOk lar\r\nspam\tWIN\tnow\n\n'))).toEqual([
       { label: 'ham', text: 'Ok lar' },
       { label: 'spam', text: 'WIN\tnow' },
     ]);
-    await expect(readSmsSpam(['maybe\thi\n'])).rejects.toThrow(/line 1: expected 'ham' or 'spam'/);
-  });
-
-  it('splits chunks into lines across chunk boundaries', async () => {
-    expect(await collect(lines(['a\r', '\nb', 'c\n', 'd']))).toEqual(['a', 'bc', 'd']);
+    await expect(readSmsSpamFile(file('sms-bad', 'maybe\thi\n'))).rejects.toThrow(/sms-bad, line 1: expected 'ham' or 'spam'/);
   });
 });
 

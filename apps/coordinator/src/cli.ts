@@ -3,7 +3,9 @@ const USAGE = `weft: Keras-style deep learning for NLP, trained data-parallel ov
 Usage: weft <command> [options]
 
 Commands:
-  train [options]         Train a model (default: the built-in demo job)
+  train [options]         Train a model (default: the built-in demo job; --data FILE: your data)
+  evaluate [options]      Evaluate a model trained with --data on labeled data
+  predict [options]       Predict with a model trained with --data (JSON Lines out)
   launch [options] -- S   Run script S as the ranks of a data-parallel group (torchrun's contract)
   bench <what> [options]  Benchmarks (throughput, collectives)
   help                    Show this help

@@ -2,4 +2,6 @@
 import './bench';
 import './launch';
 import './train';
+import './evaluate';
+import './predict';
 export {};

@@ -3,11 +3,13 @@ import { registerCommand } from '../cli';
 import { applyLogArgs, logHelp } from '../log-options';
 import { parseCommandArgs } from '../options';
 import { runDemoJob } from '../demo/demo-job';
+import { trainOnData } from './train-data';
 
 const HELP = `Usage: weft train [options]
+       weft train --data FILE_OR_DIR [options]   (your own data: 'weft train --data x --help')
 
-Trains the built-in job: a fastText-style sentiment classifier on a task the project generates
-(no downloads needed).
+Without --data, trains the built-in job: a fastText-style sentiment classifier on a task the
+project generates (no downloads needed).
 
 Options:
   --epochs N         epochs (default 3)
@@ -22,6 +24,7 @@ Options:
 ${logHelp(21)}`;
 
 registerCommand('train', async (args) => {
+  if (args.some((a) => a === '--data' || a.startsWith('--data='))) return trainOnData(args);
   const { values } = parseCommandArgs('train', applyLogArgs('train', args), {
     epochs: { type: 'string' },
     'batch-size': { type: 'string' },

@@ -1,0 +1,189 @@
+import { DataFileError, VectorizationPool } from '@weft/data';
+import { TextVectorization, type TextRow, type VectorizedRows } from '@weft/layers';
+import { tf } from '@weft/tensor';
+import { PRESET_MAX_LENGTH, type Preset } from './presets';
+import type { Example, Task } from './read-examples';
+import { frequentWords, shapeTokens } from './word-shapes';
+
+/** Above this many texts, adapt and encode run on a VectorizationPool of worker threads. */
+const POOL_THRESHOLD = 20_000;
+
+export interface VocabularyOptions {
+  maxTokens: number;
+  ngrams: number;
+  /** Ids per row; default: from the data (95th percentile of classify texts, 99th of tag sentences), capped by the preset. */
+  sequenceLength?: number;
+  preset: Preset;
+  threads: number;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 1;
+};
+
+/** The sorted distinct labels (numerically when they are all numbers), as Keras sorts class folders. */
+export function labelSet(examples: Example[], task: Task): string[] {
+  const seen = new Set<string>();
+  for (const e of examples) {
+    if (task === 'tag') for (const t of e.tags ?? []) seen.add(t);
+    else if (e.label !== null) seen.add(e.label);
+  }
+  const labels = [...seen];
+  const numeric = labels.every((l) => l !== '' && Number.isFinite(Number(l)));
+  return labels.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Runs `work` with a thread pool when the corpus is large enough to pay for one. */
+async function withPool<T>(rows: number, threads: number, work: (pool: VectorizationPool | null) => Promise<T>): Promise<T> {
+  if (rows < POOL_THRESHOLD || threads < 2) return work(null);
+  const pool = new VectorizationPool({ threads });
+  try {
+    return await work(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * A TextVectorization adapted on the training examples: texts (Keras's standardize and split,
+ * n-grams when asked) for classify, lower-cased given tokens (split null) for tag; the sequence
+ * length fixed from the data unless given.
+ */
+export async function buildVectorizer(task: Task, examples: Example[], options: VocabularyOptions): Promise<TextVectorization> {
+  const cap = PRESET_MAX_LENGTH[options.preset];
+  if (task === 'tag') {
+    const length = options.sequenceLength ?? Math.min(cap, Math.max(8, percentile(examples.map((e) => e.tokens.length), 0.99)));
+    const vectorizer = new TextVectorization({ name: 'text_vectorization', split: null, standardize: 'lower', maxTokens: options.maxTokens, outputSequenceLength: length });
+    // Words seen once are learned as their shapes, so that unknown words later have shapes to fall back on.
+    const known = frequentWords(examples.map((e) => e.tokens), 2);
+    await vectorizer.adapt(examples.map((e) => shapeTokens(e.tokens, (w) => known.has(w))));
+    return vectorizer;
+  }
+  const settings = { name: 'text_vectorization', maxTokens: options.maxTokens, ngrams: options.ngrams > 1 ? options.ngrams : null };
+  let length = options.sequenceLength;
+  if (length === undefined) {
+    const probe = new TextVectorization(settings);
+    const sample = examples.slice(0, 2000).map((e) => probe.tokenize(e.text).length);
+    length = Math.min(cap, Math.max(8, percentile(sample, 0.95)));
+  }
+  const vectorizer = new TextVectorization({ ...settings, outputSequenceLength: length });
+  const texts = examples.map((e) => e.text);
+  await withPool(texts.length, options.threads, (pool) => (pool ? pool.adapt(vectorizer, texts) : vectorizer.adapt(texts)));
+  return vectorizer;
+}
+
+/** The model's inputs and targets for some examples; tag sentences longer than the sequence length become several rows. */
+export interface Encoded {
+  x: tf.Tensor2D;
+  /** Class index per row ([rows, 1] floats for two classes, [rows] ints otherwise), tag index per token ([rows, length]); null without labels. */
+  y: tf.Tensor | null;
+  /** tag: 1 for real tokens, 0 for padding ([rows, length]). */
+  sampleWeight: tf.Tensor2D | null;
+  /** tag: which example and first token each row holds. */
+  windows: { example: number; start: number; length: number }[];
+}
+
+function labelIndexer(labels: string[], what: string) {
+  const index = new Map(labels.map((l, i) => [l, i]));
+  return (label: string, e: Example): number => {
+    const i = index.get(label);
+    if (i === undefined) {
+      const known = labels.length > 12 ? `${labels.slice(0, 12).join(', ')}, ...` : labels.join(', ');
+      throw new DataFileError(
+        e.where,
+        e.line,
+        `the ${what} '${label}' was not in the training data; the model knows ${labels.length}: ${known}.`,
+        `Remove or relabel the row, or retrain with data that has '${label}'.`,
+      );
+    }
+    return i;
+  };
+}
+
+/** Which end of a text longer than the sequence length is cut: 'pre' the start (Keras's pad_sequences), 'post' the end (TextVectorization). */
+export type Truncating = 'pre' | 'post';
+
+const untruncatedOf = new WeakMap<TextVectorization, TextVectorization>();
+/** The same vectorizer without its sequence length (kept per vectorizer: predict encodes chunk after chunk). */
+function untruncated(vectorizer: TextVectorization): TextVectorization {
+  let whole = untruncatedOf.get(vectorizer);
+  if (!whole) {
+    whole = new TextVectorization({ ...vectorizer.vectorizer.getConfig(), outputSequenceLength: null });
+    untruncatedOf.set(vectorizer, whole);
+  }
+  return whole;
+}
+
+/**
+ * The texts as [texts, length] ids: cut at the end by the vectorizer ('post'), or ('pre') encoded
+ * whole and cut at the start, keeping each text's last `length` ids (padding stays at the end).
+ */
+async function textIds(vectorizer: TextVectorization, texts: string[], threads: number, truncating: Truncating): Promise<VectorizedRows> {
+  if (truncating === 'post') return withPool(texts.length, threads, async (pool) => (pool ? pool.encodeAll(vectorizer, texts) : vectorizer.vectorize(texts)));
+  const length = vectorizer.outputSequenceLength as number;
+  const whole = untruncated(vectorizer);
+  const values = new Int32Array(texts.length * length);
+  let row = 0;
+  const keepEnds = ({ values: ids, shape: [rows, width] }: VectorizedRows) => {
+    for (let r = 0; r < rows; r++, row++) {
+      let n = width; // real ids end at the first 0 (the padding; the mask id never stands for a token)
+      while (n > 0 && ids[r * width + n - 1] === 0) n--;
+      const from = r * width + Math.max(0, n - length);
+      values.set(ids.subarray(from, r * width + n), row * length);
+    }
+  };
+  await withPool(texts.length, threads, async (pool) => {
+    if (pool) for await (const chunk of pool.encode(whole, texts)) keepEnds(chunk);
+    else for (let i = 0; i < texts.length; i += 1000) keepEnds(whole.vectorize(texts.slice(i, i + 1000)));
+  });
+  return { values, shape: [texts.length, length] };
+}
+
+/** Encodes examples with a fitted vectorizer and label set; a label the model does not know is a DataFileError naming the row. */
+export async function encodeExamples(
+  task: Task,
+  vectorizer: TextVectorization,
+  labels: string[],
+  examples: Example[],
+  options: { threads: number; truncating: Truncating },
+): Promise<Encoded> {
+  const { threads } = options;
+  const length = vectorizer.outputSequenceLength as number;
+  const withLabels = examples.length > 0 && examples.every((e) => (task === 'tag' ? e.tags !== null : e.label !== null));
+  if (task === 'classify') {
+    const texts = examples.map((e) => e.text);
+    const rows = await textIds(vectorizer, texts, threads, options.truncating);
+    const indexOf = labelIndexer(labels, 'label');
+    let y: tf.Tensor | null = null;
+    if (withLabels) {
+      const ids = examples.map((e) => indexOf(e.label as string, e));
+      y = labels.length === 2 ? tf.tensor2d(ids, [ids.length, 1], 'float32') : tf.tensor1d(ids, 'int32');
+    }
+    return { x: tf.tensor2d(rows.values as Int32Array, rows.shape, 'int32'), y, sampleWeight: null, windows: [] };
+  }
+  const windows: Encoded['windows'] = [];
+  examples.forEach((e, example) => {
+    for (let start = 0; start < Math.max(1, e.tokens.length); start += length) windows.push({ example, start, length: Math.min(length, e.tokens.length - start) });
+  });
+  const vocabulary = new Set(vectorizer.getVocabulary());
+  const rows: TextRow[] = windows.map((w) => shapeTokens(examples[w.example].tokens.slice(w.start, w.start + w.length), (word) => vocabulary.has(word)));
+  const x = vectorizer.vectorize(rows);
+  const weights = new Float32Array(windows.length * length);
+  windows.forEach((w, r) => weights.fill(1, r * length, r * length + w.length));
+  let y: tf.Tensor | null = null;
+  if (withLabels) {
+    const indexOf = labelIndexer(labels, 'tag');
+    const tags = new Int32Array(windows.length * length);
+    windows.forEach((w, r) => {
+      const e = examples[w.example];
+      for (let i = 0; i < w.length; i++) tags[r * length + i] = indexOf((e.tags as string[])[w.start + i], e);
+    });
+    y = tf.tensor2d(tags, [windows.length, length], 'int32');
+  }
+  return { x: tf.tensor2d(x.values as Int32Array, x.shape, 'int32'), y, sampleWeight: tf.tensor2d(weights, [windows.length, length]), windows };
+}
+
+export function disposeEncoded(e: Encoded): void {
+  tf.dispose([e.x, ...(e.y ? [e.y] : []), ...(e.sampleWeight ? [e.sampleWeight] : [])]);
+}
