@@ -57,7 +57,7 @@ describe('RowSparseExchange: the dense all-reduce bits, from the touched rows', 
     expect(results[0][0]).toMatchObject({ denseBytes: 100 * 16 * 4, exchangeBytes: 2 * 4 + max * 17 * 4, rows: new Set(first.touched.flat()).size });
   });
 
-  it('3 ranks over shared memory, arrays in the group arena (a large all-reduce sums each shard owner-first)', async () => {
+  it('3 ranks over shared memory, arrays in the group arena (a large all-reduce, in place)', async () => {
     expectDenseBits(await run(3, { arenaBytes: 1 << 20 }));
   });
 
