@@ -32,7 +32,8 @@ Options:
   --transport KIND      threads | processes (default threads)
   --batch N             per-worker batch (default 32)
   --steps N             timed steps per run (default: per model; --quick: 3)
-  --warmup N            untimed warm-up steps (default 2; --quick: 1)
+  --warmup N            untimed warm-up steps (default 10: fresh workers need them to reach
+                        their steady state; --quick: 1)
   --repeat N            rounds of every run, interleaved; each row keeps its fastest (default 1;
                         more on a busy host, N times as long)
   --device KIND         cpu (default: wasm, one worker per thread or process) | gpu (needs

@@ -28,7 +28,7 @@ export interface ThroughputBenchOptions {
   batch?: number;
   /** Timed steps after warm-up; default: per model (quick: 3). */
   steps?: number;
-  /** Warm-up steps, not timed; default 2 (quick: 1). */
+  /** Warm-up steps, not timed; default 10 (quick: 1): a worker is a fresh isolate whose JIT needs a few steps to reach its steady state. */
   warmupSteps?: number;
   quick?: boolean;
   /** 'cpu' (default) or 'gpu' (needs @tensorflow/tfjs-node-gpu). */
@@ -213,7 +213,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const workerCounts = options.workers ?? [1, 2];
   const transport = options.transport ?? 'threads';
   const batch = options.batch ?? 32;
-  const warmupSteps = options.warmupSteps ?? (options.quick ? 1 : 2);
+  const warmupSteps = options.warmupSteps ?? (options.quick ? 1 : 10);
   const backend = await initBackend('wasm');
   const rows: ThroughputRow[] = [];
   const repeat = options.repeat ?? 1;
