@@ -52,20 +52,11 @@ async function exportAndCompare(model: Model, x: tf.Tensor): Promise<number> {
   return tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0];
 }
 
-// tfjs-layers' side of examples/simple-attention.ts's custom layer: same math, same weight names.
-class TfjsSimpleAttention extends tfl.layers.Layer {
-  static className = 'SimpleAttention';
-  private kernel: tfl.LayerVariable | null = null;
-  private bias: tfl.LayerVariable | null = null;
+/** A tfjs-layers layer that takes a masked sequence [batch, steps, features] to one vector [batch, features], with no output mask. */
+abstract class TfjsSequenceToVector extends tfl.layers.Layer {
   constructor(args: { name?: string }) {
     super(args);
     this.supportsMasking = true;
-  }
-  override build(shape: tfl.Shape | tfl.Shape[]): void {
-    const [, steps, features] = shape as number[];
-    this.kernel = this.addWeight('att_weight', [features, 1], 'float32', tfl.initializers.glorotUniform({}));
-    this.bias = this.addWeight('att_bias', [steps, 1], 'float32', tfl.initializers.zeros());
-    this.built = true;
   }
   override computeOutputShape(shape: tfl.Shape | tfl.Shape[]): tfl.Shape {
     const s = shape as tfl.Shape;
@@ -74,6 +65,19 @@ class TfjsSimpleAttention extends tfl.layers.Layer {
   // No output mask (tfjs-layers' type says Tensor, its code takes null).
   override computeMask(): tf.Tensor {
     return null as unknown as tf.Tensor;
+  }
+}
+
+// tfjs-layers' side of examples/simple-attention.ts's custom layer: same math, same weight names.
+class TfjsSimpleAttention extends TfjsSequenceToVector {
+  static className = 'SimpleAttention';
+  private kernel: tfl.LayerVariable | null = null;
+  private bias: tfl.LayerVariable | null = null;
+  override build(shape: tfl.Shape | tfl.Shape[]): void {
+    const [, steps, features] = shape as number[];
+    this.kernel = this.addWeight('att_weight', [features, 1], 'float32', tfl.initializers.glorotUniform({}));
+    this.bias = this.addWeight('att_bias', [steps, 1], 'float32', tfl.initializers.zeros());
+    this.built = true;
   }
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { mask?: tf.Tensor }): tf.Tensor {
     return tf.tidy(() => {
@@ -109,20 +113,8 @@ describe("the README's models export to the tfjs-layers format and predict the s
 });
 
 // What a user does for fastText: a mask-aware pooling class in tfjs-layers, and the export pointed at it.
-class TfjsMaskedAveragePooling1D extends tfl.layers.Layer {
+class TfjsMaskedAveragePooling1D extends TfjsSequenceToVector {
   static className = 'MaskedGlobalAveragePooling1D';
-  constructor(args: { name?: string }) {
-    super(args);
-    this.supportsMasking = true;
-  }
-  override computeOutputShape(shape: tfl.Shape | tfl.Shape[]): tfl.Shape {
-    const s = shape as tfl.Shape;
-    return [s[0], s[2]];
-  }
-  // No output mask (tfjs-layers' type says Tensor, its code takes null).
-  override computeMask(): tf.Tensor {
-    return null as unknown as tf.Tensor;
-  }
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { mask?: tf.Tensor }): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;

@@ -3,7 +3,6 @@ import { isAbsolute, join } from 'node:path';
 import { activeBackend, tf, writeTrace, type BackendRequest, type TraceEvent } from '@weft/tensor';
 import {
   applyModelSpec,
-  ProgbarLogger,
   runFitLoop,
   type BatchEvents,
   type DataInput,
@@ -20,6 +19,7 @@ import { readDistributedEnv, type DistributedEnv } from '../env';
 import { CheckpointStore } from './checkpoint-store';
 import { ElasticRanks, type RestartRecord } from './elastic-ranks';
 import type { CoordinatorApi, ReplicaJob, StepsResult } from './fit-job';
+import { callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
 import { gpuRankEnvs } from './gpu-placement';
 import { fitLaunched } from './launched-fit';
 import { prepareEvaluate, prepareFit, preparePredict } from './prepare-fit';
@@ -82,9 +82,8 @@ function positiveInt(value: number, what: string, hint: string): number {
 
 /** fit's `profile` over ranks: every rank in `path`, and each alone in `path` with `.rank-N` before its extension. */
 async function writeProfile(path: string, eventsByRank: TraceEvent[][]): Promise<void> {
-  const stem = path.endsWith('.json') ? path.slice(0, -'.json'.length) : path;
   await writeTrace(path, eventsByRank.flat());
-  await Promise.all(eventsByRank.map((events, rank) => writeTrace(`${stem}.rank-${rank}.json`, events)));
+  await Promise.all(eventsByRank.map((events, rank) => writeTrace(rankTracePath(path, rank), events)));
 }
 
 /**
@@ -193,9 +192,7 @@ export class DataParallel implements Distribution {
     };
     const verbose = args.verbose ?? 1;
     // Running logs cost a small collective per step: only when a callback (a live progress bar included) reads them.
-    const progressBar = verbose > 0 ? [new ProgbarLogger({ verbose: verbose === 2 ? 2 : 1 })] : [];
-    const wantsBatchLogs = [...(args.callbacks ?? []), ...progressBar].some((c) => c.wantsBatchLogs);
-    const job: ReplicaJob = { ...this.replicaJob(spec), plan: { ...plan, batchLogs: wantsBatchLogs }, trace: args.profile !== undefined };
+    const job: ReplicaJob = { ...this.replicaJob(spec), plan: { ...plan, batchLogs: callbacksWantBatchLogs(args) }, trace: args.profile !== undefined };
     const checkpointing = this.maxRestarts > 0 || store.path !== null;
     const elastic = new ElasticRanks({
       maxRestarts: this.maxRestarts,

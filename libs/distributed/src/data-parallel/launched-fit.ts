@@ -1,10 +1,11 @@
 import type { Remote } from 'comlink';
 import { activeBackend, setLogRank, writeTrace } from '@weft/tensor';
-import { applyModelSpec, ProgbarLogger, runFitLoop, type BatchEvents, type DataInput, type FitArgs, type History, type Model } from '@weft/layers';
+import { applyModelSpec, runFitLoop, type BatchEvents, type DataInput, type FitArgs, type History, type Model } from '@weft/layers';
 import type { DistributedEnv } from '../env';
 import { initProcessGroupFromEnv } from '../init-from-env';
 import type { RankContext } from '../launch/rank-context';
 import type { CoordinatorApi, ReplicaApi, ReplicaJob } from './fit-job';
+import { callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
 import { prepareFit } from './prepare-fit';
 import { main as replicaMain } from './replica-rank';
 
@@ -41,8 +42,7 @@ export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args
   const verbose = rank === 0 ? (args.verbose ?? 1) : 0;
   const callbacks = rank === 0 ? (args.callbacks ?? []) : [];
   // Every rank runs the same collectives: batch logs when the script's callbacks (or rank 0's live progress bar) read them.
-  const progressBar = (args.verbose ?? 1) > 0 ? [new ProgbarLogger({ verbose: args.verbose === 2 ? 2 : 1 })] : [];
-  const batchLogsWanted = new Float32Array([[...(args.callbacks ?? []), ...progressBar].some((c) => c.wantsBatchLogs) ? 1 : 0]);
+  const batchLogsWanted = new Float32Array([callbacksWantBatchLogs(args) ? 1 : 0]);
   await group.broadcast(batchLogsWanted, { root: 0 });
   const job: ReplicaJob = {
     spec: prepared.spec,
@@ -115,8 +115,7 @@ export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args
     );
     applyModelSpec(model, replica.state());
     if (args.profile) {
-      const stem = args.profile.endsWith('.json') ? args.profile.slice(0, -'.json'.length) : args.profile;
-      await writeTrace(`${stem}.rank-${rank}.json`, replica.traceEvents());
+      await writeTrace(rankTracePath(args.profile, rank), replica.traceEvents());
     }
     return history;
   } finally {
