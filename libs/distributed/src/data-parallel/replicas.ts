@@ -120,11 +120,6 @@ export class Replicas {
     }
   }
 
-  /** Rank 0's answer to `call` (the others are not asked). */
-  first<T>(call: (replica: Remote<ReplicaApi>) => Promise<T>): Promise<T> {
-    return Promise.race([call(this.remotes[0]), this.failed]);
-  }
-
   /**
    * Stops every rank and waits until all threads or processes are gone: ranks that do not stop
    * within the grace period (stalled, or busy) are terminated or killed.
