@@ -1,23 +1,25 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-// Dependency direction: tensor <- layers <- distributed <- apps and examples; data (datasets) sits beside
-// distributed on tensor and layers; tools and test may use everything.
+// Dependency direction: logging <- tensor <- layers <- distributed <- apps and examples; logging sits
+// at the bottom (every lib logs); data (datasets) sits beside distributed on tensor and layers;
+// tools and test may use everything.
 const depConstraints = [
-  { sourceTag: 'scope:tensor', onlyDependOnLibsWithTags: ['scope:tensor'] },
-  { sourceTag: 'scope:layers', onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers'] },
-  { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers', 'scope:data'] },
+  { sourceTag: 'scope:logging', onlyDependOnLibsWithTags: ['scope:logging'] },
+  { sourceTag: 'scope:tensor', onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor'] },
+  { sourceTag: 'scope:layers', onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers'] },
+  { sourceTag: 'scope:data', onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers', 'scope:data'] },
   {
     sourceTag: 'scope:distributed',
-    onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data'],
+    onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data'],
   },
   {
     sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data'],
+    onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data'],
   },
   { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },
   { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['*'] },
-  { sourceTag: 'type:examples', onlyDependOnLibsWithTags: ['scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data'] },
+  { sourceTag: 'type:examples', onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data'] },
 ];
 
 export default [

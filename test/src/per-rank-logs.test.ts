@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataParallel } from '@weft/distributed';
 import { Sequential, layers } from '@weft/layers';
-import { configureLogging, initBackend, logFileName, logger, tf } from '@weft/tensor';
+import { initBackend, tf } from '@weft/tensor';
+import { configureLogging, logFileName, logger } from '@weft/logging';
 
 let dir: string;
 beforeAll(async () => {

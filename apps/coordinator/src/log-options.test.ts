@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { configureLogging } from '@weft/tensor';
+import { configureLogging } from '@weft/logging';
 import { applyLogArgs } from './log-options';
 
 const WEFT = path.join(__dirname, '..', '..', '..', 'bin', 'weft.js');

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { configureLogging, LOG_FORMATS, type LogFormatChoice } from '@weft/tensor';
+import { configureLogging, LOG_FORMATS, type LogFormatChoice } from '@weft/logging';
 
 /** The two options' help, their descriptions starting at column `column` (as the command's other options do). */
 export function logHelp(column: number): string {

@@ -1,4 +1,5 @@
-import { rankLogger, wasmAsm } from '@weft/tensor';
+import { wasmAsm } from '@weft/tensor';
+import { rankLogger } from '@weft/logging';
 import { reduceIntoFunction } from './reduce-into-kernel';
 import type { WasmMemory } from './wasm-api';
 

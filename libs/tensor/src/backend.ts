@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { logger } from './logger';
+import { logger } from '@weft/logging';
 import { registerWasmTrainingKernels } from './kernels/register';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';

@@ -1,11 +1,6 @@
 export * as tf from '@tensorflow/tfjs-core';
 export { initBackend, activeBackend, BACKEND_REQUESTS, type BackendInfo, type BackendName, type BackendRequest } from './backend';
 export { listGpus, listCpus, gpuWorkerEnv, type Device, type DeviceKind } from './device';
-export { logger, rankLogger, configureLogging, setLogRank, type Logger, type LoggingOptions } from './logger';
-export { StatusLine, type LineStream } from './logging/status-line';
-export { prettyFormatter } from './logging/pretty-line';
-export { logFileName } from './logging/log-sink';
-export { LOG_ENV, LOG_FORMATS, type LogFormat, type LogFormatChoice } from './logging/log-settings';
 export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainingKernelNames } from './kernels/register';
 export { FlatLayout, type FlatEntry, type FlatSpec } from './flat-buffer';
 export { adamUpdate, WEFT_ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs, type AdamUpdateResult } from './kernels/adam-update';

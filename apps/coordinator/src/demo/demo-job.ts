@@ -1,4 +1,5 @@
-import { initBackend, logger, tf, type BackendRequest } from '@weft/tensor';
+import { initBackend, tf, type BackendRequest } from '@weft/tensor';
+import { logger } from '@weft/logging';
 import { Sequential, layers, type History } from '@weft/layers';
 import { DataParallel } from '@weft/distributed';
 import { syntheticSentiment, type TokenDataset } from './synthetic-sentiment';

@@ -1,4 +1,4 @@
-import { logger } from '@weft/tensor';
+import { logger } from '@weft/logging';
 import type { CheckpointStore } from './checkpoint-store';
 import type { ReplicaApi, StepsResult } from './fit-job';
 import type { Replicas } from './replicas';

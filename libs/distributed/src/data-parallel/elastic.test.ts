@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { logger } from '@weft/tensor';
+import { logger } from '@weft/logging';
 import { CHECKPOINT_FILE } from './checkpoint-store';
 import type { ElasticCase } from '../testing/elastic-cases';
 import type { ElasticOutcome } from '../testing/elastic-fit';

@@ -1,5 +1,6 @@
 import type { Remote } from 'comlink';
-import { activeBackend, setLogRank, writeTrace } from '@weft/tensor';
+import { activeBackend, writeTrace } from '@weft/tensor';
+import { setLogRank } from '@weft/logging';
 import { applyModelSpec, runFitLoop, type BatchEvents, type DataInput, type FitArgs, type History, type Model } from '@weft/layers';
 import type { DistributedEnv } from '../env';
 import { initProcessGroupFromEnv } from '../init-from-env';

@@ -1,5 +1,6 @@
 import type { Remote } from 'comlink';
-import { StepTracer, initBackend, rankLogger, tf, type TraceEvent } from '@weft/tensor';
+import { StepTracer, initBackend, tf, type TraceEvent } from '@weft/tensor';
+import { rankLogger } from '@weft/logging';
 import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, type LayerVariable, type Logs, type Model } from '@weft/layers';
 import type { RankContext } from '../launch/rank-context';
 import type { ProcessGroup } from '../process-group';

@@ -1,4 +1,4 @@
-import { logger } from '@weft/tensor';
+import { logger } from '@weft/logging';
 import { applyModelSpec, type Model, type ModelSpec } from '@weft/layers';
 import type { CheckpointStore } from './checkpoint-store';
 import type { PreparedFit } from './prepare-fit';

@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { expose, wrap } from 'comlink';
-import { setLogRank } from '@weft/tensor';
+import { setLogRank } from '@weft/logging';
 import { ProcessGroupShm } from '../shm/process-group-shm';
 import { createTcpGroup } from '../tcp/rendezvous';
 import type { RankContext, RankMain, RankReport, RankStart } from './rank-context';

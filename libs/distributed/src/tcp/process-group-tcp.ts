@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { rankLogger, type Logger } from '@weft/tensor';
+import { rankLogger, type Logger } from '@weft/logging';
 import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../errors';
 import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp, type SumOrderRange } from '../process-group';
 import { shardRange } from '../shard-range';

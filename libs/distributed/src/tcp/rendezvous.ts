@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { rankLogger } from '@weft/tensor';
+import { rankLogger } from '@weft/logging';
 import { CollectiveError } from '../errors';
 import { DEFAULT_TIMEOUT_MS } from '../process-group';
 import { resolveBindAddress } from './bind-address';

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { logger } from '@weft/tensor';
+import { logger } from '@weft/logging';
 import { receiveHello } from './handshake';
 
 interface Request {

@@ -1,4 +1,4 @@
-import { StatusLine } from '@weft/tensor';
+import { StatusLine } from '@weft/logging';
 import { Callback, type Logs } from './callback';
 
 export interface ProgbarLoggerArgs {

@@ -1,7 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import pino, { type Logger } from 'pino';
-import { checkLogFormat, LOG_ENV, logSettingsFromEnv, resolveLogFormat, stderrIsTerminal, type LogFormat, type LogFormatChoice } from './logging/log-settings';
-import { LogSink } from './logging/log-sink';
+import { checkLogFormat, LOG_ENV, logSettingsFromEnv, resolveLogFormat, stderrIsTerminal, type LogFormat, type LogFormatChoice } from './log-settings';
+import { LogSink } from './log-sink';
 
 const initial = logSettingsFromEnv(process.env, stderrIsTerminal());
 const sink = new LogSink({ format: initial.format, dir: initial.dir, level: initial.level });
