@@ -1,9 +1,10 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-// Dependency direction: logging <- tensor <- layers <- distributed <- apps and examples; logging sits
-// at the bottom (every lib logs); data (datasets) sits beside distributed on tensor and layers;
-// tools and test may use everything.
+// Dependency direction: logging <- tensor <- layers <- distributed <- tools <- apps, and examples on
+// the libs; logging sits at the bottom (every lib logs); data (datasets) sits beside distributed on
+// tensor and layers; tools (the benchmarks) use every lib, and the app runs them (`weft bench`);
+// test may use everything.
 const depConstraints = [
   { sourceTag: 'scope:logging', onlyDependOnLibsWithTags: ['scope:logging'] },
   { sourceTag: 'scope:tensor', onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor'] },
@@ -14,10 +15,13 @@ const depConstraints = [
     onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data'],
   },
   {
-    sourceTag: 'type:app',
-    onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data'],
+    sourceTag: 'type:tools',
+    onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data', 'type:tools'],
   },
-  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data', 'type:tools'],
+  },
   { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['*'] },
   { sourceTag: 'type:examples', onlyDependOnLibsWithTags: ['scope:logging', 'scope:tensor', 'scope:layers', 'scope:distributed', 'scope:data'] },
 ];

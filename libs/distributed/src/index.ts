@@ -17,31 +17,6 @@ export { initProcessGroupFromEnv } from './init-from-env';
 export { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';
 export { launchProcesses, type LaunchProcessesOptions } from './launch/launch-processes';
 export type { RankContext, RankMain, RankOutcome, LaunchOptions } from './launch/rank-context';
-export {
-  runCollectivesBench,
-  formatCollectivesBench,
-  validateCollectivesOptions,
-  COLLECTIVES_TRANSPORTS,
-  type CollectivesBenchOptions,
-  type CollectivesBenchRow,
-  type CollectivesTransport,
-} from './bench/collectives-bench';
-export {
-  runThroughputBench,
-  validateThroughputOptions,
-  checkGpuDevice,
-  type ThroughputBenchOptions,
-  type ThroughputRow,
-} from './bench/throughput-bench';
-export { formatThroughputBench } from './bench/throughput-format';
-export { throughputChartSpec, renderThroughputChart, writeThroughputChart, checkChartPath } from './bench/throughput-chart';
-export { stepSharesFromTrace, type ThroughputStepShares } from './bench/step-shares';
-export {
-  runSparseExchangeBench,
-  type SparseExchangeBenchOptions,
-  type SparseExchangeReport,
-  type SparseExchangeRow,
-} from './bench/sparse-exchange-bench';
-export { describeThroughputModels, THROUGHPUT_MODELS, DEFAULT_THROUGHPUT_MODELS, type ThroughputModel } from './bench/throughput-models';
 export { DataParallel, DATA_PARALLEL_RANK_ENTRY, type DataParallelOptions } from './data-parallel/data-parallel';
-export { main as dataParallelRankMain } from './data-parallel/replica-rank';
+export { main as dataParallelRankMain, BYTES_SENT_COUNTER } from './data-parallel/replica-rank';
+export { overlappedGradientHook, type OverlappedHookOptions } from './data-parallel/overlapped-reducer';

@@ -5,8 +5,9 @@
  * Run: npx tsx tools/src/bench/sparse-exchange.ts [--workers 2] [--transport threads|processes]
  *        [--model imdb-lstm] [--optimizer sgd] [--batch 32] [--steps 8] [--rounds 2]
  */
-import { runSparseExchangeBench, type SparseExchangeRow, type ThroughputModel } from '@weft/distributed';
 import { choiceOption, intOption, parseFlags } from '@weft/tensor';
+import { runSparseExchangeBench, type SparseExchangeRow } from './distributed/sparse-exchange-bench';
+import type { ThroughputModel } from './distributed/throughput-models';
 
 const { values } = parseFlags(
   process.argv.slice(2),

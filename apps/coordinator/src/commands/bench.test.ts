@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatCollectivesBench, formatThroughputBench, type CollectivesBenchRow, type ThroughputRow } from '@weft/distributed';
+import { formatCollectivesBench, formatThroughputBench, type CollectivesBenchRow, type ThroughputRow } from '@weft/tools';
 import { runCli } from '../cli';
 import './index';
 

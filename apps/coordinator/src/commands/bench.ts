@@ -11,7 +11,7 @@ import {
   checkChartPath,
   type CollectivesTransport,
   type ThroughputModel,
-} from '@weft/distributed';
+} from '@weft/tools';
 import { intOption } from '@weft/tensor';
 import { registerCommand } from '../cli';
 import { applyLogArgs, logHelp } from '../log-options';

@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import { launchProcesses } from '../launch/launch-processes';
-import { launchThreads } from '../launch/launch-threads';
-import type { RankOutcome } from '../launch/rank-context';
+import { launchProcesses, launchThreads, type RankOutcome } from '@weft/distributed';
 import type { SparseBenchArgs, SparseBenchTimings } from './sparse-exchange-rank';
 import { MODELS, type ThroughputModel } from './throughput-models';
 

@@ -1,8 +1,6 @@
 import { initBackend, tf } from '@weft/tensor';
 import { Trainer, optimizers, type GradientHook } from '@weft/layers';
-import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
-import { overlappedGradientHook } from '../data-parallel/overlapped-reducer';
-import type { RankContext } from '../launch/rank-context';
+import { DEFAULT_BUCKET_CAP_BYTES, overlappedGradientHook, type RankContext } from '@weft/distributed';
 import { MODELS, type ThroughputModel } from './throughput-models';
 
 export interface SparseBenchArgs {

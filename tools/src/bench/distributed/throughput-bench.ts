@@ -3,8 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, listGpus, readTrace, summarizeTrace, tf, threadCpuSeconds, tracePid, type BackendInfo, type TraceEvent } from '@weft/tensor';
 import { Callback, type Logs } from '@weft/layers';
-import { DataParallel } from '../data-parallel/data-parallel';
-import { BYTES_SENT_COUNTER } from '../data-parallel/replica-rank';
+import { BYTES_SENT_COUNTER, DataParallel } from '@weft/distributed';
 import { stepSharesFromTrace, type ThroughputStepShares } from './step-shares';
 import { DEFAULT_THROUGHPUT_MODELS, MODELS, THROUGHPUT_MODELS, type ModelBench, type ThroughputModel } from './throughput-models';
 

@@ -1,5 +1,4 @@
-import type { CollectivePhases } from '../collective-phases';
-import type { RankContext } from '../launch/rank-context';
+import type { CollectivePhases, RankContext } from '@weft/distributed';
 
 export interface BenchArgs {
   sizes: number[];

@@ -1,6 +1,7 @@
 // The throughput bench's option checks and --device gpu's answers (no training here: see
 // apps/coordinator's bench.test.ts for a quick run).
-import { checkGpuDevice, runThroughputBench, validateThroughputOptions, type ThroughputModel } from '../index';
+import { checkGpuDevice, runThroughputBench, validateThroughputOptions } from './throughput-bench';
+import type { ThroughputModel } from './throughput-models';
 
 describe('throughput bench options', () => {
   it('names the bad value', () => {

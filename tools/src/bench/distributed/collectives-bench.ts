@@ -1,8 +1,6 @@
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { launchProcesses } from '../launch/launch-processes';
-import { launchThreads } from '../launch/launch-threads';
-import type { RankOutcome } from '../launch/rank-context';
+import { launchProcesses, launchThreads, type RankOutcome } from '@weft/distributed';
 import type { BenchArgs, BenchTiming, PhaseSplit } from './bench-rank';
 
 export type CollectivesTransport = 'shm' | 'shm-alloc' | 'tcp';

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { TS_EXEC_ARGV } from '../launch/launch-threads';
+
+/** Loads TypeScript in the renderer's thread, from any working directory. */
+const TS_EXEC_ARGV = ['--require', require.resolve('tsx/cjs')];
 
 /**
  * Renders a Vega-Lite spec to SVG (vega's headless renderer: no browser, no canvas). On a worker
