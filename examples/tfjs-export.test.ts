@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { registerTfjsExport, testing, tfjsFileHandler, unregisterTfjsExport, type Model } from '@weft/layers';
+import { registerTfjsExport, tfjsFileHandler, unregisterTfjsExport, type Model } from '@weft/layers';
 import { initBackend, tf } from '@weft/tensor';
 import { buildImdbBidirectionalLstm } from './imdb-bidirectional-lstm';
 import { buildImdbCnn } from './imdb-cnn';
@@ -16,7 +16,6 @@ import { buildAttentionClassifier } from './simple-attention';
 
 beforeAll(async () => {
   await initBackend('cpu');
-  testing.registerChainedOpsForTfjsLayers();
 });
 
 let dir: string;

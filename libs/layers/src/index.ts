@@ -14,4 +14,3 @@ export * as constraints from './constraints';
 export * as losses from './losses';
 export * as metrics from './metrics';
 export * as optimizers from './optimizers';
-export * as testing from './testing';
