@@ -17,6 +17,6 @@ export { initProcessGroupFromEnv } from './init-from-env';
 export { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';
 export { launchProcesses, type LaunchProcessesOptions } from './launch/launch-processes';
 export type { RankContext, RankMain, RankOutcome, LaunchOptions } from './launch/rank-context';
-export { DataParallel, DATA_PARALLEL_RANK_ENTRY, type DataParallelOptions } from './data-parallel/data-parallel';
-export { main as dataParallelRankMain, BYTES_SENT_COUNTER } from './data-parallel/replica-rank';
+export { DataParallel, type DataParallelOptions } from './data-parallel/data-parallel';
+export { BYTES_SENT_COUNTER } from './data-parallel/replica-rank';
 export { overlappedGradientHook, type OverlappedHookOptions } from './data-parallel/overlapped-reducer';
