@@ -95,11 +95,11 @@ if (slurmSkip) process.stderr.write(`skipping the Slurm test: ${slurmSkip}\n`);
   try {
     const env = { ...cluster.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(await freePort()), WEFT_DIST_TOKEN: 'slurm-test', WEFT_LOG_LEVEL: 'warn' };
     await run('srun', ['--nodes=1', '--ntasks=2', '--export=ALL', '--kill-on-bad-exit=1', '--time=1',
-      process.execPath, '--require', require.resolve('tsx/cjs'), SCRIPT, out], { env, timeout: 45_000 })
+      process.execPath, '--require', require.resolve('tsx/cjs'), SCRIPT, out], { env, timeout: 30_000 })
       .catch((err: Error) => Promise.reject(new Error(`${err.message}\n${cluster.logs()}`)));
   } finally {
     await cluster.stop();
   }
   expectInProcessResult(0, 'slurm');
   expectInProcessResult(1, 'slurm');
-}, 60_000);
+}, 75_000); // cluster start (up to 20 s), srun (up to 30 s), stop (up to 20 s)
