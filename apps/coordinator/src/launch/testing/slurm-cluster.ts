@@ -2,7 +2,7 @@
 // the foreground, all configured, logged and stored under one temp directory, on free ports.
 // Nothing outside that directory is touched (SLURM_CONF points the client commands at it).
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,7 +21,10 @@ export interface SlurmCluster {
   stop(): Promise<void>;
 }
 
-/** Why a local cluster cannot start here (a missing command, not root), or null. */
+/**
+ * Why a local cluster cannot start here (a missing command), or null. Root is not needed: the
+ * daemons run as this user (SlurmUser, SlurmdUser) and launch its tasks.
+ */
 export function slurmMissing(): string | null {
   const absent = COMMANDS.filter((name) => {
     try {
@@ -31,10 +34,7 @@ export function slurmMissing(): string | null {
       return true;
     }
   });
-  if (absent.length > 0) return `${absent.join(', ')} not installed (${SLURM_PACKAGES})`;
-  // slurmd launches tasks as the submitting user, which needs root.
-  if (process.getuid?.() !== 0) return 'slurmd must run as root to launch tasks';
-  return null;
+  return absent.length > 0 ? `${absent.join(', ')} not installed (${SLURM_PACKAGES})` : null;
 }
 
 function slurmConf(dir: string, ctldPort: number, slurmdPort: number): string {
@@ -146,6 +146,7 @@ export async function startSlurmCluster(timeoutMs = 20_000): Promise<SlurmCluste
     const log = openSync(join(dir, `${command}.log`), 'w');
     // Own process group, so stop() reaches helpers the daemon forks.
     daemons.push(spawn(command, args, { env, detached: true, stdio: ['ignore', log, log] }));
+    closeSync(log);
   };
   const logs = () =>
     ['munged', 'slurmctld', 'slurmd']
