@@ -1,6 +1,7 @@
-// weft launch runs a user's script as the ranks of one group (torchrun's contract), and so does
-// Open MPI's mpirun: every rank ends with the weights of one in-process fit at the same global
-// batch; a failing rank stops the others and the exit code says so; bad options name the fix.
+// weft launch runs a user's script as the ranks of one group (torchrun's contract), and so do
+// Open MPI's mpirun and Slurm's srun (on a one-node cluster the test starts): every rank ends with
+// the weights of one in-process fit at the same global batch; a failing rank stops the others and
+// the exit code says so; bad options name the fix.
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,7 +10,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { initBackend, tf } from '@weft/tensor';
 import { launchNode } from './launch-node';
+import { freePort } from './testing/free-port';
 import { launchedJob } from './testing/launched-job';
+import { slurmMissing, startSlurmCluster } from './testing/slurm-cluster';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -29,16 +32,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(out, { recursive: true, force: true }));
 
-function expectInProcessResult(rank: number): void {
-  const actual = JSON.parse(readFileSync(join(out, `rank-${rank}.json`), 'utf8')) as typeof expected;
+/** Rank `rank` trained to the in-process weights, its rank read from the launcher's variables. */
+function expectInProcessResult(rank: number, source: string): void {
+  const actual = JSON.parse(readFileSync(join(out, `rank-${rank}.json`), 'utf8')) as typeof expected & { source: string };
+  expect(actual.source).toBe(source);
   actual.loss.forEach((l, i) => expect(l).toBeCloseTo(expected.loss[i], 5));
   actual.weights.forEach((w, i) => w.forEach((v, j) => expect(Math.abs(v - expected.weights[i][j])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(expected.weights[i][j])))));
 }
 
 it('weft launch --nproc-per-node 2: both ranks end with the in-process weights', async () => {
   await run(process.execPath, [join(ROOT, 'bin', 'weft.js'), 'launch', '--nproc-per-node', '2', '--', SCRIPT, out], { env: { ...process.env, WEFT_LOG_LEVEL: 'warn' } });
-  expectInProcessResult(0);
-  expectInProcessResult(1);
+  expectInProcessResult(0, 'torchrun');
+  expectInProcessResult(1, 'torchrun');
 }, 60_000);
 
 it('a rank that fails stops the other, and launch returns its exit code', async () => {
@@ -76,15 +81,25 @@ function mpirunMissing(): string | null {
 
 const mpiSkip = mpirunMissing();
 (mpiSkip ? it.skip : it)(`mpirun -np 2 runs the same script as two ranks (Open MPI's variables)${mpiSkip ? ` - skipped: ${mpiSkip}` : ''}`, async () => {
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-  const env = { ...process.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port), WEFT_DIST_TOKEN: 'mpi-test', WEFT_LOG_LEVEL: 'warn' };
+  const env = { ...process.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(await freePort()), WEFT_DIST_TOKEN: 'mpi-test', WEFT_LOG_LEVEL: 'warn' };
   await run('mpirun', ['--allow-run-as-root', '--oversubscribe', '-np', '2', '-x', 'MASTER_ADDR', '-x', 'MASTER_PORT', '-x', 'WEFT_DIST_TOKEN', '-x', 'WEFT_LOG_LEVEL',
     process.execPath, '--require', require.resolve('tsx/cjs'), SCRIPT, out], { env });
-  expectInProcessResult(0);
-  expectInProcessResult(1);
+  expectInProcessResult(0, 'openmpi');
+  expectInProcessResult(1, 'openmpi');
 }, 60_000);
+
+const slurmSkip = slurmMissing();
+if (slurmSkip) process.stderr.write(`skipping the Slurm test: ${slurmSkip}\n`);
+(slurmSkip ? it.skip : it)(`srun -n 2 on a one-node Slurm cluster runs the same script as two ranks (Slurm's variables)${slurmSkip ? ` - skipped: ${slurmSkip}` : ''}`, async () => {
+  const cluster = await startSlurmCluster();
+  try {
+    const env = { ...cluster.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(await freePort()), WEFT_DIST_TOKEN: 'slurm-test', WEFT_LOG_LEVEL: 'warn' };
+    await run('srun', ['--nodes=1', '--ntasks=2', '--export=ALL', '--kill-on-bad-exit=1', '--time=1',
+      process.execPath, '--require', require.resolve('tsx/cjs'), SCRIPT, out], { env, timeout: 30_000 })
+      .catch((err: Error) => Promise.reject(new Error(`${err.message}\n${cluster.logs()}`)));
+  } finally {
+    await cluster.stop();
+  }
+  expectInProcessResult(0, 'slurm');
+  expectInProcessResult(1, 'slurm');
+}, 75_000); // cluster start (up to 20 s), srun (up to 30 s), stop (up to 20 s)

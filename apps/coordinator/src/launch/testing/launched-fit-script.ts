@@ -1,19 +1,20 @@
-// A user's script as weft launch (or mpirun) runs it: fits with DataParallel() as this process's
-// rank and writes its final weights and loss history to OUT/rank-R.json. With FAIL_RANK=r, rank r
-// throws before training instead.
+// A user's script as weft launch (or mpirun, or srun) runs it: fits with DataParallel() as this
+// process's rank and writes its final weights, loss history and the family of variables that gave
+// its rank to OUT/rank-R.json. With FAIL_RANK=r, rank r throws before training instead.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@weft/tensor';
-import { DataParallel } from '@weft/distributed';
-import { launchedJob, launchedRank } from './launched-job';
+import { DataParallel, readDistributedEnv } from '@weft/distributed';
+import { launchedJob } from './launched-job';
 
 async function main(out: string): Promise<void> {
   await initBackend('wasm');
-  if (process.env.FAIL_RANK === String(launchedRank())) throw new Error(`rank ${launchedRank()} was told to fail`);
+  const { rank, source } = readDistributedEnv();
+  if (process.env.FAIL_RANK === String(rank)) throw new Error(`rank ${rank} was told to fail`);
   const { model, x, y, args } = launchedJob();
   const history = await model.fit(x, y, { ...args, verbose: 0, distribution: new DataParallel({ timeoutMs: 20_000 }) });
   const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
-  writeFileSync(join(out, `rank-${launchedRank()}.json`), JSON.stringify({ weights, loss: history.history.loss }));
+  writeFileSync(join(out, `rank-${rank}.json`), JSON.stringify({ weights, loss: history.history.loss, source }));
 }
 
 main(process.argv[2]).catch((err: Error) => {

@@ -12,6 +12,3 @@ export function launchedJob(): { model: Sequential; x: tf.Tensor; y: tf.Tensor; 
   const y = tf.oneHot(tf.argMax(tf.matMul(x, tf.randomNormal([5, 3], 0, 1, 'float32', 2)), -1), 3);
   return { model, x, y, args: { batchSize: 16, epochs: 2, seed: 7 } };
 }
-
-/** This process's rank, from the variables weft launch or mpirun set. */
-export const launchedRank = () => Number(process.env.RANK ?? process.env.OMPI_COMM_WORLD_RANK ?? 0);
