@@ -28,6 +28,13 @@ describe('TextVectorization (Keras semantics)', () => {
     expect(rows(layer.vectorize(['earth wind and also fire']))).toEqual([[2, 3, 4, 1]]);
   });
 
+  it("truncating 'pre' (weft's addition, as pad_sequences) keeps a long row's end; padding stays at the end; saved in the config", () => {
+    const layer = new TextVectorization({ outputSequenceLength: 4, truncating: 'pre', vocabulary: ['earth', 'wind', 'and', 'fire'] });
+    expect(rows(layer.vectorize(['earth wind and also fire', 'fire']))).toEqual([[3, 4, 1, 5], [5, 0, 0, 0]]);
+    expect(rows(new TextVectorization(layer.getConfig()).vectorize(['earth wind and also fire']))).toEqual([[3, 4, 1, 5]]);
+    expect(() => new TextVectorization({ truncating: 'start' as never })).toThrow(/truncating must be 'pre' or 'post'. Received: start/);
+  });
+
   it('standardizes (ASCII lower case, punctuation and apostrophes removed) and splits on ASCII whitespace', async () => {
     const layer = new TextVectorization();
     expect(layer.tokenize("  The CAT's hat,\tsat.\n ÜBER-cool ")).toEqual(['the', 'cats', 'hat', 'sat', 'Übercool']);

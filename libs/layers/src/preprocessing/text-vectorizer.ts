@@ -15,8 +15,13 @@ export interface TextVectorizerOptions {
   ngrams?: number | number[] | null;
   /** Default 'int'. */
   outputMode?: TextVectorizationOutputMode;
-  /** int mode: every row padded with 0 or truncated at its end to this length; default the batch's longest. */
+  /** int mode: every row padded with 0 (at its end) or truncated to this length; default the batch's longest. */
   outputSequenceLength?: number | null;
+  /**
+   * Which end of a row longer than outputSequenceLength is cut: 'post' its end (Keras's
+   * TextVectorization, the default), 'pre' its start (as Keras's pad_sequences; weft's addition).
+   */
+  truncating?: 'pre' | 'post';
   /** multi_hot, count, tf_idf: output maxTokens wide even when the vocabulary is smaller. */
   padToMaxTokens?: boolean;
   /** A vocabulary instead of adapt() (with or without the special tokens at its start). */
@@ -52,6 +57,7 @@ export class TextVectorizer {
   readonly ngrams: number | number[] | null;
   readonly outputMode: TextVectorizationOutputMode;
   readonly outputSequenceLength: number | null;
+  readonly truncating: 'pre' | 'post';
   readonly padToMaxTokens: boolean;
   private readonly widths: number[];
   /** The learned tokens, without the special ones. */
@@ -85,6 +91,8 @@ export class TextVectorizer {
         throw new Error(`${where}: outputSequenceLength must be a positive integer. Received: ${this.outputSequenceLength}`);
       }
     }
+    this.truncating = args.truncating ?? 'post';
+    if (this.truncating !== 'pre' && this.truncating !== 'post') throw new Error(`${where}: truncating must be 'pre' or 'post'. Received: ${String(this.truncating)}`);
     this.padToMaxTokens = args.padToMaxTokens ?? false;
     if (this.padToMaxTokens && (this.outputMode === 'int' || this.maxTokens === null)) {
       throw new Error(`${where}: padToMaxTokens needs maxTokens and a multi_hot, count or tf_idf outputMode.`);
@@ -239,7 +247,8 @@ export class TextVectorizer {
       const ids = rows.map((r) => this.encodeIds(r));
       const length = this.outputSequenceLength ?? ids.reduce((m, r) => Math.max(m, r.length), 0);
       const values = new Int32Array(rows.length * length);
-      ids.forEach((r, i) => values.set(r.length > length ? r.slice(0, length) : r, i * length));
+      const cut = (r: number[]) => (this.truncating === 'post' ? r.slice(0, length) : r.slice(r.length - length));
+      ids.forEach((r, i) => values.set(r.length > length ? cut(r) : r, i * length));
       return { values, shape: [rows.length, length] };
     }
     const depth = this.depthFor(this.learnedTokens().length);
@@ -269,6 +278,7 @@ export class TextVectorizer {
       ngrams: this.ngrams,
       outputMode: this.outputMode,
       outputSequenceLength: this.outputSequenceLength,
+      truncating: this.truncating,
       padToMaxTokens: this.padToMaxTokens,
       vocabulary: this.tokens,
       idfWeights: this.idf ? Array.from(this.idf.subarray(this.tokenStart, this.tokenStart + (this.tokens?.length ?? 0))) : null,
