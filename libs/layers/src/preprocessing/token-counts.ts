@@ -107,22 +107,69 @@ function topRanked(entries: [string, number][], max: number | null): [string, nu
 /**
  * What adapt() learns from data: each token's count, and (for tf_idf) how many documents it is
  * in. Counts from separate chunks of a corpus merge (in any order) into the counts of the whole.
+ * Tokens get a local index in order of first sight (one hash lookup per token occurrence); `add`
+ * can write each occurrence's index, so that a pass that counts also encodes against `tokens`.
  */
 export class TokenCounts {
-  readonly counts = new Map<string, number>();
-  readonly documentCounts: Map<string, number> | null;
+  private readonly index = new Map<string, number>();
+  /** The distinct tokens, by local index. */
+  readonly tokens: string[] = [];
+  private readonly counts: number[] = [];
+  private readonly docCounts: number[] | null;
+  /** The last document each token was counted in (tf_idf: count a document once). */
+  private readonly lastDocument: number[] | null;
   documents = 0;
 
   constructor(withDocumentCounts = false) {
-    this.documentCounts = withDocumentCounts ? new Map() : null;
+    this.docCounts = withDocumentCounts ? [] : null;
+    this.lastDocument = withDocumentCounts ? [] : null;
   }
 
-  /** Counts one document's tokens. */
-  add(tokens: string[]): void {
-    this.documents++;
-    const counts = this.counts;
-    for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
-    if (this.documentCounts) for (const t of new Set(tokens)) this.documentCounts.set(t, (this.documentCounts.get(t) ?? 0) + 1);
+  get withDocumentCounts(): boolean {
+    return this.docCounts !== null;
+  }
+
+  get size(): number {
+    return this.tokens.length;
+  }
+
+  /** The local index of a token, added (with count 0) when new. */
+  private indexOf(token: string): number {
+    let i = this.index.get(token);
+    if (i === undefined) {
+      i = this.tokens.length;
+      this.index.set(token, i);
+      this.tokens.push(token);
+      this.counts.push(0);
+      this.docCounts?.push(0);
+      this.lastDocument?.push(-1);
+    }
+    return i;
+  }
+
+  /** Counts one document's tokens; with `ids`, writes each token's local index there from `offset` on. */
+  add(tokens: string[], ids?: Int32Array, offset = 0): void {
+    const document = this.documents++;
+    const { counts, docCounts, lastDocument } = this;
+    for (let j = 0; j < tokens.length; j++) {
+      const i = this.indexOf(tokens[j]);
+      counts[i]++;
+      if (docCounts && lastDocument && lastDocument[i] !== document) {
+        lastDocument[i] = document;
+        docCounts[i]++;
+      }
+      if (ids) ids[offset + j] = i;
+    }
+  }
+
+  countOf(token: string): number {
+    const i = this.index.get(token);
+    return i === undefined ? 0 : this.counts[i];
+  }
+
+  documentCountOf(token: string): number {
+    const i = this.index.get(token);
+    return i === undefined || !this.docCounts ? 0 : this.docCounts[i];
   }
 
   merge(other: TokenCounts | TokenCountsData): this {
@@ -139,18 +186,13 @@ export class TokenCounts {
   }
 
   private addCount(token: string, count: number, documentCount: number): void {
-    this.counts.set(token, (this.counts.get(token) ?? 0) + count);
-    if (this.documentCounts) this.documentCounts.set(token, (this.documentCounts.get(token) ?? 0) + documentCount);
+    const i = this.indexOf(token);
+    this.counts[i] += count;
+    if (this.docCounts) this.docCounts[i] += documentCount;
   }
 
   toData(): TokenCountsData {
-    const tokens = [...this.counts.keys()];
-    return {
-      tokens,
-      counts: tokens.map((t) => this.counts.get(t) as number),
-      documentCounts: this.documentCounts ? tokens.map((t) => this.documentCounts!.get(t) ?? 0) : null,
-      documents: this.documents,
-    };
+    return { tokens: [...this.tokens], counts: [...this.counts], documentCounts: this.docCounts ? [...this.docCounts] : null, documents: this.documents };
   }
 
   static fromData(data: TokenCountsData): TokenCounts {
@@ -160,13 +202,13 @@ export class TokenCounts {
   /** The counts split by token hash into `partitions` packed parts, to be merged part by part on separate threads. */
   partition(partitions: number): PackedCounts[] {
     const parts = Array.from({ length: partitions }, () => ({ tokens: [] as string[], counts: [] as number[], docs: [] as number[] }));
-    for (const [t, c] of this.counts) {
+    this.tokens.forEach((t, i) => {
       const part = parts[partitionOf(t, partitions)];
       part.tokens.push(t);
-      part.counts.push(c);
-      if (this.documentCounts) part.docs.push(this.documentCounts.get(t) ?? 0);
-    }
-    return parts.map((p) => packCounts(p.tokens, p.counts, this.documentCounts ? p.docs : null));
+      part.counts.push(this.counts[i]);
+      if (this.docCounts) part.docs.push(this.docCounts[i]);
+    });
+    return parts.map((p) => packCounts(p.tokens, p.counts, this.docCounts ? p.docs : null));
   }
 
   /**
@@ -182,11 +224,15 @@ export class TokenCounts {
   rankedPacked(maxLearned: number | null, exclude: string[]): PackedCounts {
     const ranked = this.ranked(maxLearned, exclude);
     const tokens = ranked.map(([t]) => t);
-    return packCounts(tokens, ranked.map(([, c]) => c), this.documentCounts ? tokens.map((t) => this.documentCounts!.get(t) ?? 0) : null);
+    return packCounts(tokens, ranked.map(([, c]) => c), this.docCounts ? tokens.map((t) => this.documentCountOf(t)) : null);
   }
 
   private ranked(maxLearned: number | null, exclude: string[]): [string, number][] {
-    return topRanked([...this.counts.entries()].filter(([t]) => !exclude.includes(t)), maxLearned);
+    const entries: [string, number][] = [];
+    this.tokens.forEach((t, i) => {
+      if (!exclude.includes(t)) entries.push([t, this.counts[i]]);
+    });
+    return topRanked(entries, maxLearned);
   }
 }
 
