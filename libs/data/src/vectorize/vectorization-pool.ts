@@ -11,12 +11,12 @@ import {
   type KeptEncodeTask,
   type PackedCounts,
   type RankTask,
-  type SharedTexts,
   type TaskRows,
   type TextRow,
   type TextVectorization,
   type VectorizedRows,
 } from '@weft/layers';
+import { SharedTextArray } from './shared-text-array';
 
 /** Worker threads load the TypeScript worker through tsx, as the project's other workers do. */
 const TS_EXEC_ARGV = ['--require', require.resolve('tsx/cjs')];
@@ -55,11 +55,12 @@ async function* chunks(rows: Rows, size: number): AsyncGenerator<Chunk> {
   if (chunk.length > 0) yield { rows: chunk, count: chunk.length, firstRow };
 }
 
-/** Chunks of an array of texts put in shared memory once: tasks send ranges, not copies. */
-function* sharedChunks(shared: SharedTexts, length: number, size: number): Generator<Chunk> {
+/** Chunks of an array of texts in shared memory, written just before their chunk goes out: tasks send ranges, not copies. */
+function* sharedChunks(texts: SharedTextArray, length: number, size: number): Generator<Chunk> {
   for (let from = 0; from < length; from += size) {
     const to = Math.min(length, from + size);
-    yield { rows: { shared, from, to }, count: to - from, firstRow: from };
+    texts.writeTo(to);
+    yield { rows: { shared: texts.shared, from, to }, count: to - from, firstRow: from };
   }
 }
 
@@ -70,16 +71,6 @@ function tokenizationOf(layer: TextVectorization): string {
 }
 
 const isTextArray = (rows: Rows): rows is string[] => Array.isArray(rows) && rows.every((r) => typeof r === 'string');
-
-/** Texts as UTF-8 in a SharedArrayBuffer with their byte offsets. */
-function shareTexts(texts: string[]): SharedTexts {
-  const offsets = new Int32Array(new SharedArrayBuffer((texts.length + 1) * 4));
-  for (let i = 0; i < texts.length; i++) offsets[i + 1] = offsets[i] + Buffer.byteLength(texts[i], 'utf8');
-  const bytes = new SharedArrayBuffer(offsets[texts.length]);
-  const buffer = Buffer.from(bytes);
-  for (let i = 0; i < texts.length; i++) buffer.write(texts[i], offsets[i], 'utf8');
-  return { bytes, offsets: offsets.buffer as SharedArrayBuffer };
-}
 
 /**
  * Adapts and applies a TextVectorization on worker threads (a piscina pool), for corpora where
@@ -99,9 +90,9 @@ export class VectorizationPool {
   readonly chunkSize: number;
   private readonly pool: Piscina;
   /** Arrays of texts already in shared memory: adapt then encodeAll of one array shares it once (do not change the array in between). */
-  private readonly shared = new WeakMap<string[], SharedTexts>();
+  private readonly shared = new WeakMap<string[], SharedTextArray>();
   /** The latest adapt of shared texts, whose tokens the threads keep for an encodeAll of the same texts. */
-  private kept: { job: string; texts: SharedTexts; tokenization: string } | null = null;
+  private kept: { job: string; texts: SharedTextArray; tokenization: string } | null = null;
 
   constructor(options: VectorizationPoolOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
@@ -117,7 +108,7 @@ export class VectorizationPool {
     if (!isTextArray(rows)) return chunks(rows, this.chunkSize);
     let shared = this.shared.get(rows);
     if (!shared) {
-      shared = shareTexts(rows);
+      shared = new SharedTextArray(rows);
       this.shared.set(rows, shared);
     }
     return sharedChunks(shared, rows.length, this.chunkSize);

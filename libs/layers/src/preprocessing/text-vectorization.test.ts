@@ -94,6 +94,13 @@ describe('TextVectorization (Keras semantics)', () => {
     expect(out.arraySync()).toEqual([[3, 2], [1, 0]]); // '' is the mask token: 0
   });
 
+  it('breaks count ties by code point in reverse (UTF-8 byte order, as numpy), not by UTF-16 unit', async () => {
+    // U+1F600 (a surrogate pair in UTF-16, 0xD83D first) comes after U+FF61 by code point, before it by UTF-16 unit.
+    const layer = new TextVectorization({ standardize: null });
+    await layer.adapt(['\uFF61 😀 b a a', 'b']);
+    expect(layer.getVocabulary()).toEqual(['', '[UNK]', 'b', 'a', '😀', '\uFF61']);
+  });
+
   it('counts of separate chunks merge into the vocabulary of the whole (what the thread pool does)', async () => {
     const texts = ['x y z', 'y z', 'z w', 'w w v'];
     const whole = new TextVectorization({ outputMode: 'tf_idf' });

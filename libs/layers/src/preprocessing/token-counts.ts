@@ -62,46 +62,34 @@ function partitionOf(token: string, partitions: number): number {
   return (h >>> 0) % partitions;
 }
 
-/** Index of the k-th largest value (k from 1) by quickselect, without sorting them all. */
-function kthLargest(values: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] > pivot) i++;
-      while (values[j] < pivot) j--;
-      if (i <= j) {
-        const t = values[i];
-        values[i] = values[j];
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return values[target];
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Tokens in reverse code-point order: the engine's own sort (UTF-16 order) when no surrogates can make the two orders differ. */
+function sortDescending(tokens: string[]): void {
+  if (tokens.some((t) => SURROGATE.test(t))) tokens.sort((a, b) => compareCodePoints(b, a));
+  else tokens.sort().reverse();
 }
 
 /**
- * The `max` first entries in Keras's vocabulary order (all when max is null). Only the entries
- * whose count can make the cut are sorted.
+ * The `max` first entries in Keras's vocabulary order (all when max is null): grouped by count,
+ * most frequent first; only the groups that make the cut are sorted, each by token alone.
  */
 function topRanked(entries: [string, number][], max: number | null): [string, number][] {
-  let candidates = entries;
-  if (max !== null && max < entries.length) {
-    if (max <= 0) return [];
-    const threshold = kthLargest(Float64Array.from(entries, (e) => e[1]), max);
-    candidates = entries.filter((e) => e[1] >= threshold);
+  const byCount = new Map<number, string[]>();
+  for (const [token, count] of entries) {
+    const group = byCount.get(count);
+    if (group) group.push(token);
+    else byCount.set(count, [token]);
   }
-  candidates.sort((a, b) => rankBefore(a[0], a[1], b[0], b[1]));
-  return max === null ? candidates : candidates.slice(0, max);
+  const ranked: [string, number][] = [];
+  const want = max === null ? entries.length : Math.max(0, max);
+  for (const count of [...byCount.keys()].sort((a, b) => b - a)) {
+    if (ranked.length >= want) break;
+    const tokens = byCount.get(count) as string[];
+    sortDescending(tokens);
+    for (const token of tokens.slice(0, want - ranked.length)) ranked.push([token, count]);
+  }
+  return ranked;
 }
 
 /**
