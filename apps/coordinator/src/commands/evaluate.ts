@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { initBackend, intOption, tf, type BackendRequest } from '@weft/tensor';
 import { registerCommand } from '../cli';
@@ -41,7 +40,7 @@ async function evaluateTexts(model: Model, spec: TextModelSpec, examples: Exampl
 
 /** A tagger on its encoded sentence windows, weighted to count real tokens only. */
 async function evaluateTags(model: Model, spec: TextModelSpec, vectorizer: TextVectorization, examples: Example[], batchSize: number): Promise<Evaluation> {
-  const encoded = await encodeExamples(spec.task, vectorizer, spec.labels, examples, { threads: Math.min(availableParallelism(), 4) });
+  const encoded = await encodeExamples(spec.task, vectorizer, spec.labels, examples, { pool: null });
   const [loss] = (await model.evaluate(encoded.x, encoded.y as tf.Tensor, { batchSize, sampleWeight: encoded.sampleWeight ?? undefined, verbose: 0 })) as number[];
   const output = model.predict(encoded.x, { batchSize }) as tf.Tensor;
   const result = { loss, ...accuracyOf(spec.task, predictionsOf(spec.task, output, spec.labels, encoded.windows, examples), examples) };

@@ -79,7 +79,7 @@ async function predictChunk(model: Model, spec: TextModelSpec, vectorizer: TextV
     predictions = predictionsOf(spec.task, output, spec.labels, [], examples);
     tf.dispose(output);
   } else {
-    const encoded = await encodeExamples(spec.task, vectorizer, spec.labels, examples, { threads: 1 });
+    const encoded = await encodeExamples(spec.task, vectorizer, spec.labels, examples, { pool: null });
     const output = model.predict(encoded.x, { batchSize }) as tf.Tensor;
     predictions = predictionsOf(spec.task, output, spec.labels, encoded.windows, examples);
     tf.dispose(output);

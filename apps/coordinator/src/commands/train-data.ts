@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DataParallel } from '@weft/distributed';
-import { permutation, seededRandom } from '@weft/layers';
+import { permutation, seededRandom, type TextVectorization } from '@weft/layers';
 import { initBackend, intOption, tf, type BackendRequest } from '@weft/tensor';
 import { parseCommandArgs } from '../options';
 import { checkOutDir, modelToSave, specFor, writeModelDir } from './user-data/model-dir';
@@ -9,7 +9,7 @@ import { accuracyOf, predictionsOf } from './user-data/predictions';
 import { buildPreset, DEFAULT_PRESET, PRESET_HELP, PRESETS, type Preset } from './user-data/presets';
 import { readExamples, type Example, type Task } from './user-data/read-examples';
 import { detectFormat, taskForFormat } from './user-data/data-format';
-import { buildVectorizer, disposeEncoded, encodeExamples, labelSet, type Truncating } from './user-data/text-pipeline';
+import { buildVectorizer, disposeEncoded, encodeExamples, labelSet, openPool, type Encoded, type Truncating } from './user-data/text-pipeline';
 import { DataFileError } from '@weft/data';
 
 export const TRAIN_DATA_HELP = `Usage: weft train --data FILE_OR_DIR [options]
@@ -132,10 +132,19 @@ export async function trainOnData(args: string[]): Promise<number> {
     `${train.length} train, ${validation.length} validation (${values.validation ? values.validation : `held out, ${split}`}); ${labels.length} ${task === 'tag' ? 'tags' : 'labels'}.`);
 
   await initBackend(backend);
-  const vectorizer = await buildVectorizer(task, train, { maxTokens, ngrams, sequenceLength: maxLength, preset, threads, truncating });
+  // One pool for adapting on the training texts and encoding them (it reuses their tokens) and the validation texts.
+  const pool = task === 'classify' ? openPool(train.length, threads) : null;
+  let vectorizer: TextVectorization;
+  let trainSet: Encoded;
+  let validationSet: Encoded;
+  try {
+    vectorizer = await buildVectorizer(task, train, { maxTokens, ngrams, sequenceLength: maxLength, preset, pool, truncating });
+    trainSet = await encodeExamples(task, vectorizer, labels, train, { pool });
+    validationSet = await encodeExamples(task, vectorizer, labels, validation, { pool });
+  } finally {
+    await pool?.close();
+  }
   const sequenceLength = vectorizer.outputSequenceLength as number;
-  const trainSet = await encodeExamples(task, vectorizer, labels, train, { threads });
-  const validationSet = await encodeExamples(task, vectorizer, labels, validation, { threads });
   say(`Vocabulary: ${vectorizer.vocabularySize()} tokens${ngrams > 1 ? ` (n-grams up to ${ngrams})` : ''}; ${sequenceLength} ids per ${task === 'tag' ? 'sentence window' : 'text'}.`);
 
   const model = buildPreset({ task, preset, vocabularySize: vectorizer.vocabularySize(), sequenceLength, classes: labels.length });

@@ -13,7 +13,7 @@ describe('encoding texts for a classifier', () => {
   it("keeps a long text's end with 'pre' (pad_sequences) and its start with 'post' (TextVectorization); padding at the end", async () => {
     const examples = [example('a b c d e', 'x'), example('b', 'y')];
     const encode = (truncating: 'pre' | 'post') =>
-      encodeExamples('classify', new TextVectorization({ vocabulary: ['a', 'b', 'c', 'd', 'e'], outputSequenceLength: 3, truncating }), ['x', 'y'], examples, { threads: 1 });
+      encodeExamples('classify', new TextVectorization({ vocabulary: ['a', 'b', 'c', 'd', 'e'], outputSequenceLength: 3, truncating }), ['x', 'y'], examples, { pool: null });
     const pre = await encode('pre');
     expect(pre.x.arraySync()).toEqual([[4, 5, 6], [3, 0, 0]]);
     expect(pre.y?.arraySync()).toEqual([[0], [1]]);

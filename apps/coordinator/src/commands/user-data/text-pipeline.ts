@@ -14,7 +14,8 @@ export interface VocabularyOptions {
   /** Ids per row; default: from the data (95th percentile of classify texts, 99th of tag sentences), capped by the preset. */
   sequenceLength?: number;
   preset: Preset;
-  threads: number;
+  /** A thread pool for a large corpus (openPool), else null. */
+  pool: VectorizationPool | null;
   /** classify: which end of a text longer than the sequence length is cut (the vectorizer's `truncating`). */
   truncating: Truncating;
 }
@@ -36,15 +37,20 @@ export function labelSet(examples: Example[], task: Task): string[] {
   return labels.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Runs `work` with a thread pool when the corpus is large enough to pay for one. */
-async function withPool<T>(rows: number, threads: number, work: (pool: VectorizationPool | null) => Promise<T>): Promise<T> {
-  if (rows < POOL_THRESHOLD || threads < 2) return work(null);
-  const pool = new VectorizationPool({ threads });
-  try {
-    return await work(pool);
-  } finally {
-    await pool.close();
-  }
+/**
+ * A thread pool for adapting and encoding `rows` texts when they are enough to pay for one (the
+ * caller closes it); one pool for adapt and the encoding of the same texts lets it reuse their tokens.
+ */
+export function openPool(rows: number, threads: number): VectorizationPool | null {
+  return rows < POOL_THRESHOLD || threads < 2 ? null : new VectorizationPool({ threads });
+}
+
+const textsOfExamples = new WeakMap<Example[], string[]>();
+/** The examples' texts, one array per examples array (the pool recognizes texts it adapted on by their array). */
+function textsOf(examples: Example[]): string[] {
+  let texts = textsOfExamples.get(examples);
+  if (!texts) textsOfExamples.set(examples, (texts = examples.map((e) => e.text)));
+  return texts;
 }
 
 /**
@@ -70,8 +76,8 @@ export async function buildVectorizer(task: Task, examples: Example[], options: 
     length = Math.min(cap, Math.max(8, percentile(sample, 0.95)));
   }
   const vectorizer = new TextVectorization({ ...settings, outputSequenceLength: length, truncating: options.truncating });
-  const texts = examples.map((e) => e.text);
-  await withPool(texts.length, options.threads, (pool) => (pool ? pool.adapt(vectorizer, texts) : vectorizer.adapt(texts)));
+  const texts = textsOf(examples);
+  await (options.pool ? options.pool.adapt(vectorizer, texts) : vectorizer.adapt(texts));
   return vectorizer;
 }
 
@@ -106,9 +112,9 @@ function labelIndexer(labels: string[], what: string) {
 /** Which end of a text longer than the sequence length is cut: 'pre' the start (Keras's pad_sequences), 'post' the end (TextVectorization). */
 export type Truncating = 'pre' | 'post';
 
-/** The texts as [texts, length] ids, on a thread pool for a large corpus. */
-async function textIds(vectorizer: TextVectorization, texts: string[], threads: number): Promise<VectorizedRows> {
-  return withPool(texts.length, threads, async (pool) => (pool ? pool.encodeAll(vectorizer, texts) : vectorizer.vectorize(texts)));
+/** The texts as [texts, length] ids, on the thread pool when there is one. */
+async function textIds(vectorizer: TextVectorization, texts: string[], pool: VectorizationPool | null): Promise<VectorizedRows> {
+  return pool ? pool.encodeAll(vectorizer, texts) : vectorizer.vectorize(texts);
 }
 
 /** A classifier's targets: class index per example, [n, 1] floats for two classes, [n] ints otherwise; a label the model does not know is a DataFileError naming the row. */
@@ -124,14 +130,12 @@ export async function encodeExamples(
   vectorizer: TextVectorization,
   labels: string[],
   examples: Example[],
-  options: { threads: number },
+  options: { pool: VectorizationPool | null },
 ): Promise<Encoded> {
-  const { threads } = options;
   const length = vectorizer.outputSequenceLength as number;
   const withLabels = examples.length > 0 && examples.every((e) => (task === 'tag' ? e.tags !== null : e.label !== null));
   if (task === 'classify') {
-    const texts = examples.map((e) => e.text);
-    const rows = await textIds(vectorizer, texts, threads);
+    const rows = await textIds(vectorizer, textsOf(examples), options.pool);
     const y = withLabels ? classTargets(labels, examples) : null;
     return { x: tf.tensor2d(rows.values as Int32Array, rows.shape, 'int32'), y, sampleWeight: null, windows: [] };
   }
