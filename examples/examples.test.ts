@@ -1,11 +1,13 @@
 // The seed's models: Keras's parameter counts at full size, and a few training steps at small
 // size on generated data. (Run by jest when `examples` is among its roots.)
 import { tf, initBackend } from '@weft/tensor';
+import { loadMnistDigits } from './data/mnist-digits';
 import { syntheticReviews, syntheticTaggedSentences } from './example-data';
 import { buildImdbBidirectionalLstm } from './imdb-bidirectional-lstm';
 import { buildImdbCnn } from './imdb-cnn';
 import { buildImdbFasttext } from './imdb-fasttext';
 import { buildImdbLstm } from './imdb-lstm';
+import { buildMlp, trainMlp } from './mlp';
 import { buildPosTagger } from './pos-tagger-lstm';
 
 beforeAll(async () => {
@@ -20,6 +22,7 @@ describe('seed models', () => {
     ['IMDB bidirectional LSTM', buildImdbBidirectionalLstm, 2658945],
     ['IMDB fastText', buildImdbFasttext, 1000051],
     ['POS tagger LSTM', buildPosTagger, 673414],
+    ['MNIST MLP', () => buildMlp(), 669706],
   ] as const)('%s has the parameter count Keras gives, in its summary', (_name, build, params) => {
     const model = build();
     const lines: string[] = [];
@@ -57,5 +60,34 @@ describe('seed models', () => {
     const a = (await model.evaluate(x, y, { verbose: 0 })) as number[];
     const b = (await model.evaluate(x, otherLabels, { verbose: 0 })) as number[];
     expect(Math.abs(a[0] - b[0])).toBeLessThan(1e-6);
+  });
+});
+
+describe('the MLP on real digits (the mnist package)', () => {
+  it('splits 10,000 real 28x28 digits per class, 80% to train, classes interleaved and balanced', async () => {
+    const digits = await loadMnistDigits();
+    if ('skipped' in digits) throw new Error(digits.skipped); // a devDependency: npm ci installs it
+    const { train, test } = digits;
+    expect(train.labels.length + test.labels.length).toBe(10000);
+    expect(train.labels.length).toBeGreaterThan(7900);
+    expect(train.pixels.length).toBe(train.labels.length * 784);
+    expect(Array.from(train.labels.subarray(0, 12))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    const counts = new Array(10).fill(0);
+    for (const label of test.labels) counts[label]++;
+    expect(Math.min(...counts)).toBeGreaterThan(150); // every class in the test set
+    let [min, max, sum] = [Infinity, -Infinity, 0];
+    for (const p of train.pixels) {
+      if (p < min) min = p;
+      if (p > max) max = p;
+      sum += p;
+    }
+    expect([min, max]).toEqual([0, 1]);
+    expect(sum / train.pixels.length).toBeCloseTo(0.13, 1); // MNIST's mean grey level, 0.1307
+  });
+
+  it('trains data-parallel with --workers 2 on --samples of them, well above chance', async () => {
+    const result = await trainMlp({ epochs: 2, samples: 500, workers: 2, batchSize: 64, backend: 'wasm' }, 0);
+    expect(result).toMatchObject({ source: 'mnist', trainSamples: 500 });
+    expect(result.testAccuracy).toBeGreaterThan(0.6);
   });
 });

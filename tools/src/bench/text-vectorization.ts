@@ -1,9 +1,11 @@
 /**
  * Adapting and encoding IMDB's 50,000 reviews with TextVectorization: on this thread (the
- * baseline), and in a VectorizationPool (piscina) of 1 and of 2 worker threads, in one run. Each
- * run adapts a fresh layer (maxTokens 20,000, Keras's standardize and split) and encodes every
- * review to 400 ids; pool start-up is timed apart. On a busy host, --repeat N interleaves N rounds
- * and keeps each run's fastest; the load average is printed beside every row.
+ * baseline: layer.adapt, then layer.vectorize), and in a VectorizationPool (piscina) of 1 and of 2
+ * worker threads (pool.adapt, then pool.encodeAll), in one run. Each run adapts a fresh layer
+ * (maxTokens 20,000, Keras's standardize and split) and encodes every review to 400 ids; the pool
+ * gets a fresh copy of the array each time, so that putting the texts in shared memory is timed
+ * too; pool start-up is timed apart. On a busy host, --repeat N interleaves N rounds and keeps
+ * each run's fastest; the load average is printed beside every row.
  *
  *   npx tsx tools/src/bench/text-vectorization.ts [--data DIR] [--threads 1,2] [--repeat 3] [--ngrams 1] [--samples N]
  */
@@ -51,8 +53,9 @@ async function adaptAndEncode(texts: string[], pool: VectorizationPool | null): 
   const start = performance.now();
   let out: VectorizedRows;
   if (pool) {
-    await pool.adapt(layer, texts);
-    out = await pool.encodeAll(layer, texts);
+    const fresh = texts.slice(); // not yet in the pool's shared memory
+    await pool.adapt(layer, fresh);
+    out = await pool.encodeAll(layer, fresh);
   } else {
     await layer.adapt(texts);
     out = layer.vectorize(texts);

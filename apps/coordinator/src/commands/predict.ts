@@ -6,7 +6,7 @@ import type { Model, TextVectorization } from '@weft/layers';
 import { registerCommand } from '../cli';
 import { parseCommandArgs } from '../options';
 import { readModelDir, type TextModelSpec } from './user-data/model-dir';
-import { predictionsOf } from './user-data/predictions';
+import { predictionsOf, type Prediction } from './user-data/predictions';
 import { readExamples, type Example } from './user-data/read-examples';
 import { TEXT_NAMES, TOKEN_NAMES } from './user-data/columns';
 import { disposeEncoded, encodeExamples } from './user-data/text-pipeline';
@@ -71,12 +71,20 @@ async function write(text: string): Promise<void> {
   if (!process.stdout.write(text)) await once(process.stdout, 'drain');
 }
 
+/** A classifier takes the texts themselves (its first layer vectorizes them); a tagger its encoded windows. */
 async function predictChunk(model: Model, spec: TextModelSpec, vectorizer: TextVectorization, examples: Example[], batchSize: number): Promise<string> {
-  const encoded = await encodeExamples(spec.task, vectorizer, spec.labels, examples, { threads: 1, truncating: spec.truncating });
-  const output = model.predict(encoded.x, { batchSize }) as tf.Tensor;
-  const predictions = predictionsOf(spec.task, output, spec.labels, encoded, examples);
-  tf.dispose(output);
-  disposeEncoded(encoded);
+  let predictions: Prediction[];
+  if (spec.task === 'classify') {
+    const output = model.predict(examples.map((e) => e.text), { batchSize }) as tf.Tensor;
+    predictions = predictionsOf(spec.task, output, spec.labels, [], examples);
+    tf.dispose(output);
+  } else {
+    const encoded = await encodeExamples(spec.task, vectorizer, spec.labels, examples, { pool: null });
+    const output = model.predict(encoded.x, { batchSize }) as tf.Tensor;
+    predictions = predictionsOf(spec.task, output, spec.labels, encoded.windows, examples);
+    tf.dispose(output);
+    disposeEncoded(encoded);
+  }
   return predictions
     .map((p, i) => JSON.stringify(spec.task === 'tag' ? { line: examples[i].line, tokens: examples[i].tokens, tags: p.tags } : { line: examples[i].line, ...p }))
     .join('\n');

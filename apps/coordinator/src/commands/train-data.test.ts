@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { loadModel } from '@weft/layers';
+import { tf } from '@weft/tensor';
 import { runCli } from '../cli';
 import './index';
 
@@ -73,8 +75,18 @@ describe('weft train --data, evaluate, predict', () => {
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({ task: 'classify', model: 'fasttext', samples: { train: 180, validation: 20 }, labels: ['neg', 'pos'], epochs: 2 });
     expect(metrics.history.loss).toHaveLength(2);
+    // The classifier takes raw texts: its first layer is the TextVectorization, vocabulary included.
     const spec = JSON.parse(readFileSync(join(out, 'preprocessing.json'), 'utf8'));
-    expect(spec.vectorizer.config.vocabulary).toContain('superb');
+    expect(spec).toMatchObject({ task: 'classify', labels: ['neg', 'pos'] });
+    expect(spec.vectorizer).toBeUndefined();
+    const saved = JSON.parse(readFileSync(join(out, 'model', 'config.json'), 'utf8'));
+    expect(saved.model.config.layers[0]).toMatchObject({ className: 'TextVectorization', config: { truncating: 'pre' } });
+    expect(saved.model.config.layers[0].config.vocabulary).toContain('superb');
+    const loaded = await loadModel(join(out, 'model'));
+    const probabilities = tf.tidy(() => Array.from((loaded.predict(['a superb film', 'awful and dull']) as tf.Tensor).dataSync()));
+    expect(probabilities[0]).toBeGreaterThan(0.5);
+    expect(probabilities[1]).toBeLessThan(0.5);
+    loaded.dispose();
 
     const test = file('test.csv', reviews(30, 1000));
     expect((await weft('evaluate', '--model', out, '--data', test)).out).toMatch(/^Accuracy: 1\.0000 \(30 examples\), loss \d\.\d{4}\n$/);

@@ -1,15 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DataParallel } from '@weft/distributed';
-import { permutation, seededRandom } from '@weft/layers';
+import { permutation, seededRandom, type TextVectorization } from '@weft/layers';
 import { initBackend, intOption, tf, type BackendRequest } from '@weft/tensor';
 import { parseCommandArgs } from '../options';
-import { checkOutDir, specFor, writeModelDir } from './user-data/model-dir';
+import { checkOutDir, modelToSave, specFor, writeModelDir } from './user-data/model-dir';
 import { accuracyOf, predictionsOf } from './user-data/predictions';
 import { buildPreset, DEFAULT_PRESET, PRESET_HELP, PRESETS, type Preset } from './user-data/presets';
 import { readExamples, type Example, type Task } from './user-data/read-examples';
 import { detectFormat, taskForFormat } from './user-data/data-format';
-import { buildVectorizer, disposeEncoded, encodeExamples, labelSet, type Truncating } from './user-data/text-pipeline';
+import { buildVectorizer, disposeEncoded, encodeExamples, labelSet, openPool, type Encoded, type Truncating } from './user-data/text-pipeline';
 import { DataFileError } from '@weft/data';
 
 export const TRAIN_DATA_HELP = `Usage: weft train --data FILE_OR_DIR [options]
@@ -17,7 +17,8 @@ export const TRAIN_DATA_HELP = `Usage: weft train --data FILE_OR_DIR [options]
 Trains a text classifier or tagger on your data: builds the vocabulary (TextVectorization), the
 model (one of the presets below), trains it with Keras's progress line, evaluates it on
 --validation or a held-out split, and writes the model, its vocabulary and labels and a
-metrics.json to --out.
+metrics.json to --out. A classifier is saved with its TextVectorization as its first layer, so
+that the model in --out/model predicts from raw texts.
 
 Data (gzipped or not): CSV or TSV with a text and a label column (a header naming them, or none),
 JSON Lines ({"text": ..., "label": ...}; for tagging {"tokens": [...], "tags": [...]}), a folder
@@ -131,10 +132,19 @@ export async function trainOnData(args: string[]): Promise<number> {
     `${train.length} train, ${validation.length} validation (${values.validation ? values.validation : `held out, ${split}`}); ${labels.length} ${task === 'tag' ? 'tags' : 'labels'}.`);
 
   await initBackend(backend);
-  const vectorizer = await buildVectorizer(task, train, { maxTokens, ngrams, sequenceLength: maxLength, preset, threads });
+  // One pool for adapting on the training texts and encoding them (it reuses their tokens) and the validation texts.
+  const pool = task === 'classify' ? openPool(train.length, threads) : null;
+  let vectorizer: TextVectorization;
+  let trainSet: Encoded;
+  let validationSet: Encoded;
+  try {
+    vectorizer = await buildVectorizer(task, train, { maxTokens, ngrams, sequenceLength: maxLength, preset, pool, truncating });
+    trainSet = await encodeExamples(task, vectorizer, labels, train, { pool });
+    validationSet = await encodeExamples(task, vectorizer, labels, validation, { pool });
+  } finally {
+    await pool?.close();
+  }
   const sequenceLength = vectorizer.outputSequenceLength as number;
-  const trainSet = await encodeExamples(task, vectorizer, labels, train, { threads, truncating });
-  const validationSet = await encodeExamples(task, vectorizer, labels, validation, { threads, truncating });
   say(`Vocabulary: ${vectorizer.vocabularySize()} tokens${ngrams > 1 ? ` (n-grams up to ${ngrams})` : ''}; ${sequenceLength} ids per ${task === 'tag' ? 'sentence window' : 'text'}.`);
 
   const model = buildPreset({ task, preset, vocabularySize: vectorizer.vocabularySize(), sequenceLength, classes: labels.length });
@@ -153,7 +163,7 @@ export async function trainOnData(args: string[]): Promise<number> {
   });
   const [loss] = (await model.evaluate(validationSet.x, validationSet.y as tf.Tensor, { batchSize: 256, sampleWeight: validationSet.sampleWeight ?? undefined, verbose: 0 })) as number[];
   const output = model.predict(validationSet.x, { batchSize: 256 }) as tf.Tensor;
-  const { accuracy, count } = accuracyOf(task, predictionsOf(task, output, labels, validationSet, validation), validation);
+  const { accuracy, count } = accuracyOf(task, predictionsOf(task, output, labels, validationSet.windows, validation), validation);
   tf.dispose(output);
   disposeEncoded(trainSet);
   disposeEncoded(validationSet);
@@ -176,8 +186,9 @@ export async function trainOnData(args: string[]): Promise<number> {
     evaluation: { loss, accuracy, [task === 'tag' ? 'tokens' : 'examples']: count },
     seconds: (performance.now() - started) / 1000,
   };
-  await writeModelDir(out, model, specFor(task, preset, read.columns, labels, truncating, vectorizer), metrics);
-  model.dispose();
+  const saved = modelToSave(task, model, vectorizer);
+  await writeModelDir(out, saved, specFor(task, preset, read.columns, labels, vectorizer), metrics);
+  saved.dispose();
   process.stdout.write(
     `Validation ${task === 'tag' ? 'token accuracy' : 'accuracy'}: ${accuracy.toFixed(4)} (${count} ${task === 'tag' ? 'tokens' : 'examples'}), loss ${loss.toFixed(4)}\n` +
       `Wrote ${out} (model/, preprocessing.json, metrics.json)\n`,

@@ -57,4 +57,39 @@ describe('VectorizationPool', () => {
     await hot.adapt(texts);
     expect(Array.from((await pool.encodeAll(hot, texts)).values)).toEqual(Array.from(hot.vectorize(texts).values));
   });
+
+  it("encodeAll right after adapt of the same texts reuses the threads' tokens: the ids vectorize() gives, in every mode", async () => {
+    const modes = [
+      { outputSequenceLength: 4, truncating: 'pre' as const, ngrams: 2 },
+      { outputSequenceLength: 3 },
+      { outputMode: 'multi_hot' as const },
+      { outputMode: 'tf_idf' as const, maxTokens: 6 },
+    ];
+    for (const args of modes) {
+      const layer = new TextVectorization(args);
+      await pool.adapt(layer, texts);
+      const expected = layer.vectorize(texts);
+      const encoded = await pool.encodeAll(layer, texts);
+      expect(encoded.shape).toEqual(expected.shape);
+      expect(Array.from(encoded.values)).toEqual(Array.from(expected.values));
+    }
+    // Another vocabulary with the same tokenization uses the kept tokens too (they are looked up in it).
+    const first = new TextVectorization({ outputSequenceLength: 5 });
+    await pool.adapt(first, texts);
+    const other = new TextVectorization({ outputSequenceLength: 5, vocabulary: ['sat', 'dog', 'café'] });
+    expect(Array.from((await pool.encodeAll(other, texts)).values)).toEqual(Array.from(other.vectorize(texts).values));
+    // After another adapt, the first texts encode as usual.
+    const many = texts.map((t) => `${t} more`);
+    await pool.adapt(new TextVectorization(), many);
+    expect(Array.from((await pool.encodeAll(first, texts)).values)).toEqual(Array.from(first.vectorize(texts).values));
+  });
+
+  it("rejects with a thread's error (a row that is not text), and the pool keeps working", async () => {
+    const layer = new TextVectorization();
+    await expect(pool.adapt(layer, ['fine', 42 as never, 'also fine', 'x', 'y', 'z', 'w'])).rejects.toThrow(/each row must be a string/);
+    await pool.adapt(layer, texts);
+    const single = new TextVectorization();
+    await single.adapt(texts);
+    expect(layer.getVocabulary()).toEqual(single.getVocabulary());
+  });
 });

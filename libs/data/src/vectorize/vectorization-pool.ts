@@ -8,14 +8,15 @@ import {
   type EncodeTask,
   type FlushResult,
   type FlushTask,
+  type KeptEncodeTask,
   type PackedCounts,
   type RankTask,
-  type SharedTexts,
   type TaskRows,
   type TextRow,
   type TextVectorization,
   type VectorizedRows,
 } from '@weft/layers';
+import { SharedTextArray } from './shared-text-array';
 
 /** Worker threads load the TypeScript worker through tsx, as the project's other workers do. */
 const TS_EXEC_ARGV = ['--require', require.resolve('tsx/cjs')];
@@ -23,7 +24,10 @@ const TS_EXEC_ARGV = ['--require', require.resolve('tsx/cjs')];
 export interface VectorizationPoolOptions {
   /** Worker threads (default: the machine's parallelism). */
   threads?: number;
-  /** Rows per task (default 5,000): enough work to pay for sending a chunk and its result, and few partial counts to merge. */
+  /**
+   * Rows per task (default 1,000): small enough that the threads finish a pass together (the last
+   * chunks decide when it ends), large enough that sending a task costs nothing beside it.
+   */
   chunkSize?: number;
 }
 
@@ -51,46 +55,48 @@ async function* chunks(rows: Rows, size: number): AsyncGenerator<Chunk> {
   if (chunk.length > 0) yield { rows: chunk, count: chunk.length, firstRow };
 }
 
-/** Chunks of an array of texts put in shared memory once: tasks send ranges, not copies. */
-function* sharedChunks(shared: SharedTexts, length: number, size: number): Generator<Chunk> {
+/** Chunks of an array of texts in shared memory, written just before their chunk goes out: tasks send ranges, not copies. */
+function* sharedChunks(texts: SharedTextArray, length: number, size: number): Generator<Chunk> {
   for (let from = 0; from < length; from += size) {
     const to = Math.min(length, from + size);
-    yield { rows: { shared, from, to }, count: to - from, firstRow: from };
+    texts.writeTo(to);
+    yield { rows: { shared: texts.shared, from, to }, count: to - from, firstRow: from };
   }
 }
 
-const isTextArray = (rows: Rows): rows is string[] => Array.isArray(rows) && rows.every((r) => typeof r === 'string');
-
-/** Texts as UTF-8 in a SharedArrayBuffer with their byte offsets. */
-function shareTexts(texts: string[]): SharedTexts {
-  const offsets = new Int32Array(new SharedArrayBuffer((texts.length + 1) * 4));
-  for (let i = 0; i < texts.length; i++) offsets[i + 1] = offsets[i] + Buffer.byteLength(texts[i], 'utf8');
-  const bytes = new SharedArrayBuffer(offsets[texts.length]);
-  const buffer = Buffer.from(bytes);
-  for (let i = 0; i < texts.length; i++) buffer.write(texts[i], offsets[i], 'utf8');
-  return { bytes, offsets: offsets.buffer as SharedArrayBuffer };
+/** What decides a text's tokens (not its ids): kept tokens serve an encode with the same. */
+function tokenizationOf(layer: TextVectorization): string {
+  const { standardize, split, ngrams } = layer.vectorizer.getConfig();
+  return JSON.stringify({ standardize, split, ngrams });
 }
+
+const isTextArray = (rows: Rows): rows is string[] => Array.isArray(rows) && rows.every((r) => typeof r === 'string');
 
 /**
  * Adapts and applies a TextVectorization on worker threads (a piscina pool), for corpora where
  * that takes seconds. adapt is a map-reduce: each thread counts the chunks it gets into its own
  * counts, then hands them over once split by token hash into partitions; each partition is merged
  * and ranked on a thread; the ranked partitions merge into the vocabulary that adapt() on one
- * thread learns. encode vectorizes chunks
- * on the threads and returns them in order (or writes them into one shared buffer). Rows stream
- * in: a bounded number of chunks is in flight, so a corpus larger than memory encodes chunk by
- * chunk; the main thread only hands chunks over.
+ * thread learns. encode vectorizes chunks on the threads and returns them in order (or writes
+ * them into one shared buffer). An array of texts is put in shared memory once, and the threads
+ * keep the tokens of the texts they counted (as indices into their counts), so that encodeAll of
+ * the texts just adapted on looks each distinct token up once instead of tokenizing every text
+ * again (they hold them until that encodeAll, the next adapt or close()). Other rows stream in: a
+ * bounded number of chunks is in flight, so a corpus larger than memory encodes chunk by chunk;
+ * the main thread only hands chunks over.
  */
 export class VectorizationPool {
   readonly threads: number;
   readonly chunkSize: number;
   private readonly pool: Piscina;
   /** Arrays of texts already in shared memory: adapt then encodeAll of one array shares it once (do not change the array in between). */
-  private readonly shared = new WeakMap<string[], SharedTexts>();
+  private readonly shared = new WeakMap<string[], SharedTextArray>();
+  /** The latest adapt of shared texts, whose tokens the threads keep for an encodeAll of the same texts. */
+  private kept: { job: string; texts: SharedTextArray; tokenization: string } | null = null;
 
   constructor(options: VectorizationPoolOptions = {}) {
     this.threads = options.threads ?? availableParallelism();
-    this.chunkSize = options.chunkSize ?? 5000;
+    this.chunkSize = options.chunkSize ?? 1000;
     for (const [name, value] of [['threads', this.threads], ['chunkSize', this.chunkSize]] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`VectorizationPool: ${name} must be a positive integer. Received: ${value}`);
     }
@@ -102,10 +108,32 @@ export class VectorizationPool {
     if (!isTextArray(rows)) return chunks(rows, this.chunkSize);
     let shared = this.shared.get(rows);
     if (!shared) {
-      shared = shareTexts(rows);
+      shared = new SharedTextArray(rows);
       this.shared.set(rows, shared);
     }
     return sharedChunks(shared, rows.length, this.chunkSize);
+  }
+
+  /**
+   * Runs a task per chunk, a new one as soon as any finishes (at most 2 per thread in flight), for
+   * passes whose results need no order (counting; encoding into one shared buffer): no thread
+   * waits for a slower one's chunk.
+   */
+  private async unordered<R>(rows: Rows, task: (rows: TaskRows, firstRow: number) => Promise<R>, each: (result: R) => void): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    const limit = this.threads * 2;
+    let failure: { error: unknown } | null = null;
+    for await (const chunk of this.chunksOf(rows)) {
+      const running: Promise<void> = task(chunk.rows, chunk.firstRow).then(each, (error: unknown) => {
+        failure ??= { error };
+      });
+      inFlight.add(running);
+      void running.then(() => inFlight.delete(running));
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+      if (failure) break;
+    }
+    await Promise.all(inFlight);
+    if (failure) throw (failure as { error: unknown }).error;
   }
 
   /** Runs a task per chunk with at most 2 per thread in flight; yields the results in chunk order. */
@@ -130,19 +158,15 @@ export class VectorizationPool {
     const vectorizer = layer.vectorizer;
     const options = { ...vectorizer.getConfig(), vocabulary: null, idfWeights: null };
     const job = randomBytes(8).toString('hex');
-    // Map: each thread counts its chunks into its own counts for the job.
+    this.kept = null;
+    // Map: each thread counts its chunks into its own counts for the job (keeping shared texts' tokens for encodeAll).
     const count = (chunk: TaskRows) => this.pool.run({ kind: 'count', job, options, rows: chunk } satisfies CountTask) as Promise<number>;
     const partitions = this.threads * 2;
     // Each thread hands its counts over once (and drops them), split by token hash into partitions.
-    const flush = () => {
-      const barrier = new SharedArrayBuffer(4);
-      return Promise.all(
-        Array.from({ length: this.threads }, () => this.pool.run({ kind: 'flush', job, partitions, barrier, threads: this.threads } satisfies FlushTask) as Promise<FlushResult>),
-      );
-    };
+    const flush = () => this.onEveryThread<FlushResult>((barrier) => ({ kind: 'flush', job, partitions, barrier, threads: this.threads }) satisfies FlushTask);
     let documents = 0;
     try {
-      for await (const { result } of this.ordered(rows, count)) documents += result;
+      await this.unordered(rows, count, (n) => (documents += n));
     } catch (err) {
       await flush().catch(() => undefined); // free the threads' partial counts
       throw err;
@@ -160,6 +184,14 @@ export class VectorizationPool {
     );
     const { tokens, documentCounts } = mergeRankedPartitions(ranked, maxLearned);
     vectorizer.setVocabularyFromRanked(tokens, documentCounts, documents);
+    const texts = isTextArray(rows) ? this.shared.get(rows) : undefined;
+    if (texts) this.kept = { job, texts, tokenization: tokenizationOf(layer) };
+  }
+
+  /** One task on every thread at once (each waits for the others at a barrier): for per-thread state of a job. */
+  private onEveryThread<R>(task: (barrier: SharedArrayBuffer) => FlushTask | KeptEncodeTask): Promise<R[]> {
+    const barrier = new SharedArrayBuffer(4);
+    return Promise.all(Array.from({ length: this.threads }, () => this.pool.run(task(barrier)) as Promise<R>));
   }
 
   /** Shares the layer's settings and vocabulary with the threads, once per encode. */
@@ -194,9 +226,25 @@ export class VectorizationPool {
     }
     const buffer = new SharedArrayBuffer(rows.length * width * 4);
     const shared = this.share(layer);
+    const values = () => (v.outputMode === 'int' ? new Int32Array(buffer) : new Float32Array(buffer));
+    if (await this.encodeKept(layer, rows, shared, buffer)) return { values: values(), shape: [rows.length, width] };
     const run = (chunk: TaskRows, firstRow: number) => this.pool.run({ kind: 'encode', ...shared, rows: chunk, output: { buffer, firstRow } } satisfies EncodeTask);
-    for await (const _ of this.ordered(rows, run));
-    return { values: v.outputMode === 'int' ? new Int32Array(buffer) : new Float32Array(buffer), shape: [rows.length, width] };
+    await this.unordered(rows, run, () => undefined);
+    return { values: values(), shape: [rows.length, width] };
+  }
+
+  /**
+   * encodeAll of the texts the latest adapt counted, with the same tokenization: each thread
+   * vectorizes the rows it kept (a lookup per distinct token, not a tokenization per text) into
+   * the buffer. False, having written nothing the caller relies on, when the threads no longer
+   * hold them all (another adapt since); the caller then encodes as usual.
+   */
+  private async encodeKept(layer: TextVectorization, rows: Rows, shared: { key: string; options: SharedArrayBuffer }, output: SharedArrayBuffer): Promise<boolean> {
+    const kept = this.kept;
+    if (!kept || !isTextArray(rows) || this.shared.get(rows) !== kept.texts || tokenizationOf(layer) !== kept.tokenization) return false;
+    this.kept = null;
+    const written = await this.onEveryThread<number>((barrier) => ({ kind: 'encode-kept', job: kept.job, ...shared, output, barrier, threads: this.threads }) satisfies KeptEncodeTask);
+    return written.reduce((a, b) => a + b, 0) === rows.length;
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import { Layer, Node, SymbolicTensor, type CallArgs, type LayerArgs, type Mask, 
 import { deserializeLayer, registerLayer, serializeLayer, type SerializedLayer } from '../engine/registry';
 import { isShapeList, shapeToString, type Shape } from '../engine/shape';
 import { compileModel, type CompileArgs, type CompiledModel } from '../training/compile';
-import type { DataInput } from '../training/data';
+import { isTexts, textsToTensor, type DataInput, type Texts } from '../training/data';
 import type { Distribution, FitArgs, EvaluateArgs, PredictArgs, TrainOnBatchArgs } from '../training/fit-args';
 import { evaluateModel } from '../training/evaluate';
 import { fitModel } from '../training/fit';
@@ -120,17 +120,20 @@ export class Model extends Layer implements TrainingModel, SavableModel {
     if (list.length !== this.inputs.length) {
       throw new Error(`Model '${this.name}' expects ${this.inputs.length} input(s) (${this.inputNames.join(', ')}). Received: ${list.length}`);
     }
-    return list.map((x, i) => {
+    return list.map((input, i) => {
       const spec = this.inputs[i];
+      // Texts as [n] where the Input is [n, 1] (Keras's TextVectorization input): the model adds the axis.
+      const x = spec.dtype === 'string' && input.rank === 1 && spec.shape.length === 2 && spec.shape[1] === 1 ? tf.reshape(input, [-1, 1]) : input;
+      if ((x.dtype === 'string') !== (spec.dtype === 'string') || x.dtype === 'complex64') {
+        const expected = spec.dtype === 'string' ? 'strings (texts)' : `numeric (${spec.dtype})`;
+        throw new Error(`Input ${i} ('${spec.sourceLayer.name}') of model '${this.name}' must be ${expected}. Received: dtype=${x.dtype}`);
+      }
       const ok = x.rank === spec.shape.length && spec.shape.every((d, j) => d === null || d === x.shape[j]);
       if (!ok) {
         throw new Error(
           `Input ${i} ('${spec.sourceLayer.name}') of model '${this.name}' is incompatible: expected shape ` +
             `${shapeToString(spec.shape)}. Received: shape=${shapeToString(x.shape)}`,
         );
-      }
-      if (x.dtype === 'string' || x.dtype === 'complex64') {
-        throw new Error(`Input ${i} ('${spec.sourceLayer.name}') of model '${this.name}' must be numeric (${spec.dtype}). Received: dtype=${x.dtype}`);
       }
       return x.dtype === spec.dtype ? x : tf.cast(x, spec.dtype);
     });
@@ -233,28 +236,45 @@ export class Model extends Layer implements TrainingModel, SavableModel {
     this.compiled = compileModel(this, args);
   }
 
-  /** Trains for a number of epochs; hands over to `args.distribution` when given. */
-  async fit(x: DataInput, y: DataInput, args: FitArgs = {}): Promise<History> {
-    if (args.distribution) return args.distribution.fit(this, x, y, args);
-    return fitModel(this, x, y, args);
+  /**
+   * Runs `use` with raw texts (x as string[]) turned into the string tensor a string Input takes,
+   * disposed once `use` has finished (its Promise settled).
+   */
+  private withTexts<R>(x: DataInput | Texts, use: (x: DataInput) => R): R {
+    if (!isTexts(x)) return use(x);
+    const tensor = textsToTensor(x);
+    let result: R;
+    try {
+      result = use(tensor);
+    } catch (err) {
+      tensor.dispose();
+      throw err;
+    }
+    if (result instanceof Promise) return result.finally(() => tensor.dispose()) as R;
+    tensor.dispose();
+    return result;
+  }
+
+  /** Trains for a number of epochs; hands over to `args.distribution` when given. x may be texts (string[]) for a model that starts with TextVectorization. */
+  async fit(x: DataInput | Texts, y: DataInput, args: FitArgs = {}): Promise<History> {
+    return this.withTexts(x, (xs) => (args.distribution ? args.distribution.fit(this, xs, y, args) : fitModel(this, xs, y, args)));
   }
 
   /** Loss and metrics on the given data: [loss, ...metrics], or a single number without metrics; hands over to `args.distribution` when it evaluates. */
-  async evaluate(x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
-    if (args.distribution?.evaluate) return args.distribution.evaluate(this, x, y, args);
-    return evaluateModel(this, x, y, args);
+  async evaluate(x: DataInput | Texts, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
+    return this.withTexts(x, (xs) => (args.distribution?.evaluate ? args.distribution.evaluate(this, xs, y, args) : evaluateModel(this, xs, y, args)));
   }
 
-  /** Outputs for the inputs, computed in batches (inference mode); with a distribution, on its workers (a Promise). */
-  predict(x: DataInput, args: PredictArgs & { distribution: Distribution }): Promise<tf.Tensor | tf.Tensor[]>;
-  predict(x: DataInput, args?: PredictArgs): tf.Tensor | tf.Tensor[];
-  predict(x: DataInput, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] | Promise<tf.Tensor | tf.Tensor[]> {
-    if (args.distribution) {
+  /** Outputs for the inputs, computed in batches (inference mode); with a distribution, on its workers (a Promise). x may be texts (string[]). */
+  predict(x: DataInput | Texts, args: PredictArgs & { distribution: Distribution }): Promise<tf.Tensor | tf.Tensor[]>;
+  predict(x: DataInput | Texts, args?: PredictArgs): tf.Tensor | tf.Tensor[];
+  predict(x: DataInput | Texts, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] | Promise<tf.Tensor | tf.Tensor[]> {
+    return this.withTexts(x, (xs) => {
+      if (!args.distribution) return predictModel(this, xs, args);
       const { distribution } = args;
       if (!distribution.predict) throw new Error(`predict(): this distribution (${distribution.constructor.name}) does not predict; call predict without it.`);
-      return distribution.predict(this, x, args);
-    }
-    return predictModel(this, x, args);
+      return distribution.predict(this, xs, args);
+    });
   }
 
   /** Saves config, weights and optimizer state to one directory (see saveModel; loadModel reads it); `{ format: 'tfjs' }` writes the tfjs-layers format. */
@@ -268,8 +288,8 @@ export class Model extends Layer implements TrainingModel, SavableModel {
   }
 
   /** One optimizer step on one batch; returns [loss, ...metrics] (a number without metrics). */
-  async trainOnBatch(x: DataInput, y: DataInput, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
-    return trainOnBatch(this, x, y, args);
+  async trainOnBatch(x: DataInput | Texts, y: DataInput, args: TrainOnBatchArgs = {}): Promise<number | number[]> {
+    return this.withTexts(x, (xs) => trainOnBatch(this, xs, y, args));
   }
 }
 registerLayer(Model);

@@ -11,6 +11,15 @@ export interface SequentialArgs {
 }
 
 /**
+ * The dtype of the data a first layer takes: an Input's own, strings for a layer that takes texts
+ * (TextVectorization), a built model's input's; otherwise the default, float32.
+ */
+function inputDtypeOf(layer: Layer): tf.DataType | undefined {
+  if (layer instanceof InputLayer || layer.dtype === 'string') return layer.dtype;
+  return layer instanceof Model && layer.inputs.length === 1 ? layer.inputs[0].dtype : undefined;
+}
+
+/**
  * A linear stack of layers. The first layer's inputShape/inputDim (or an input() added first)
  * fixes the input shape; otherwise the model is built on the first data it sees.
  */
@@ -46,7 +55,7 @@ export class Sequential extends Model {
       throw new Error(`The name "${layer.name}" is used 2 times in the model. All layer names should be unique.`);
     }
     if (this.stack.length === 0 && !this.inputTensor && layer.batchInputShape) {
-      this.inputTensor = input({ batchShape: layer.batchInputShape, dtype: layer instanceof InputLayer ? layer.dtype : undefined });
+      this.inputTensor = input({ batchShape: layer.batchInputShape, dtype: inputDtypeOf(layer) });
       if (layer instanceof InputLayer) return;
     }
     this.stack.push(layer);
@@ -82,7 +91,7 @@ export class Sequential extends Model {
     if (this.inputTensor && this.built) return;
     if (isShapeList(inputShape)) throw new Error(`A Sequential model takes one input. Received: ${inputShape.length} input shapes`);
     if (this.stack.length === 0) throw new Error('Sequential model has no layers: add() some before using it.');
-    this.inputTensor = input({ batchShape: [null, ...inputShape.slice(1)] });
+    this.inputTensor = input({ batchShape: [null, ...inputShape.slice(1)], dtype: inputDtypeOf(this.stack[0]) });
     this.rebuildGraph();
   }
 

@@ -28,6 +28,13 @@ describe('TextVectorization (Keras semantics)', () => {
     expect(rows(layer.vectorize(['earth wind and also fire']))).toEqual([[2, 3, 4, 1]]);
   });
 
+  it("truncating 'pre' (weft's addition, as pad_sequences) keeps a long row's end; padding stays at the end; saved in the config", () => {
+    const layer = new TextVectorization({ outputSequenceLength: 4, truncating: 'pre', vocabulary: ['earth', 'wind', 'and', 'fire'] });
+    expect(rows(layer.vectorize(['earth wind and also fire', 'fire']))).toEqual([[3, 4, 1, 5], [5, 0, 0, 0]]);
+    expect(rows(new TextVectorization(layer.getConfig()).vectorize(['earth wind and also fire']))).toEqual([[3, 4, 1, 5]]);
+    expect(() => new TextVectorization({ truncating: 'start' as never })).toThrow(/truncating must be 'pre' or 'post'. Received: start/);
+  });
+
   it('standardizes (ASCII lower case, punctuation and apostrophes removed) and splits on ASCII whitespace', async () => {
     const layer = new TextVectorization();
     expect(layer.tokenize("  The CAT's hat,\tsat.\n ÜBER-cool ")).toEqual(['the', 'cats', 'hat', 'sat', 'Übercool']);
@@ -85,6 +92,13 @@ describe('TextVectorization (Keras semantics)', () => {
     expect(layer.encodeIds(['DOG', 'cat', 'The'])).toEqual([2, 1, 3]);
     const out = layer.apply(tf.tensor2d([['the', 'dog'], ['cat', '']], [2, 2], 'string')) as tf.Tensor;
     expect(out.arraySync()).toEqual([[3, 2], [1, 0]]); // '' is the mask token: 0
+  });
+
+  it('breaks count ties by code point in reverse (UTF-8 byte order, as numpy), not by UTF-16 unit', async () => {
+    // U+1F600 (a surrogate pair in UTF-16, 0xD83D first) comes after U+FF61 by code point, before it by UTF-16 unit.
+    const layer = new TextVectorization({ standardize: null });
+    await layer.adapt(['\uFF61 😀 b a a', 'b']);
+    expect(layer.getVocabulary()).toEqual(['', '[UNK]', 'b', 'a', '😀', '\uFF61']);
   });
 
   it('counts of separate chunks merge into the vocabulary of the whole (what the thread pool does)', async () => {

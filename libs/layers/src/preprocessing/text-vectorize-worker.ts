@@ -16,7 +16,12 @@ export interface SharedTexts {
 /** A chunk's rows: sent with the task, or a range of shared texts. */
 export type TaskRows = TextRow[] | { shared: SharedTexts; from: number; to: number };
 
-/** Count a chunk's tokens into this thread's counts for the job (adapt's map step, with a combiner). */
+/**
+ * Count a chunk's tokens into this thread's counts for the job (adapt's map step, with a
+ * combiner). For rows of shared texts the thread also keeps the chunk's tokens as indices into
+ * its counts, so that encoding the same texts next (KeptEncodeTask) looks up each distinct token
+ * once instead of tokenizing every text again.
+ */
 export interface CountTask {
   kind: 'count';
   job: string;
@@ -25,16 +30,31 @@ export interface CountTask {
 }
 
 /**
- * Hand over this thread's counts for the job, split by token hash into `partitions` packed parts.
- * The pool sends one flush per thread at once; each waits at `barrier` until all have started, so
- * no thread runs two of them and every thread's counts are handed over exactly once.
+ * A task the pool sends to every thread at once: each waits at `barrier` until all have started,
+ * so no thread runs two of them and each thread's state for the job is handled exactly once.
  */
-export interface FlushTask {
-  kind: 'flush';
+export interface EveryThreadTask {
   job: string;
-  partitions: number;
   barrier: SharedArrayBuffer;
   threads: number;
+}
+
+/** Hand over this thread's counts for the job, split by token hash into `partitions` packed parts (keeping its kept chunks). */
+export interface FlushTask extends EveryThreadTask {
+  kind: 'flush';
+  partitions: number;
+}
+
+/**
+ * Vectorize the rows this thread counted for the job (and kept) with the vocabulary in `options`
+ * (as EncodeTask's), writing them into `output` at their rows; returns how many rows it wrote.
+ * The kept chunks are dropped.
+ */
+export interface KeptEncodeTask extends EveryThreadTask {
+  kind: 'encode-kept';
+  key: string;
+  options: SharedArrayBuffer;
+  output: SharedArrayBuffer;
 }
 
 /** Merge one partition's parts from every chunk and rank them (adapt's reduce step). */
@@ -59,15 +79,24 @@ export interface EncodeTask {
   output?: { buffer: SharedArrayBuffer; firstRow: number };
 }
 
-export type VectorizeTask = CountTask | FlushTask | RankTask | EncodeTask;
+export type VectorizeTask = CountTask | FlushTask | RankTask | EncodeTask | KeptEncodeTask;
 export interface FlushResult {
   documents: number;
   parts: PackedCounts[];
 }
 
-/** Each adapt job's counts on this thread, until flushed. */
-const jobs = new Map<string, TokenCounts>();
-const FLUSH_BARRIER_MS = 60_000;
+/** A chunk's tokens as indices into its thread's counts for the job: row r is ids[ends[r]..ends[r + 1]]. */
+interface KeptChunk {
+  firstRow: number;
+  ends: Int32Array;
+  ids: Int32Array;
+}
+
+/** Each adapt job's counts (and kept chunks) on this thread, until flushed. */
+const jobs = new Map<string, { counts: TokenCounts; kept: KeptChunk[] }>();
+/** The latest job's kept chunks and the tokens their indices refer to, after its flush, until encoded or the next job. */
+const retained = new Map<string, { tokens: string[]; kept: KeptChunk[] }>();
+const BARRIER_MS = 60_000;
 
 let cached: { key: string; vectorizer: TextVectorizer } | null = null;
 
@@ -88,31 +117,82 @@ function rowsOf(rows: TaskRows): TextRow[] {
   return texts;
 }
 
-function flush(task: FlushTask): FlushResult {
+/** Waits until every thread has started its share of an EveryThreadTask. */
+function waitForEveryThread(task: EveryThreadTask & { kind: string }): void {
   const barrier = new Int32Array(task.barrier);
   Atomics.add(barrier, 0, 1);
   Atomics.notify(barrier, 0);
-  const deadline = Date.now() + FLUSH_BARRIER_MS;
+  const deadline = Date.now() + BARRIER_MS;
   for (let seen = Atomics.load(barrier, 0); seen < task.threads; seen = Atomics.load(barrier, 0)) {
     if (Date.now() > deadline || Atomics.wait(barrier, 0, seen, deadline - Date.now()) === 'timed-out') {
-      throw new Error(`VectorizationPool: only ${Atomics.load(barrier, 0)} of ${task.threads} threads reached the flush of adapt.`);
+      throw new Error(`VectorizationPool: only ${Atomics.load(barrier, 0)} of ${task.threads} threads reached the ${task.kind} step.`);
     }
   }
-  const counts = jobs.get(task.job) ?? new TokenCounts();
+}
+
+function count(task: CountTask): number {
+  const vectorizer = new TextVectorizer(task.options);
+  let job = jobs.get(task.job);
+  if (!job) {
+    retained.clear(); // a new job: an earlier one's kept chunks will not be encoded
+    jobs.set(task.job, (job = { counts: new TokenCounts(vectorizer.outputMode === 'tf_idf'), kept: [] }));
+  }
+  const { counts } = job;
+  const before = counts.documents;
+  const rows = rowsOf(task.rows);
+  if (Array.isArray(task.rows)) {
+    vectorizer.countTokens(rows, counts);
+    return counts.documents - before;
+  }
+  const ends = new Int32Array(rows.length + 1);
+  let ids = new Int32Array(rows.length * 64);
+  rows.forEach((row, r) => {
+    const tokens = vectorizer.tokenize(row);
+    const at = ends[r];
+    if (at + tokens.length > ids.length) {
+      const grown = new Int32Array(Math.max(ids.length * 2, at + tokens.length));
+      grown.set(ids.subarray(0, at));
+      ids = grown;
+    }
+    counts.add(tokens, ids, at);
+    ends[r + 1] = at + tokens.length;
+  });
+  job.kept.push({ firstRow: task.rows.from, ends, ids: ids.slice(0, ends[rows.length]) });
+  return counts.documents - before;
+}
+
+function flush(task: FlushTask): FlushResult {
+  waitForEveryThread(task);
+  const job = jobs.get(task.job) ?? { counts: new TokenCounts(), kept: [] };
   jobs.delete(task.job);
-  return { documents: counts.documents, parts: counts.partition(task.partitions) };
+  if (job.kept.length > 0) retained.set(task.job, { tokens: job.counts.tokens, kept: job.kept });
+  return { documents: job.counts.documents, parts: job.counts.partition(task.partitions) };
+}
+
+function encodeKept(task: KeptEncodeTask): number {
+  waitForEveryThread(task);
+  const state = retained.get(task.job);
+  retained.delete(task.job);
+  if (!state) return 0;
+  const vectorizer = vectorizerFor(task.key, task.options);
+  vectorizer.learnedTokens();
+  const idOf = Int32Array.from(state.tokens, (t) => vectorizer.idOf(t));
+  const out = vectorizer.outputMode === 'int' ? new Int32Array(task.output) : new Float32Array(task.output);
+  let written = 0;
+  for (const { firstRow, ends, ids } of state.kept) {
+    for (let i = 0; i < ids.length; i++) ids[i] = idOf[ids[i]]; // in place: the chunk is dropped after
+    const rows = Array.from({ length: ends.length - 1 }, (_, r) => ids.subarray(ends[r], ends[r + 1]));
+    const { values, shape } = vectorizer.packIds(rows);
+    out.set(values, firstRow * shape[1]);
+    written += rows.length;
+  }
+  return written;
 }
 
 export default function run(task: VectorizeTask): number | FlushResult | PackedCounts | ArrayBufferView | null {
-  if (task.kind === 'count') {
-    const vectorizer = new TextVectorizer(task.options);
-    let counts = jobs.get(task.job);
-    if (!counts) jobs.set(task.job, (counts = new TokenCounts(vectorizer.outputMode === 'tf_idf')));
-    const before = counts.documents;
-    vectorizer.countTokens(rowsOf(task.rows), counts);
-    return counts.documents - before;
-  }
+  if (task.kind === 'count') return count(task);
   if (task.kind === 'flush') return flush(task);
+  if (task.kind === 'encode-kept') return encodeKept(task);
   if (task.kind === 'rank') {
     const merged = new TokenCounts(task.withDocumentCounts);
     for (const part of task.parts) merged.mergePacked(part);

@@ -15,8 +15,13 @@ export interface TextVectorizerOptions {
   ngrams?: number | number[] | null;
   /** Default 'int'. */
   outputMode?: TextVectorizationOutputMode;
-  /** int mode: every row padded with 0 or truncated at its end to this length; default the batch's longest. */
+  /** int mode: every row padded with 0 (at its end) or truncated to this length; default the batch's longest. */
   outputSequenceLength?: number | null;
+  /**
+   * Which end of a row longer than outputSequenceLength is cut: 'post' its end (Keras's
+   * TextVectorization, the default), 'pre' its start (as Keras's pad_sequences; weft's addition).
+   */
+  truncating?: 'pre' | 'post';
   /** multi_hot, count, tf_idf: output maxTokens wide even when the vocabulary is smaller. */
   padToMaxTokens?: boolean;
   /** A vocabulary instead of adapt() (with or without the special tokens at its start). */
@@ -52,6 +57,7 @@ export class TextVectorizer {
   readonly ngrams: number | number[] | null;
   readonly outputMode: TextVectorizationOutputMode;
   readonly outputSequenceLength: number | null;
+  readonly truncating: 'pre' | 'post';
   readonly padToMaxTokens: boolean;
   private readonly widths: number[];
   /** The learned tokens, without the special ones. */
@@ -85,6 +91,8 @@ export class TextVectorizer {
         throw new Error(`${where}: outputSequenceLength must be a positive integer. Received: ${this.outputSequenceLength}`);
       }
     }
+    this.truncating = args.truncating ?? 'post';
+    if (this.truncating !== 'pre' && this.truncating !== 'post') throw new Error(`${where}: truncating must be 'pre' or 'post'. Received: ${String(this.truncating)}`);
     this.padToMaxTokens = args.padToMaxTokens ?? false;
     if (this.padToMaxTokens && (this.outputMode === 'int' || this.maxTokens === null)) {
       throw new Error(`${where}: padToMaxTokens needs maxTokens and a multi_hot, count or tf_idf outputMode.`);
@@ -140,7 +148,7 @@ export class TextVectorizer {
   setVocabularyFromCounts(counts: TokenCounts | TokenCountsData): void {
     const all = counts instanceof TokenCounts ? counts : TokenCounts.fromData(counts);
     const tokens = all.rankedTokens(this.maxLearnedTokens, this.specialTokens);
-    const documentCounts = all.documentCounts ? tokens.map((t) => all.documentCounts!.get(t) ?? 0) : null;
+    const documentCounts = all.withDocumentCounts ? tokens.map((t) => all.documentCountOf(t)) : null;
     this.setVocabularyFromRanked(tokens, documentCounts, all.documents);
   }
 
@@ -190,10 +198,11 @@ export class TextVectorizer {
       if (!weights || weights.length !== tokens.length) {
         throw new Error(`TextVectorization: tf_idf needs one idf weight per vocabulary token: ${tokens.length}. Received: ${idfWeights?.length ?? 'none'}`);
       }
-      const mean = weights.length > 0 ? weights.reduce((a, b) => a + b, 0) / weights.length : 0;
       this.idf = new Float32Array(this.depthFor(tokens.length));
-      this.idf.fill(mean, 0, this.tokenStart); // the OOV's weight: the average (Keras cannot know it)
       this.idf.set(weights, this.tokenStart);
+      // The OOV's weight: the average (Keras cannot know it), of the float32 weights, so that a config round trip keeps it.
+      const stored = this.idf.subarray(this.tokenStart, this.tokenStart + weights.length);
+      this.idf.fill(stored.length > 0 ? stored.reduce((a, b) => a + b, 0) / stored.length : 0, 0, this.tokenStart);
     } else if (idfWeights) {
       throw new Error(`TextVectorization: idfWeights are for outputMode 'tf_idf' only. Received: outputMode=${this.outputMode}`);
     }
@@ -225,28 +234,36 @@ export class TextVectorizer {
     return this.padToMaxTokens ? (this.maxTokens as number) : learned + this.tokenStart;
   }
 
+  /** A token's id (call learnedTokens() first): unknown tokens are the OOV index, '' the mask in int mode. */
+  idOf(token: string): number {
+    return this.index.get(token) ?? (this.outputMode === 'int' && token === MASK_TOKEN ? 0 : this.oovIndex);
+  }
+
   /** A row's token ids (int mode's lookup, before padding): unknown tokens are the OOV index, '' the mask. */
   encodeIds(row: TextRow): number[] {
     this.learnedTokens();
-    const oov = this.oovIndex;
-    const mask = this.outputMode === 'int';
-    return this.tokenize(row).map((t) => this.index.get(t) ?? (mask && t === MASK_TOKEN ? 0 : oov));
+    return this.tokenize(row).map((t) => this.idOf(t));
   }
 
   /** The rows vectorized without tensors: int ids padded with 0, or multi_hot / count / tf_idf vectors. */
   vectorize(rows: TextRow[]): VectorizedRows {
+    return this.packIds(rows.map((r) => this.encodeIds(r)));
+  }
+
+  /** Rows of token ids (encodeIds') vectorized: int ids padded with 0 or truncated, or multi_hot / count / tf_idf vectors. */
+  packIds(rows: (number[] | Int32Array)[]): VectorizedRows {
     if (this.outputMode === 'int') {
-      const ids = rows.map((r) => this.encodeIds(r));
-      const length = this.outputSequenceLength ?? ids.reduce((m, r) => Math.max(m, r.length), 0);
+      const length = this.outputSequenceLength ?? rows.reduce((m, r) => Math.max(m, r.length), 0);
       const values = new Int32Array(rows.length * length);
-      ids.forEach((r, i) => values.set(r.length > length ? r.slice(0, length) : r, i * length));
+      const cut = (r: number[] | Int32Array) => (this.truncating === 'post' ? r.slice(0, length) : r.slice(r.length - length));
+      rows.forEach((r, i) => values.set(r.length > length ? cut(r) : r, i * length));
       return { values, shape: [rows.length, length] };
     }
     const depth = this.depthFor(this.learnedTokens().length);
     const values = new Float32Array(rows.length * depth);
     rows.forEach((row, i) => {
       const offset = i * depth;
-      for (const id of this.encodeIds(row)) {
+      for (const id of row) {
         if (this.outputMode === 'multi_hot') values[offset + id] = 1;
         else values[offset + id] += 1;
       }
@@ -269,6 +286,7 @@ export class TextVectorizer {
       ngrams: this.ngrams,
       outputMode: this.outputMode,
       outputSequenceLength: this.outputSequenceLength,
+      truncating: this.truncating,
       padToMaxTokens: this.padToMaxTokens,
       vocabulary: this.tokens,
       idfWeights: this.idf ? Array.from(this.idf.subarray(this.tokenStart, this.tokenStart + (this.tokens?.length ?? 0))) : null,

@@ -62,67 +62,102 @@ function partitionOf(token: string, partitions: number): number {
   return (h >>> 0) % partitions;
 }
 
-/** Index of the k-th largest value (k from 1) by quickselect, without sorting them all. */
-function kthLargest(values: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >>> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] > pivot) i++;
-      while (values[j] < pivot) j--;
-      if (i <= j) {
-        const t = values[i];
-        values[i] = values[j];
-        values[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else break;
-  }
-  return values[target];
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Tokens in reverse code-point order: the engine's own sort (UTF-16 order) when no surrogates can make the two orders differ. */
+function sortDescending(tokens: string[]): void {
+  if (tokens.some((t) => SURROGATE.test(t))) tokens.sort((a, b) => compareCodePoints(b, a));
+  else tokens.sort().reverse();
 }
 
 /**
- * The `max` first entries in Keras's vocabulary order (all when max is null). Only the entries
- * whose count can make the cut are sorted.
+ * The `max` first entries in Keras's vocabulary order (all when max is null): grouped by count,
+ * most frequent first; only the groups that make the cut are sorted, each by token alone.
  */
 function topRanked(entries: [string, number][], max: number | null): [string, number][] {
-  let candidates = entries;
-  if (max !== null && max < entries.length) {
-    if (max <= 0) return [];
-    const threshold = kthLargest(Float64Array.from(entries, (e) => e[1]), max);
-    candidates = entries.filter((e) => e[1] >= threshold);
+  const byCount = new Map<number, string[]>();
+  for (const [token, count] of entries) {
+    const group = byCount.get(count);
+    if (group) group.push(token);
+    else byCount.set(count, [token]);
   }
-  candidates.sort((a, b) => rankBefore(a[0], a[1], b[0], b[1]));
-  return max === null ? candidates : candidates.slice(0, max);
+  const ranked: [string, number][] = [];
+  const want = max === null ? entries.length : Math.max(0, max);
+  for (const count of [...byCount.keys()].sort((a, b) => b - a)) {
+    if (ranked.length >= want) break;
+    const tokens = byCount.get(count) as string[];
+    sortDescending(tokens);
+    for (const token of tokens.slice(0, want - ranked.length)) ranked.push([token, count]);
+  }
+  return ranked;
 }
 
 /**
  * What adapt() learns from data: each token's count, and (for tf_idf) how many documents it is
  * in. Counts from separate chunks of a corpus merge (in any order) into the counts of the whole.
+ * Tokens get a local index in order of first sight (one hash lookup per token occurrence); `add`
+ * can write each occurrence's index, so that a pass that counts also encodes against `tokens`.
  */
 export class TokenCounts {
-  readonly counts = new Map<string, number>();
-  readonly documentCounts: Map<string, number> | null;
+  private readonly index = new Map<string, number>();
+  /** The distinct tokens, by local index. */
+  readonly tokens: string[] = [];
+  private readonly counts: number[] = [];
+  private readonly docCounts: number[] | null;
+  /** The last document each token was counted in (tf_idf: count a document once). */
+  private readonly lastDocument: number[] | null;
   documents = 0;
 
   constructor(withDocumentCounts = false) {
-    this.documentCounts = withDocumentCounts ? new Map() : null;
+    this.docCounts = withDocumentCounts ? [] : null;
+    this.lastDocument = withDocumentCounts ? [] : null;
   }
 
-  /** Counts one document's tokens. */
-  add(tokens: string[]): void {
-    this.documents++;
-    const counts = this.counts;
-    for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
-    if (this.documentCounts) for (const t of new Set(tokens)) this.documentCounts.set(t, (this.documentCounts.get(t) ?? 0) + 1);
+  get withDocumentCounts(): boolean {
+    return this.docCounts !== null;
+  }
+
+  get size(): number {
+    return this.tokens.length;
+  }
+
+  /** The local index of a token, added (with count 0) when new. */
+  private indexOf(token: string): number {
+    let i = this.index.get(token);
+    if (i === undefined) {
+      i = this.tokens.length;
+      this.index.set(token, i);
+      this.tokens.push(token);
+      this.counts.push(0);
+      this.docCounts?.push(0);
+      this.lastDocument?.push(-1);
+    }
+    return i;
+  }
+
+  /** Counts one document's tokens; with `ids`, writes each token's local index there from `offset` on. */
+  add(tokens: string[], ids?: Int32Array, offset = 0): void {
+    const document = this.documents++;
+    const { counts, docCounts, lastDocument } = this;
+    for (let j = 0; j < tokens.length; j++) {
+      const i = this.indexOf(tokens[j]);
+      counts[i]++;
+      if (docCounts && lastDocument && lastDocument[i] !== document) {
+        lastDocument[i] = document;
+        docCounts[i]++;
+      }
+      if (ids) ids[offset + j] = i;
+    }
+  }
+
+  countOf(token: string): number {
+    const i = this.index.get(token);
+    return i === undefined ? 0 : this.counts[i];
+  }
+
+  documentCountOf(token: string): number {
+    const i = this.index.get(token);
+    return i === undefined || !this.docCounts ? 0 : this.docCounts[i];
   }
 
   merge(other: TokenCounts | TokenCountsData): this {
@@ -139,18 +174,13 @@ export class TokenCounts {
   }
 
   private addCount(token: string, count: number, documentCount: number): void {
-    this.counts.set(token, (this.counts.get(token) ?? 0) + count);
-    if (this.documentCounts) this.documentCounts.set(token, (this.documentCounts.get(token) ?? 0) + documentCount);
+    const i = this.indexOf(token);
+    this.counts[i] += count;
+    if (this.docCounts) this.docCounts[i] += documentCount;
   }
 
   toData(): TokenCountsData {
-    const tokens = [...this.counts.keys()];
-    return {
-      tokens,
-      counts: tokens.map((t) => this.counts.get(t) as number),
-      documentCounts: this.documentCounts ? tokens.map((t) => this.documentCounts!.get(t) ?? 0) : null,
-      documents: this.documents,
-    };
+    return { tokens: [...this.tokens], counts: [...this.counts], documentCounts: this.docCounts ? [...this.docCounts] : null, documents: this.documents };
   }
 
   static fromData(data: TokenCountsData): TokenCounts {
@@ -160,13 +190,13 @@ export class TokenCounts {
   /** The counts split by token hash into `partitions` packed parts, to be merged part by part on separate threads. */
   partition(partitions: number): PackedCounts[] {
     const parts = Array.from({ length: partitions }, () => ({ tokens: [] as string[], counts: [] as number[], docs: [] as number[] }));
-    for (const [t, c] of this.counts) {
+    this.tokens.forEach((t, i) => {
       const part = parts[partitionOf(t, partitions)];
       part.tokens.push(t);
-      part.counts.push(c);
-      if (this.documentCounts) part.docs.push(this.documentCounts.get(t) ?? 0);
-    }
-    return parts.map((p) => packCounts(p.tokens, p.counts, this.documentCounts ? p.docs : null));
+      part.counts.push(this.counts[i]);
+      if (this.docCounts) part.docs.push(this.docCounts[i]);
+    });
+    return parts.map((p) => packCounts(p.tokens, p.counts, this.docCounts ? p.docs : null));
   }
 
   /**
@@ -182,11 +212,15 @@ export class TokenCounts {
   rankedPacked(maxLearned: number | null, exclude: string[]): PackedCounts {
     const ranked = this.ranked(maxLearned, exclude);
     const tokens = ranked.map(([t]) => t);
-    return packCounts(tokens, ranked.map(([, c]) => c), this.documentCounts ? tokens.map((t) => this.documentCounts!.get(t) ?? 0) : null);
+    return packCounts(tokens, ranked.map(([, c]) => c), this.docCounts ? tokens.map((t) => this.documentCountOf(t)) : null);
   }
 
   private ranked(maxLearned: number | null, exclude: string[]): [string, number][] {
-    return topRanked([...this.counts.entries()].filter(([t]) => !exclude.includes(t)), maxLearned);
+    const entries: [string, number][] = [];
+    this.tokens.forEach((t, i) => {
+      if (!exclude.includes(t)) entries.push([t, this.counts[i]]);
+    });
+    return topRanked(entries, maxLearned);
   }
 }
 

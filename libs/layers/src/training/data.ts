@@ -4,6 +4,16 @@ import type { DataModel } from './training-model';
 /** Model inputs or targets: one tensor, one per model input/output, or keyed by input/output name. */
 export type DataInput = tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>;
 
+/** Raw texts, one per sample, for a model whose one input is a string Input (a TextVectorization first). */
+export type Texts = string[];
+
+export const isTexts = (x: unknown): x is Texts => Array.isArray(x) && x.length > 0 && x.every((t) => typeof t === 'string');
+
+/** Texts as the [n] string tensor a string Input takes (the model expands it to [n, 1] when its Input is [1]). */
+export function textsToTensor(texts: Texts): tf.Tensor {
+  return tf.tensor1d(texts, 'string');
+}
+
 /** Normalises x or y into one tensor per model input (or output), in order. */
 export function toTensorList(data: DataInput, names: string[], what: 'x' | 'y', modelName: string): tf.Tensor[] {
   if (data instanceof tf.Tensor) return [data];
@@ -23,8 +33,11 @@ export function toTensorList(data: DataInput, names: string[], what: 'x' | 'y', 
   );
 }
 
-/** Checks that x, y (and weights) hold the same number of samples and the expected count of tensors. */
-export function checkData(model: DataModel, xs: tf.Tensor[], ys: tf.Tensor[] | null, weights: (tf.Tensor | null)[] = []): number {
+/**
+ * Checks that x, y (and weights) hold the same number of samples and the expected count of tensors.
+ * `strings`: x may hold string tensors (in-process, where the model checks them against its Inputs).
+ */
+export function checkData(model: DataModel, xs: tf.Tensor[], ys: tf.Tensor[] | null, weights: (tf.Tensor | null)[] = [], { strings = false } = {}): number {
   if (xs.length !== model.inputNames.length) {
     throw new Error(`Model '${model.name}' has ${model.inputNames.length} input(s) (${model.inputNames.join(', ')}). Received: ${xs.length} x tensor(s)`);
   }
@@ -32,8 +45,11 @@ export function checkData(model: DataModel, xs: tf.Tensor[], ys: tf.Tensor[] | n
     throw new Error(`Model '${model.name}' has ${model.outputNames.length} output(s) (${model.outputNames.join(', ')}). Received: ${ys.length} y tensor(s)`);
   }
   xs.forEach((t, i) => {
-    if (t.dtype === 'string' || t.dtype === 'complex64') {
-      throw new Error(`Input ${i} ('${model.inputNames[i]}') of model '${model.name}' must be numeric (float32 or int32). Received: dtype=${t.dtype}`);
+    if ((t.dtype === 'string' && !strings) || t.dtype === 'complex64') {
+      throw new Error(
+        `Input ${i} ('${model.inputNames[i]}') of model '${model.name}' must be numeric (float32 or int32). Received: dtype=${t.dtype}` +
+          (t.dtype === 'string' ? '. Vectorize texts before (a TextVectorization in the data pipeline), or fit in this process.' : ''),
+      );
     }
   });
   const all = [...xs, ...(ys ?? []), ...weights.filter((w): w is tf.Tensor => w !== null)];
@@ -70,12 +86,27 @@ export function classWeightsToSampleWeights(y: tf.Tensor, classWeight: Record<nu
 export function takeRows(tensors: (tf.Tensor | null)[], rows: Int32Array | [number, number]): (tf.Tensor | null)[] {
   if (rows instanceof Int32Array) {
     const idx = tf.tensor1d(rows, 'int32');
-    const out = tensors.map((t) => (t ? tf.gather(t, idx) : null));
+    const out = tensors.map((t) => (t ? (t.dtype === 'string' ? gatherStrings(t, rows) : tf.gather(t, idx)) : null));
     idx.dispose();
     return out;
   }
   const [start, end] = rows;
   return tensors.map((t) => (t ? tf.slice(t, [start], [end - start]) : null));
+}
+
+/** A string tensor's values, decoded once per tensor (tfjs decodes every string on each read). */
+const decodedStrings = new WeakMap<tf.Tensor, string[]>();
+
+/** Rows of a string tensor, picked in JS: tfjs's gather takes numeric tensors only. */
+function gatherStrings(t: tf.Tensor, rows: Int32Array): tf.Tensor {
+  let values = decodedStrings.get(t);
+  if (!values) decodedStrings.set(t, (values = t.dataSync() as unknown as string[]));
+  const width = t.shape[0] === 0 ? 0 : t.size / t.shape[0];
+  const picked = new Array<string>(rows.length * width);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < width; j++) picked[i * width + j] = values[r * width + j];
+  });
+  return tf.tensor(picked, [rows.length, ...t.shape.slice(1)], 'string');
 }
 
 /** A permutation of 0..n-1 (Fisher-Yates); seeded when `seed` is a number. */

@@ -35,7 +35,7 @@ export async function evaluateModel(model: TrainingModel, x: DataInput, y: DataI
   const xs = toTensorList(x, model.inputNames, 'x', model.name);
   const ys = toTensorList(y, model.outputNames, 'y', model.name);
   if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
-  checkData(model, xs, ys, [args.sampleWeight ?? null]);
+  checkData(model, xs, ys, [args.sampleWeight ?? null], { strings: true });
   const trainer = new Trainer(model);
   let logs: Record<string, number>;
   try {

@@ -32,7 +32,7 @@ export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput,
   let ys = toTensorList(y, model.outputNames, 'y', model.name);
   if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
   let sw: tf.Tensor | null = args.sampleWeight ?? null;
-  let n = checkData(model, xs, ys, [sw]);
+  let n = checkData(model, xs, ys, [sw], { strings: true });
   const owned: tf.Tensor[] = [];
   if (args.classWeight) {
     const cw = classWeightsToSampleWeights(ys[0], args.classWeight);
@@ -46,7 +46,7 @@ export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput,
     const [vx, vy, vsw] = args.validationData;
     const vxs = toTensorList(vx, model.inputNames, 'x', model.name);
     const vys = toTensorList(vy, model.outputNames, 'y', model.name);
-    checkData(model, vxs, vys, [vsw ?? null]);
+    checkData(model, vxs, vys, [vsw ?? null], { strings: true });
     validation = { xs: vxs, ys: vys, sw: vsw ?? null };
   } else if (args.validationSplit) {
     if (!(args.validationSplit > 0 && args.validationSplit < 1)) {

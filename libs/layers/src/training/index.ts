@@ -15,5 +15,8 @@ export {
   takeRows,
   permutation,
   seededRandom,
+  isTexts,
+  textsToTensor,
   type DataInput,
+  type Texts,
 } from './data';

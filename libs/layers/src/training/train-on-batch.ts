@@ -10,7 +10,7 @@ export async function trainOnBatch(model: TrainingModel, x: DataInput, y: DataIn
   const xs = toTensorList(x, model.inputNames, 'x', model.name);
   const ys = toTensorList(y, model.outputNames, 'y', model.name);
   if (!model.built) model.build(xs.length === 1 ? xs[0].shape : xs.map((t) => t.shape));
-  checkData(model, xs, ys, [args.sampleWeight ?? null]);
+  checkData(model, xs, ys, [args.sampleWeight ?? null], { strings: true });
   const cw = args.classWeight ? classWeightsToSampleWeights(ys[0], args.classWeight) : null;
   const sw = cw && args.sampleWeight ? tf.mul(cw, args.sampleWeight) : (cw ?? args.sampleWeight ?? null);
   const trainer = new Trainer(model);

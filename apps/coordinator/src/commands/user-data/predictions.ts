@@ -10,8 +10,8 @@ export interface Prediction {
   tags?: string[];
 }
 
-/** The model's predictions for encoded examples, per example (tag rows stitched back into sentences). */
-export function predictionsOf(task: Task, output: tf.Tensor, labels: string[], encoded: Encoded, examples: Example[]): Prediction[] {
+/** The model's predictions per example (a tagger's rows, `windows` of the sentences, stitched back into them). */
+export function predictionsOf(task: Task, output: tf.Tensor, labels: string[], windows: Encoded['windows'], examples: Example[]): Prediction[] {
   if (task === 'classify') {
     const probs = output.arraySync() as number[][];
     return probs.map((p) => {
@@ -22,7 +22,7 @@ export function predictionsOf(task: Task, output: tf.Tensor, labels: string[], e
   }
   const best = tf.tidy(() => tf.argMax(output, -1)).arraySync() as number[][];
   const tags = examples.map((e) => new Array<string>(e.tokens.length));
-  encoded.windows.forEach((w, r) => {
+  windows.forEach((w, r) => {
     for (let i = 0; i < w.length; i++) tags[w.example][w.start + i] = labels[best[r][i]];
   });
   return tags.map((t) => ({ tags: t }));

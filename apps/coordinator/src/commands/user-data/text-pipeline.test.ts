@@ -11,12 +11,13 @@ const example = (text: string, label: string): Example => ({ line: 1, where: 'x'
 
 describe('encoding texts for a classifier', () => {
   it("keeps a long text's end with 'pre' (pad_sequences) and its start with 'post' (TextVectorization); padding at the end", async () => {
-    const vectorizer = new TextVectorization({ vocabulary: ['a', 'b', 'c', 'd', 'e'], outputSequenceLength: 3 });
     const examples = [example('a b c d e', 'x'), example('b', 'y')];
-    const pre = await encodeExamples('classify', vectorizer, ['x', 'y'], examples, { threads: 1, truncating: 'pre' });
+    const encode = (truncating: 'pre' | 'post') =>
+      encodeExamples('classify', new TextVectorization({ vocabulary: ['a', 'b', 'c', 'd', 'e'], outputSequenceLength: 3, truncating }), ['x', 'y'], examples, { pool: null });
+    const pre = await encode('pre');
     expect(pre.x.arraySync()).toEqual([[4, 5, 6], [3, 0, 0]]);
     expect(pre.y?.arraySync()).toEqual([[0], [1]]);
-    const post = await encodeExamples('classify', vectorizer, ['x', 'y'], examples, { threads: 1, truncating: 'post' });
+    const post = await encode('post');
     expect(post.x.arraySync()).toEqual([[2, 3, 4], [3, 0, 0]]);
   });
 

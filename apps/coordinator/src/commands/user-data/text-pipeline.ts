@@ -14,7 +14,10 @@ export interface VocabularyOptions {
   /** Ids per row; default: from the data (95th percentile of classify texts, 99th of tag sentences), capped by the preset. */
   sequenceLength?: number;
   preset: Preset;
-  threads: number;
+  /** A thread pool for a large corpus (openPool), else null. */
+  pool: VectorizationPool | null;
+  /** classify: which end of a text longer than the sequence length is cut (the vectorizer's `truncating`). */
+  truncating: Truncating;
 }
 
 const percentile = (values: number[], p: number) => {
@@ -34,15 +37,20 @@ export function labelSet(examples: Example[], task: Task): string[] {
   return labels.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Runs `work` with a thread pool when the corpus is large enough to pay for one. */
-async function withPool<T>(rows: number, threads: number, work: (pool: VectorizationPool | null) => Promise<T>): Promise<T> {
-  if (rows < POOL_THRESHOLD || threads < 2) return work(null);
-  const pool = new VectorizationPool({ threads });
-  try {
-    return await work(pool);
-  } finally {
-    await pool.close();
-  }
+/**
+ * A thread pool for adapting and encoding `rows` texts when they are enough to pay for one (the
+ * caller closes it); one pool for adapt and the encoding of the same texts lets it reuse their tokens.
+ */
+export function openPool(rows: number, threads: number): VectorizationPool | null {
+  return rows < POOL_THRESHOLD || threads < 2 ? null : new VectorizationPool({ threads });
+}
+
+const textsOfExamples = new WeakMap<Example[], string[]>();
+/** The examples' texts, one array per examples array (the pool recognizes texts it adapted on by their array). */
+function textsOf(examples: Example[]): string[] {
+  let texts = textsOfExamples.get(examples);
+  if (!texts) textsOfExamples.set(examples, (texts = examples.map((e) => e.text)));
+  return texts;
 }
 
 /**
@@ -67,9 +75,9 @@ export async function buildVectorizer(task: Task, examples: Example[], options: 
     const sample = examples.slice(0, 2000).map((e) => probe.tokenize(e.text).length);
     length = Math.min(cap, Math.max(8, percentile(sample, 0.95)));
   }
-  const vectorizer = new TextVectorization({ ...settings, outputSequenceLength: length });
-  const texts = examples.map((e) => e.text);
-  await withPool(texts.length, options.threads, (pool) => (pool ? pool.adapt(vectorizer, texts) : vectorizer.adapt(texts)));
+  const vectorizer = new TextVectorization({ ...settings, outputSequenceLength: length, truncating: options.truncating });
+  const texts = textsOf(examples);
+  await (options.pool ? options.pool.adapt(vectorizer, texts) : vectorizer.adapt(texts));
   return vectorizer;
 }
 
@@ -104,40 +112,16 @@ function labelIndexer(labels: string[], what: string) {
 /** Which end of a text longer than the sequence length is cut: 'pre' the start (Keras's pad_sequences), 'post' the end (TextVectorization). */
 export type Truncating = 'pre' | 'post';
 
-const untruncatedOf = new WeakMap<TextVectorization, TextVectorization>();
-/** The same vectorizer without its sequence length (kept per vectorizer: predict encodes chunk after chunk). */
-function untruncated(vectorizer: TextVectorization): TextVectorization {
-  let whole = untruncatedOf.get(vectorizer);
-  if (!whole) {
-    whole = new TextVectorization({ ...vectorizer.vectorizer.getConfig(), outputSequenceLength: null });
-    untruncatedOf.set(vectorizer, whole);
-  }
-  return whole;
+/** The texts as [texts, length] ids, on the thread pool when there is one. */
+async function textIds(vectorizer: TextVectorization, texts: string[], pool: VectorizationPool | null): Promise<VectorizedRows> {
+  return pool ? pool.encodeAll(vectorizer, texts) : vectorizer.vectorize(texts);
 }
 
-/**
- * The texts as [texts, length] ids: cut at the end by the vectorizer ('post'), or ('pre') encoded
- * whole and cut at the start, keeping each text's last `length` ids (padding stays at the end).
- */
-async function textIds(vectorizer: TextVectorization, texts: string[], threads: number, truncating: Truncating): Promise<VectorizedRows> {
-  if (truncating === 'post') return withPool(texts.length, threads, async (pool) => (pool ? pool.encodeAll(vectorizer, texts) : vectorizer.vectorize(texts)));
-  const length = vectorizer.outputSequenceLength as number;
-  const whole = untruncated(vectorizer);
-  const values = new Int32Array(texts.length * length);
-  let row = 0;
-  const keepEnds = ({ values: ids, shape: [rows, width] }: VectorizedRows) => {
-    for (let r = 0; r < rows; r++, row++) {
-      let n = width; // real ids end at the first 0 (the padding; the mask id never stands for a token)
-      while (n > 0 && ids[r * width + n - 1] === 0) n--;
-      const from = r * width + Math.max(0, n - length);
-      values.set(ids.subarray(from, r * width + n), row * length);
-    }
-  };
-  await withPool(texts.length, threads, async (pool) => {
-    if (pool) for await (const chunk of pool.encode(whole, texts)) keepEnds(chunk);
-    else for (let i = 0; i < texts.length; i += 1000) keepEnds(whole.vectorize(texts.slice(i, i + 1000)));
-  });
-  return { values, shape: [texts.length, length] };
+/** A classifier's targets: class index per example, [n, 1] floats for two classes, [n] ints otherwise; a label the model does not know is a DataFileError naming the row. */
+export function classTargets(labels: string[], examples: Example[]): tf.Tensor {
+  const indexOf = labelIndexer(labels, 'label');
+  const ids = examples.map((e) => indexOf(e.label as string, e));
+  return labels.length === 2 ? tf.tensor2d(ids, [ids.length, 1], 'float32') : tf.tensor1d(ids, 'int32');
 }
 
 /** Encodes examples with a fitted vectorizer and label set; a label the model does not know is a DataFileError naming the row. */
@@ -146,20 +130,13 @@ export async function encodeExamples(
   vectorizer: TextVectorization,
   labels: string[],
   examples: Example[],
-  options: { threads: number; truncating: Truncating },
+  options: { pool: VectorizationPool | null },
 ): Promise<Encoded> {
-  const { threads } = options;
   const length = vectorizer.outputSequenceLength as number;
   const withLabels = examples.length > 0 && examples.every((e) => (task === 'tag' ? e.tags !== null : e.label !== null));
   if (task === 'classify') {
-    const texts = examples.map((e) => e.text);
-    const rows = await textIds(vectorizer, texts, threads, options.truncating);
-    const indexOf = labelIndexer(labels, 'label');
-    let y: tf.Tensor | null = null;
-    if (withLabels) {
-      const ids = examples.map((e) => indexOf(e.label as string, e));
-      y = labels.length === 2 ? tf.tensor2d(ids, [ids.length, 1], 'float32') : tf.tensor1d(ids, 'int32');
-    }
+    const rows = await textIds(vectorizer, textsOf(examples), options.pool);
+    const y = withLabels ? classTargets(labels, examples) : null;
     return { x: tf.tensor2d(rows.values as Int32Array, rows.shape, 'int32'), y, sampleWeight: null, windows: [] };
   }
   const windows: Encoded['windows'] = [];
