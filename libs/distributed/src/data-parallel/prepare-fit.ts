@@ -34,7 +34,7 @@ function positiveInt(value: number, what: string): number {
   return value;
 }
 
-function toFitData(xs: tf.Tensor[], ys: tf.Tensor[], sw: tf.Tensor | null, shared: boolean): FitData {
+export function toFitData(xs: tf.Tensor[], ys: tf.Tensor[], sw: tf.Tensor | null, shared: boolean): FitData {
   return {
     xs: xs.map((t, i) => toRowData(t, `x[${i}]`, shared)),
     ys: ys.map((t, i) => toRowData(t, `y[${i}]`, shared)),
