@@ -304,7 +304,6 @@ export class DataParallel implements Distribution {
   private datasetRanks(): DatasetRanks {
     const gpuEnvs = this.placeOnGpus();
     return {
-      workers: this.workers,
       shared: this.transport === 'threads',
       job: (spec) => this.replicaJob(spec),
       start: (job, arenaBytes, coordinator) => this.start(job, arenaBytes, coordinator, gpuEnvs),

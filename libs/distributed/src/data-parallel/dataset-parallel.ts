@@ -30,7 +30,6 @@ import { shardRange } from '../shard-range';
 
 /** What DataParallel lends the dataset paths: how to start ranks for a job. */
 export interface DatasetRanks {
-  workers: number;
   /** Threads share memory: batches the coordinator reads go into SharedArrayBuffers. */
   shared: boolean;
   job(spec: ModelSpec): ReplicaJob;
