@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+import { datasetContext, datasetFromModule, type BatchDataset, type DatasetBatch, type DatasetModuleRef } from '@weft/layers';
 import { padBatch, type Features, type Padded, type PaddedBatchOptions } from './ops/padded-batch';
 import { prefetchElements } from './ops/prefetch';
 import { shardElements, type ShardRemainder } from './ops/shard';
@@ -27,7 +29,56 @@ const positiveInt = (value: number, what: string) => {
 export class Dataset<T> implements AsyncIterable<T> {
   private iterations = 0;
 
-  constructor(private readonly source: EpochSource<T>) {}
+  /** `moduleRef`: where data-parallel ranks rebuild this dataset (set by fromModule only; derived datasets have none). */
+  constructor(
+    private readonly source: EpochSource<T>,
+    readonly moduleRef?: DatasetModuleRef,
+  ) {}
+
+  /**
+   * A dataset made by a function that a module exports, `(context, args) => Dataset`, where context
+   * is { rank, worldSize, perReplicaBatchSize }: TensorFlow's distribute_datasets_from_function.
+   * Here it is called once as rank 0 of 1; under DataParallel every rank imports the module and
+   * calls it with its own rank, so each reads only its shard (nothing passes through the
+   * coordinator). `module` must be absolute; `args` plain data (it is copied to every rank).
+   */
+  static fromModule(module: string, exportName: string, args?: unknown): Dataset<DatasetBatch> {
+    if (typeof module !== 'string' || !isAbsolute(module)) {
+      throw new Error(`Dataset.fromModule: the module path must be absolute (every rank imports it from its own directory). Received: '${module}'; use path.resolve('${module}') or join(__dirname, ...).`);
+    }
+    try {
+      structuredClone(args);
+    } catch (err) {
+      throw new Error(`Dataset.fromModule: args must be plain data (copied to every rank): ${(err as Error).message}. Pass numbers, strings, arrays and objects of them; build everything else inside the function.`);
+    }
+    const ref: DatasetModuleRef = { module, exportName, args };
+    const load = (path: string) => {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return require(path) as Record<string, unknown>;
+      } catch (err) {
+        throw new Error(`Dataset.fromModule: cannot load ${path}: ${(err as Error).message}`);
+      }
+    };
+    const exports = load(module);
+    const exported = exports[exportName];
+    if (typeof exported !== 'function') {
+      const names = Object.keys(exports).filter((k) => typeof exports[k] === 'function');
+      throw new Error(
+        `Dataset.fromModule: ${module} has no function export '${exportName}' (found: ${typeof exported}; its function exports: ${names.join(', ') || 'none'}). ` +
+          `Export it: export function ${exportName}({ rank, worldSize }, args) { return ...shard(worldSize, rank, { remainder: 'uneven' })...; }`,
+      );
+    }
+    let made: Promise<BatchDataset> | null = null;
+    const inner = () => (made ??= datasetFromModule(ref, datasetContext(0, 1), load));
+    return new Dataset<DatasetBatch>(
+      (epoch) =>
+        (async function* () {
+          yield* (await inner()).epoch(epoch);
+        })(),
+      ref,
+    );
+  }
 
   /** A dataset of the items (an array, any iterable, or a function giving each epoch's items). */
   static from<T>(items: Iterable<T> | AsyncIterable<T> | EpochSource<T>): Dataset<T> {

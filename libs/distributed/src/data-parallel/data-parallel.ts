@@ -5,6 +5,7 @@ import {
   applyModelSpec,
   runFitLoop,
   type BatchEvents,
+  type BatchDataset,
   type DataInput,
   type Distribution,
   type EvaluateArgs,
@@ -17,6 +18,7 @@ import {
 import { DEFAULT_BUCKET_CAP_BYTES } from '../gradient-buckets';
 import { readDistributedEnv, type DistributedEnv } from '../env';
 import { CheckpointStore } from './checkpoint-store';
+import { evaluateDatasetParallel, fitDatasetParallel, predictDatasetParallel, type DatasetRanks } from './dataset-parallel';
 import { ElasticRanks, type RestartRecord } from './elastic-ranks';
 import type { CoordinatorApi, ReplicaJob, StepsResult } from './fit-job';
 import { callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
@@ -272,6 +274,40 @@ export class DataParallel implements Distribution {
     } finally {
       await replicas.close();
     }
+  }
+
+  /**
+   * model.fit(dataset, { distribution }): with Dataset.fromModule every rank builds and reads its
+   * own shard (nothing passes through the coordinator); another dataset is read here each epoch and
+   * its batches shipped to the ranks (a warning says so). Restarts and launched ranks need tensors for now.
+   */
+  async fitDataset(model: Model, dataset: BatchDataset, args: FitArgs = {}): Promise<History> {
+    if (this.maxRestarts > 0 || this.options.checkpointDir !== undefined) {
+      throw new Error("DataParallel: fit(dataset) does not checkpoint or restart yet (a dataset's read position is not saved). Drop maxRestarts and checkpointDir, or fit on tensors.");
+    }
+    if (readDistributedEnv().worldSize > 1) {
+      throw new Error('DataParallel: fit(dataset) in a process a launcher started as one rank is not supported yet. Fit on tensors there, or let DataParallel start its workers.');
+    }
+    return fitDatasetParallel(this.datasetRanks(), model, dataset, args);
+  }
+
+  /** evaluate(dataset) over the workers: each evaluates its shard (from the dataset's module) or its share of every batch read here. */
+  async evaluateDataset(model: Model, dataset: BatchDataset, args: EvaluateArgs = {}): Promise<number | number[]> {
+    return evaluateDatasetParallel(this.datasetRanks(), model, dataset, args);
+  }
+
+  /** predict(dataset) over the workers: outputs in the dataset's order. */
+  async predictDataset(model: Model, dataset: BatchDataset, args: PredictArgs = {}): Promise<tf.Tensor | tf.Tensor[]> {
+    return predictDatasetParallel(this.datasetRanks(), model, dataset, args);
+  }
+
+  private datasetRanks(): DatasetRanks {
+    const gpuEnvs = this.placeOnGpus();
+    return {
+      shared: this.transport === 'threads',
+      job: (spec) => this.replicaJob(spec),
+      start: (job, arenaBytes, coordinator) => this.start(job, arenaBytes, coordinator, gpuEnvs),
+    };
   }
 
   private replicaJob(spec: ModelSpec): ReplicaJob {

@@ -1,5 +1,5 @@
 import type { BackendRequest, TraceEvent } from '@weft/tensor';
-import type { Logs, ModelSpec } from '@weft/layers';
+import type { DatasetModuleRef, Logs, ModelSpec } from '@weft/layers';
 import type { RowData } from './row-data';
 
 /** Inputs, targets and per-sample weights, one RowData per model input and output. */
@@ -24,6 +24,23 @@ export interface TrainPlan {
   batchLogs: boolean;
 }
 
+/**
+ * A dataset on the ranks: a module each rank builds its own shard from (Dataset.fromModule), or
+ * batches the coordinator read (a dataset the ranks cannot rebuild, or tensors), of which each rank
+ * takes its contiguous share of every batch, evaluated in chunks of at most `chunk` rows.
+ */
+export type RankDataset = { kind: 'module'; ref: DatasetModuleRef } | { kind: 'batches'; batches: FitData[]; chunk: number };
+
+/** What fit(dataset) trains on: the same on every rank. */
+export interface DatasetPlan {
+  /** Each rank's own shard, from a module; null: the coordinator ships each epoch's batches (fitDatasetEpoch's argument). */
+  train: DatasetModuleRef | null;
+  validation: RankDataset | null;
+  /** Applied to each batch a rank builds from the module (shipped batches carry it in their sample weights already). */
+  classWeight: Record<number, number> | null;
+  batchLogs: boolean;
+}
+
 /** What every rank receives when it starts: how to rebuild the model, and what to train or evaluate. */
 export interface ReplicaJob {
   spec: ModelSpec;
@@ -45,6 +62,10 @@ export interface ReplicaJob {
   evaluation: { data: FitData; batchSize: number } | null;
   /** For predict: the inputs and batch size. */
   prediction: { xs: RowData[]; batchSize: number } | null;
+  /** For fit(dataset). */
+  datasetPlan?: DatasetPlan | null;
+  /** For evaluate(dataset) and predict(dataset). */
+  datasetInference?: RankDataset | null;
 }
 
 /** One rank's predictions: per model output, its shard's rows, flat, and their shape. */
@@ -85,6 +106,16 @@ export interface ReplicaApi {
   evaluate(): Promise<Logs>;
   /** Outputs for this rank's contiguous shard of the job's prediction inputs. */
   predict(): Promise<PredictionShard>;
+  /**
+   * Trains epoch `epoch` of the job's dataset plan, step by step while any rank has a batch left
+   * (the ranks agree on each step's rows), then validates as fitSteps does at an epoch's end.
+   * `shipped`: the epoch's batches, when the coordinator reads them.
+   */
+  fitDatasetEpoch(epoch: number, shipped: FitData[] | null): Promise<StepsResult>;
+  /** Loss and metrics over this rank's part of the job's inference dataset, summed over ranks. */
+  evaluateDataset(): Promise<Logs>;
+  /** Outputs for this rank's part of the job's inference dataset, its rows in its order. */
+  predictDataset(): Promise<PredictionShard>;
   setLearningRate(learningRate: number): void;
   /** This rank's weights and optimizer state (the same on every rank). */
   state(): ModelState;

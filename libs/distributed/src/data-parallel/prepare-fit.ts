@@ -5,6 +5,7 @@ import {
   classWeightsToSampleWeights,
   describeModel,
   requireCompiled,
+  tensorValidationData,
   toTensorList,
   type DataInput,
   type EvaluateArgs,
@@ -33,7 +34,7 @@ function positiveInt(value: number, what: string): number {
   return value;
 }
 
-function toFitData(xs: tf.Tensor[], ys: tf.Tensor[], sw: tf.Tensor | null, shared: boolean): FitData {
+export function toFitData(xs: tf.Tensor[], ys: tf.Tensor[], sw: tf.Tensor | null, shared: boolean): FitData {
   return {
     xs: xs.map((t, i) => toRowData(t, `x[${i}]`, shared)),
     ys: ys.map((t, i) => toRowData(t, `y[${i}]`, shared)),
@@ -70,7 +71,7 @@ export function prepareFit(model: Model, x: DataInput, y: DataInput, args: FitAr
 
   let validation: FitData | null = null;
   if (args.validationData) {
-    const [vx, vy, vsw] = args.validationData;
+    const [vx, vy, vsw] = tensorValidationData(args.validationData);
     const vxs = toTensorList(vx, model.inputNames, 'x', model.name);
     const vys = toTensorList(vy, model.outputNames, 'y', model.name);
     checkData(model, vxs, vys, [vsw ?? null]);

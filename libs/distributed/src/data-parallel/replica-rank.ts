@@ -1,7 +1,7 @@
 import type { Remote } from 'comlink';
 import { StepTracer, initBackend, tf, type TraceEvent } from '@weft/tensor';
 import { rankLogger } from '@weft/logging';
-import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, trainSteps, type LayerVariable, type Logs, type Model } from '@weft/layers';
+import { BatchSchedule, Trainer, buildModelFromSpec, describeModel, emptyDatasetError, trainSteps, type BatchDataset, type LayerVariable, type Logs, type Model } from '@weft/layers';
 import type { RankContext } from '../launch/rank-context';
 import type { ProcessGroup } from '../process-group';
 import { shardRange } from '../shard-range';
@@ -13,6 +13,7 @@ import { broadcastFromRank0 } from './broadcast-buffers';
 import { sumAcrossRanks } from './sum-across-ranks';
 import { checkWeightsAgree } from './weight-checksum';
 import { overlappedGradientHook } from './overlapped-reducer';
+import { evaluateRankDataset, moduleSteps, openRankDataset, predictRankDataset, shippedSteps, type RankStep, type StepShare } from './rank-datasets';
 
 /** This rank's copy of the model: backend, the caller's modules, then the model from its spec. */
 async function loadReplica(job: ReplicaJob): Promise<Model> {
@@ -52,7 +53,9 @@ class Replica implements ReplicaApi {
   private readonly schedule: BatchSchedule | null;
   private readonly coordinator: Remote<CoordinatorApi>;
   private readonly tracer: StepTracer;
-  private share = { mine: 0, batch: 0 };
+  private share: StepShare = { mine: 0, batch: 0 };
+  /** fit(dataset)'s training data on this rank, built once from its module. */
+  private trainDataset: BatchDataset | null = null;
   private globalStep = 0;
 
   constructor(
@@ -85,40 +88,96 @@ class Replica implements ReplicaApi {
       if (from === 0) trainer.resetMetrics();
       else if (range.metricState) trainer.setMetricState(ctx.rank === 0 ? range.metricState : range.metricState.map(() => 0));
       this.seek(range.globalStep);
-      await trainSteps(
-        trainer,
-        to,
-        () => this.nextBatch(plan.train),
-        {
-          begin: (step) => {
-            this.at = `epoch ${epoch + 1}, step ${step + 1}`;
-          },
-          end: async (step, size) => {
-            // Bytes this rank has sent through its collectives so far (a graph in the trace viewer; the bench reads it per step).
-            this.tracer.counter(BYTES_SENT_COUNTER, { bytes: this.group.bytesSent });
-            const logs = plan.batchLogs ? await this.logs() : {};
-            if (ctx.rank === 0) void this.coordinator.batchEnd(step, size, logs);
-            if (++this.globalStep % job.checksumEverySteps === 0) await this.checkWeights(this.at, this.model.trainableWeights);
-          },
-        },
-        from,
-      );
+      await trainSteps(trainer, to, () => this.nextBatch(plan.train), this.stepEvents(epoch, plan.batchLogs), from);
       if (to < plan.stepsPerEpoch) {
         if (!range.checkpoint) return { logs: null, metricState: null, state: null };
         const metricState = this.group.size > 1 ? await sumAcrossRanks(this.group, trainer.getMetricState(), job.timeoutMs) : trainer.getMetricState();
         return { logs: null, metricState, state: ctx.rank === 0 ? this.state() : null };
       }
-      this.at = `end of epoch ${epoch + 1}`;
-      const logs = await this.logs();
-      if (plan.validation) {
-        const valLogs = await this.evaluateOn(plan.validation, plan.validationBatchSize);
-        for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
-      }
-      await broadcastFromRank0(this.group, this.model.nonTrainableWeights, job.timeoutMs);
-      await this.checkWeights(this.at, this.model.weights);
-      rankLogger(ctx.rank, { job: 'data-parallel' }).debug({ epoch: epoch + 1, ...logs }, 'epoch done');
-      return { logs, metricState: null, state: ctx.rank === 0 ? this.state() : null };
+      return this.endEpoch(epoch, plan.validation ? () => this.evaluateOn(plan.validation!, plan.validationBatchSize) : null);
     });
+  }
+
+  fitDatasetEpoch(epoch: number, shipped: FitData[] | null): Promise<StepsResult> {
+    return this.guard(async () => {
+      const { trainer, ctx, group } = this;
+      const plan = ctx.args.datasetPlan;
+      if (!plan) throw new Error('fitDatasetEpoch needs a job with a dataset plan');
+      trainer.resetMetrics();
+      let iterator: AsyncIterator<unknown> | null = null;
+      let draw: () => RankStep | Promise<RankStep>;
+      if (plan.train) {
+        this.trainDataset ??= await openRankDataset(plan.train, group);
+        iterator = this.trainDataset.epoch(epoch)[Symbol.asyncIterator]();
+        draw = moduleSteps(this.model, iterator, group, ctx.args.timeoutMs, plan.classWeight);
+      } else {
+        if (!shipped) throw new Error('fitDatasetEpoch: the coordinator sent no batches for a dataset the ranks cannot build');
+        draw = shippedSteps(shipped, group);
+      }
+      const next = async () => {
+        const step = await draw();
+        if (step) this.share = step.share;
+        return step;
+      };
+      let steps: number;
+      try {
+        steps = await trainSteps(trainer, Infinity, next, this.stepEvents(epoch, plan.batchLogs));
+      } finally {
+        await iterator?.return?.();
+      }
+      if (steps === 0) throw emptyDatasetError('fit', epoch);
+      const validation = plan.validation;
+      return this.endEpoch(epoch, validation ? () => evaluateRankDataset(validation, group, this.evaluator, this.model, ctx.args.timeoutMs) : null);
+    });
+  }
+
+  evaluateDataset(): Promise<Logs> {
+    return this.guard(async () => {
+      const source = this.ctx.args.datasetInference;
+      if (!source) throw new Error('evaluateDataset needs a job with an inference dataset');
+      this.at = 'evaluating';
+      return evaluateRankDataset(source, this.group, this.evaluator, this.model, this.ctx.args.timeoutMs);
+    });
+  }
+
+  predictDataset(): Promise<PredictionShard> {
+    return this.guard(async () => {
+      const source = this.ctx.args.datasetInference;
+      if (!source) throw new Error('predictDataset needs a job with an inference dataset');
+      this.at = 'predicting';
+      return predictRankDataset(source, this.group, this.model);
+    });
+  }
+
+  /** An epoch's end on every rank: the logs summed over ranks, validation, rank 0's non-trainable state everywhere, the weights checked. */
+  private async endEpoch(epoch: number, validate: (() => Promise<Logs>) | null): Promise<StepsResult> {
+    const { ctx } = this;
+    this.at = `end of epoch ${epoch + 1}`;
+    const logs = await this.logs();
+    if (validate) {
+      const valLogs = await validate();
+      for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
+    }
+    await broadcastFromRank0(this.group, this.model.nonTrainableWeights, ctx.args.timeoutMs);
+    await this.checkWeights(this.at, this.model.weights);
+    rankLogger(ctx.rank, { job: 'data-parallel' }).debug({ epoch: epoch + 1, ...logs }, 'epoch done');
+    return { logs, metricState: null, state: ctx.rank === 0 ? this.state() : null };
+  }
+
+  /** What every step of an epoch reports: where the rank is (for errors), bytes sent, running logs to rank 0's coordinator, periodic weight checks. */
+  private stepEvents(epoch: number, batchLogs: boolean) {
+    return {
+      begin: (step: number) => {
+        this.at = `epoch ${epoch + 1}, step ${step + 1}`;
+      },
+      end: async (step: number, size: number) => {
+        // Bytes this rank has sent through its collectives so far (a graph in the trace viewer; the bench reads it per step).
+        this.tracer.counter(BYTES_SENT_COUNTER, { bytes: this.group.bytesSent });
+        const logs = batchLogs ? await this.logs() : {};
+        if (this.ctx.rank === 0) void this.coordinator.batchEnd(step, size, logs);
+        if (++this.globalStep % this.ctx.args.checksumEverySteps === 0) await this.checkWeights(this.at, this.model.trainableWeights);
+      },
+    };
   }
 
   evaluate(): Promise<Logs> {

@@ -24,8 +24,8 @@ export interface CallbackModel {
 /** What fit tells callbacks about the run. */
 export interface TrainingParams {
   epochs: number;
-  /** Batches per epoch. */
-  steps: number;
+  /** Batches per epoch; null while unknown (the first epoch over a dataset of unknown length). */
+  steps: number | null;
   verbose: number;
   /** Names of the logged values, e.g. ['loss', 'accuracy', 'val_loss', 'val_accuracy']. */
   metrics: string[];

@@ -70,7 +70,7 @@ export class ProgbarLogger extends Callback {
     this.seen = batch + 1;
     if (!this.inPlace) return;
     const now = performance.now();
-    const steps = this.params?.steps ?? this.seen;
+    const steps = this.params ? (this.params.steps ?? Infinity) : this.seen;
     if (this.seen < steps && now - this.lastUpdate < this.interval * 1000) return;
     this.lastUpdate = now;
     this.render(this.seen, logs, false);
@@ -81,12 +81,16 @@ export class ProgbarLogger extends Callback {
   }
 
   private render(step: number, logs: Logs, final: boolean): void {
-    const steps = this.params?.steps ?? step;
+    const known = this.params ? this.params.steps : step;
+    const steps = known ?? step;
     const elapsed = (performance.now() - this.epochStart) / 1000;
-    const counter = `${String(step).padStart(String(steps).length)}/${steps}`;
+    const counter = known === null ? `${step}/Unknown` : `${String(step).padStart(String(steps).length)}/${steps}`;
     const values = Object.entries(logs).map(([k, v]) => ` - ${k}: ${formatLogValue(v)}`).join('');
     let line: string;
-    if (this.verbose === 2) {
+    if (known === null) {
+      // Keras's line for a dataset of unknown length: no bar, no ETA.
+      line = `${counter} - ${formatDuration(elapsed)} ${formatPerStep(elapsed / Math.max(step, 1))}${values}`;
+    } else if (this.verbose === 2) {
       line = `${counter} - ${formatDuration(elapsed)} - ${formatPerStep(elapsed / Math.max(step, 1))}${values}`;
     } else {
       const filled = Math.floor((BAR_WIDTH * step) / Math.max(steps, 1));

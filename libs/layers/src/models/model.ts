@@ -10,6 +10,9 @@ import { evaluateModel } from '../training/evaluate';
 import { fitModel } from '../training/fit';
 import type { History } from '../callbacks/history';
 import { predictModel } from '../training/predict';
+import { isBatchDataset, type BatchDataset } from '../training/dataset-input';
+import { evaluateDatasetModel, predictDatasetModel } from '../training/dataset-inference';
+import { fitDatasetModel } from '../training/fit-dataset';
 import { trainOnBatch } from '../training/train-on-batch';
 import type { SavableModel } from '../saving/savable-model';
 import { saveModel, saveWeights, type SaveModelArgs } from '../saving/save-model';
@@ -255,23 +258,61 @@ export class Model extends Layer implements TrainingModel, SavableModel {
     return result;
   }
 
-  /** Trains for a number of epochs; hands over to `args.distribution` when given. x may be texts (string[]) for a model that starts with TextVectorization. */
-  async fit(x: DataInput | Texts, y: DataInput, args: FitArgs = {}): Promise<History> {
-    return this.withTexts(x, (xs) => (args.distribution ? args.distribution.fit(this, xs, y, args) : fitModel(this, xs, y, args)));
+  /**
+   * Trains for a number of epochs; hands over to `args.distribution` when given. On tensors
+   * `fit(x, y, args)` (x may be texts, string[], for a model that starts with TextVectorization);
+   * on a dataset of { x, y } batches `fit(dataset, args)` (Keras's signature: the dataset holds
+   * the targets and batches itself).
+   */
+  async fit(dataset: BatchDataset, args?: FitArgs): Promise<History>;
+  async fit(x: DataInput | Texts, y: DataInput, args?: FitArgs): Promise<History>;
+  async fit(x: DataInput | Texts | BatchDataset, y?: DataInput | FitArgs, args: FitArgs = {}): Promise<History> {
+    if (isBatchDataset(x)) {
+      const datasetArgs = datasetCallArgs<FitArgs>('fit', y);
+      const { distribution } = datasetArgs;
+      if (!distribution) return fitDatasetModel(this, x, datasetArgs);
+      if (!distribution.fitDataset) throw new Error(`fit(dataset): this distribution (${distribution.constructor.name}) does not train on datasets; fit without it or on tensors.`);
+      return distribution.fitDataset(this, x, datasetArgs);
+    }
+    if (y === undefined) throw new Error('fit(x, y): y is missing. Pass the targets, or fit on a dataset of { x, y } batches: fit(dataset, args).');
+    const ys = y as DataInput;
+    return this.withTexts(x, (xs) => (args.distribution ? args.distribution.fit(this, xs, ys, args) : fitModel(this, xs, ys, args)));
   }
 
-  /** Loss and metrics on the given data: [loss, ...metrics], or a single number without metrics; hands over to `args.distribution` when it evaluates. */
-  async evaluate(x: DataInput | Texts, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
-    return this.withTexts(x, (xs) => (args.distribution?.evaluate ? args.distribution.evaluate(this, xs, y, args) : evaluateModel(this, xs, y, args)));
+  /**
+   * Loss and metrics on the given data: [loss, ...metrics], or a single number without metrics;
+   * `evaluate(x, y, args)` (x may be texts) or `evaluate(dataset, args)`. Hands over to `args.distribution` when it evaluates.
+   */
+  async evaluate(dataset: BatchDataset, args?: EvaluateArgs): Promise<number | number[]>;
+  async evaluate(x: DataInput | Texts, y: DataInput, args?: EvaluateArgs): Promise<number | number[]>;
+  async evaluate(x: DataInput | Texts | BatchDataset, y?: DataInput | EvaluateArgs, args: EvaluateArgs = {}): Promise<number | number[]> {
+    if (isBatchDataset(x)) {
+      const datasetArgs = datasetCallArgs<EvaluateArgs>('evaluate', y);
+      const { distribution } = datasetArgs;
+      if (distribution?.evaluateDataset) return distribution.evaluateDataset(this, x, datasetArgs);
+      return evaluateDatasetModel(this, x, datasetArgs);
+    }
+    if (y === undefined) throw new Error('evaluate(x, y): y is missing. Pass the targets, or evaluate a dataset of { x, y } batches: evaluate(dataset).');
+    const ys = y as DataInput;
+    return this.withTexts(x, (xs) => (args.distribution?.evaluate ? args.distribution.evaluate(this, xs, ys, args) : evaluateModel(this, xs, ys, args)));
   }
 
-  /** Outputs for the inputs, computed in batches (inference mode); with a distribution, on its workers (a Promise). x may be texts (string[]). */
+  /**
+   * Outputs for the inputs, computed in batches (inference mode); with a distribution, on its
+   * workers (a Promise). x may be texts (string[]). On a dataset (its batches' x; y ignored), always a Promise.
+   */
+  predict(dataset: BatchDataset, args?: PredictArgs): Promise<tf.Tensor | tf.Tensor[]>;
   predict(x: DataInput | Texts, args: PredictArgs & { distribution: Distribution }): Promise<tf.Tensor | tf.Tensor[]>;
   predict(x: DataInput | Texts, args?: PredictArgs): tf.Tensor | tf.Tensor[];
-  predict(x: DataInput | Texts, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] | Promise<tf.Tensor | tf.Tensor[]> {
+  predict(x: DataInput | Texts | BatchDataset, args: PredictArgs = {}): tf.Tensor | tf.Tensor[] | Promise<tf.Tensor | tf.Tensor[]> {
+    const { distribution } = args;
+    if (isBatchDataset(x)) {
+      if (!distribution) return predictDatasetModel(this, x, args);
+      if (!distribution.predictDataset) return Promise.reject(new Error(`predict(dataset): this distribution (${distribution.constructor.name}) does not predict on datasets; call predict without it.`));
+      return distribution.predictDataset(this, x, args);
+    }
     return this.withTexts(x, (xs) => {
-      if (!args.distribution) return predictModel(this, xs, args);
-      const { distribution } = args;
+      if (!distribution) return predictModel(this, xs, args);
       if (!distribution.predict) throw new Error(`predict(): this distribution (${distribution.constructor.name}) does not predict; call predict without it.`);
       return distribution.predict(this, xs, args);
     });
@@ -293,5 +334,16 @@ export class Model extends Layer implements TrainingModel, SavableModel {
   }
 }
 registerLayer(Model);
+
+/** The arguments of fit(dataset, args) / evaluate(dataset, args): refused when they look like targets (Keras: the dataset holds them). */
+function datasetCallArgs<A extends object>(use: string, args: unknown): A {
+  if (args === undefined) return {} as A;
+  const values = typeof args === 'object' && args !== null ? Object.entries(args) : [];
+  const keyedTargets = values.length > 0 && values.every(([k, v]) => k !== 'sampleWeight' && v instanceof tf.Tensor);
+  if (args instanceof tf.Tensor || Array.isArray(args) || isBatchDataset(args) || keyedTargets) {
+    throw new Error(`${use}(dataset, ...): the dataset yields the targets (its batches' y). Call ${use}(dataset, args) without y.`);
+  }
+  return args as A;
+}
 
 export const model = (args: ModelArgs) => new Model(args);

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Callback } from '../callbacks/callback';
 import type { History } from '../callbacks/history';
 import type { DataInput } from './data';
+import type { BatchDataset } from './dataset-input';
 import type { TrainingModel } from './training-model';
 
 export interface FitArgs {
@@ -9,7 +10,8 @@ export interface FitArgs {
   epochs?: number;
   /** 0 silent, 1 progress bar (one line per epoch when not a TTY), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
-  validationData?: [DataInput, DataInput] | [DataInput, DataInput, tf.Tensor];
+  /** Tensors [x, y(, sampleWeight)]; or, when fitting a dataset, a dataset too (its epoch 0 at every epoch's end). */
+  validationData?: [DataInput, DataInput] | [DataInput, DataInput, tf.Tensor] | BatchDataset;
   /** Fraction of the data (the last samples, before shuffling, as Keras) held out for validation. */
   validationSplit?: number;
   validationBatchSize?: number;
@@ -68,4 +70,9 @@ export interface Distribution {
   evaluate?(model: TrainingModel, x: DataInput, y: DataInput, args: EvaluateArgs): Promise<number | number[]>;
   /** Outputs for x, in x's order, computed on the distribution's devices. */
   predict?(model: TrainingModel, x: DataInput, args: PredictArgs): Promise<tf.Tensor | tf.Tensor[]>;
+  /** model.fit(dataset, {distribution}): trains on a dataset's batches (see BatchDataset). */
+  fitDataset?(model: TrainingModel, dataset: BatchDataset, args: FitArgs): Promise<History>;
+  evaluateDataset?(model: TrainingModel, dataset: BatchDataset, args: EvaluateArgs): Promise<number | number[]>;
+  /** Outputs for every batch of the dataset, in its order. */
+  predictDataset?(model: TrainingModel, dataset: BatchDataset, args: PredictArgs): Promise<tf.Tensor | tf.Tensor[]>;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { STEP_SPANS } from '@weft/tensor';
-import { CallbackList, type Callback, type Logs } from '../callbacks/callback';
+import { CallbackList, type Callback, type Logs, type TrainingParams } from '../callbacks/callback';
 import { History } from '../callbacks/history';
 import { ProgbarLogger } from '../callbacks/progbar-logger';
 import type { Batch, Trainer } from './trainer';
@@ -30,8 +30,8 @@ export interface EpochRunner {
 export interface FitLoopOptions {
   epochs: number;
   initialEpoch: number;
-  /** Batches per epoch. */
-  steps: number;
+  /** Batches per epoch; null when not known before the first epoch ends (a dataset of unknown length). */
+  steps: number | null;
   verbose: 0 | 1 | 2;
   callbacks?: Callback[];
   /** Log names, val_* included (the callbacks' params). */
@@ -49,11 +49,16 @@ export async function runFitLoop(model: TrainingModel, runner: EpochRunner, opti
   if (options.verbose > 0) callbacks.push(new ProgbarLogger({ verbose: options.verbose === 2 ? 2 : 1 }));
   const list = new CallbackList(callbacks);
   list.setModel(model);
-  list.setParams({ epochs: options.epochs, steps: options.steps, verbose: options.verbose, metrics: options.metricNames });
+  const params: TrainingParams = { epochs: options.epochs, steps: options.steps, verbose: options.verbose, metrics: options.metricNames };
+  list.setParams(params);
+  let stepsSeen = 0;
   const batches: BatchEvents = {
     wantsLogs: list.wantsBatchLogs,
     begin: (step, size) => list.onBatchBegin(step, { batch: step, size }),
-    end: (step, logs) => list.onBatchEnd(step, logs),
+    end: (step, logs) => {
+      stepsSeen = step + 1;
+      return list.onBatchEnd(step, logs);
+    },
     stopped: () => model.stopTraining,
   };
   model.stopTraining = false;
@@ -61,8 +66,14 @@ export async function runFitLoop(model: TrainingModel, runner: EpochRunner, opti
   await list.onTrainBegin();
   for (let epoch = options.initialEpoch; epoch < options.epochs && !model.stopTraining; epoch++) {
     await list.onEpochBegin(epoch);
+    stepsSeen = 0;
     const logs = await runner.runEpoch(epoch, batches);
     await list.onEpochEnd(epoch, logs);
+    // As Keras: a dataset's length is known once its first epoch has run.
+    if (params.steps === null && !model.stopTraining && stepsSeen > 0) {
+      params.steps = stepsSeen;
+      list.setParams(params);
+    }
     await runner.afterEpochEnd?.(epoch);
   }
   await list.onTrainEnd();
@@ -87,13 +98,26 @@ export interface StepEvents {
  * The step loop of an epoch, in fit and in every data-parallel replica: draws each step's batch,
  * trains it (a replica without rows joins the step with zero gradients, so the all-reduce still
  * meets), frees the batch and reports. Steps `firstStep` to `steps - 1` of the epoch (a part of one
- * when a distribution checkpoints or resumes mid-epoch).
+ * when a distribution checkpoints or resumes mid-epoch), or until `next` gives null (a dataset's
+ * epoch ran out; steps is then Infinity). Returns the step it stopped before.
  */
-export async function trainSteps(trainer: Trainer, steps: number, next: () => StepBatch, events: StepEvents, firstStep = 0): Promise<void> {
+export async function trainSteps(
+  trainer: Trainer,
+  steps: number,
+  next: () => StepBatch | null | Promise<StepBatch | null>,
+  events: StepEvents,
+  firstStep = 0,
+): Promise<number> {
   const tracer = trainer.tracer;
-  for (let step = firstStep; step < steps && !events.stopped?.(); step++) {
+  let step = firstStep;
+  for (; step < steps && !events.stopped?.(); step++) {
     tracer.begin(STEP_SPANS.step, { step });
-    const { batch, size } = tracer.span(STEP_SPANS.data, next);
+    const drawn = await tracer.spanAsync(STEP_SPANS.data, async () => next());
+    if (!drawn) {
+      tracer.end(STEP_SPANS.step);
+      break;
+    }
+    const { batch, size } = drawn;
     await events.begin?.(step, size);
     if (batch) {
       try {
@@ -107,4 +131,5 @@ export async function trainSteps(trainer: Trainer, steps: number, next: () => St
     await events.end(step, size);
     tracer.end(STEP_SPANS.step);
   }
+  return step;
 }

@@ -3,6 +3,7 @@ import { StepTracer, writeTrace } from '@weft/tensor';
 import type { History } from '../callbacks/history';
 import { assertPositiveInt } from '../engine/validate';
 import { BatchSchedule } from './batch-schedule';
+import { tensorValidationData } from './dataset-input';
 import { checkData, classWeightsToSampleWeights, takeRows, toTensorList, type DataInput } from './data';
 import type { FitArgs } from './fit-args';
 import { runEvaluation } from './evaluate';
@@ -43,7 +44,7 @@ export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput,
 
   let validation: { xs: tf.Tensor[]; ys: tf.Tensor[]; sw: tf.Tensor | null } | null = null;
   if (args.validationData) {
-    const [vx, vy, vsw] = args.validationData;
+    const [vx, vy, vsw] = tensorValidationData(args.validationData);
     const vxs = toTensorList(vx, model.inputNames, 'x', model.name);
     const vys = toTensorList(vy, model.outputNames, 'y', model.name);
     checkData(model, vxs, vys, [vsw ?? null], { strings: true });

@@ -20,3 +20,24 @@ export {
   type DataInput,
   type Texts,
 } from './data';
+export {
+  datasetBatch,
+  datasetContext,
+  datasetFromModule,
+  disposeBatch,
+  emptyDatasetError,
+  isBatchDataset,
+  tensorValidationData,
+  type BatchDataset,
+  type BatchInput,
+  type BatchValue,
+  type BuildableModel,
+  type DatasetBatch,
+  type DatasetBatchOptions,
+  type DatasetContext,
+  type DatasetFunction,
+  type DatasetModuleRef,
+  type DenseBatchArray,
+} from './dataset-input';
+export { fitDatasetModel, checkDatasetFitArgs, datasetSteps, evaluateDatasetLogs, validationLogs, datasetValidation, type DatasetValidation } from './fit-dataset';
+export { evaluateDatasetModel, predictDatasetModel, predictBatch } from './dataset-inference';
