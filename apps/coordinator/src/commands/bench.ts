@@ -43,6 +43,9 @@ Options:
   --trace DIR           write each run's step traces there (a file per rank and one of all
                         ranks: open in ui.perfetto.dev) and print each rank's share of the step
                         in compute, all-reduce and waiting
+  --ceiling             also run, for each worker count above 1, that many in-process trainings
+                        at once exchanging nothing (row 'independent'): what the cores and
+                        memory allow N replicas here, the ceiling of data-parallel speed-up
   --quick               a short run (used by tests)
   --json                print the rows as JSON instead of a table
 ${logHelp(24)}
@@ -68,6 +71,7 @@ async function throughput(args: string[]): Promise<number> {
     device: { type: 'string' },
     chart: { type: 'string' },
     trace: { type: 'string' },
+    ceiling: { type: 'boolean' },
     quick: { type: 'boolean' },
     json: { type: 'boolean' },
   });
@@ -87,6 +91,7 @@ async function throughput(args: string[]): Promise<number> {
     device: values.device as 'cpu' | 'gpu' | undefined,
     quick: values.quick ?? false,
     traceDir: values.trace,
+    ceiling: values.ceiling ?? false,
   };
   validateThroughputOptions(options);
   if (values.chart !== undefined) checkChartPath(values.chart);

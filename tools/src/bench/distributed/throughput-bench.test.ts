@@ -27,6 +27,19 @@ describe('--repeat', () => {
   });
 });
 
+describe('--ceiling', () => {
+  it('adds, before each data-parallel run above 1 worker, that many independent trainings at once', async () => {
+    const rows = await runThroughputBench({ models: ['tiny'], workers: [1, 2], quick: true, ceiling: true });
+    expect(rows.map((r) => `${r.run} x${r.workers}`)).toEqual(['in-process x1', 'threads x1', 'independent x2', 'threads x2']);
+    const [single, , independent] = rows;
+    // Two trainings of 3 steps of 32 rows, timed by the slower of the two.
+    expect(independent.samples).toBe(192);
+    expect(independent.samplesPerSecond).toBeCloseTo(192 / independent.seconds, 6);
+    expect(independent.speedup).toBeCloseTo(independent.samplesPerSecond / single.samplesPerSecond, 6);
+    expect(independent.stepShares).toBeUndefined();
+  }, 60_000);
+});
+
 describe('--device gpu', () => {
   const saved = process.env.CUDA_VISIBLE_DEVICES;
   afterEach(() => {

@@ -2,8 +2,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, listGpus, readTrace, summarizeTrace, tf, threadCpuSeconds, tracePid, type BackendInfo, type TraceEvent } from '@weft/tensor';
-import { Callback, type Logs } from '@weft/layers';
-import { BYTES_SENT_COUNTER, DataParallel } from '@weft/distributed';
+import { BYTES_SENT_COUNTER, DataParallel, launchProcesses, launchThreads, type RankOutcome } from '@weft/distributed';
+import type { IndependentRunArgs, IndependentRunTiming } from './independent-rank';
+import { StepClock } from './step-clock';
 import { stepSharesFromTrace, type ThroughputStepShares } from './step-shares';
 import { DEFAULT_THROUGHPUT_MODELS, MODELS, THROUGHPUT_MODELS, type ModelBench, type ThroughputModel } from './throughput-models';
 
@@ -38,12 +39,21 @@ export interface ThroughputBenchOptions {
   onProgress?: (line: string) => void;
   /** Where to write each run's step traces (a file per rank and a merged one, for Perfetto); fills the rows' stepShares. */
   traceDir?: string;
+  /**
+   * Also run, for each worker count above 1, that many independent in-process trainings at once
+   * (threads or processes as --transport, nothing exchanged): the ceiling the cores and memory set
+   * on data-parallel training here, as row 'independent'.
+   */
+  ceiling?: boolean;
 }
 
 export interface ThroughputRow {
   model: ThroughputModel;
-  /** 'in-process': one device, no DataParallel (the baseline); else the DataParallel transport. */
-  run: 'in-process' | 'threads' | 'processes';
+  /**
+   * 'in-process': one device, no DataParallel (the baseline); 'independent': `workers` in-process
+   * trainings at once, exchanging nothing (the ceiling, --ceiling); else the DataParallel transport.
+   */
+  run: 'in-process' | 'independent' | 'threads' | 'processes';
   workers: number;
   /** Where each worker computed ('cpu'; 'gpu' once DataParallel places workers on GPUs). */
   device: 'cpu' | 'gpu';
@@ -127,22 +137,6 @@ export function checkGpuDevice(resolve: (id: string) => string = require.resolve
   );
 }
 
-/** Times onBatchEnd on the coordinator, and the first epoch's start; asks for no batch logs (they cost a collective). */
-class StepClock extends Callback {
-  readonly batchEnds: number[] = [];
-  epochBegin: number | null = null;
-
-  override get wantsBatchLogs(): boolean {
-    return false;
-  }
-  override onEpochBegin(): void {
-    this.epochBegin ??= performance.now();
-  }
-  override onBatchEnd(_batch: number, _logs?: Logs): void {
-    this.batchEnds.push(performance.now());
-  }
-}
-
 /** Rank 0's bytes sent per timed step, from the counter every rank samples after each step. */
 function bytesPerStep(events: TraceEvent[], warmupSteps: number): number {
   const samples = events.filter((e) => e.ph === 'C' && e.name === BYTES_SENT_COUNTER && e.pid === tracePid(0)).map((e) => Number(e.args?.bytes));
@@ -187,12 +181,8 @@ async function measure(
     const coordinatorCpuSeconds = threadCpuSeconds() - cpuAtStart;
     const { traceEvents } = await readTrace(tracePath);
     const stepShares = stepSharesFromTrace(summarizeTrace(traceEvents));
-    const ends = clock.batchEnds;
-    if (ends.length !== warmupSteps + steps) {
-      throw new Error(`throughput bench: expected ${warmupSteps + steps} batch ends, saw ${ends.length}`);
-    }
     return {
-      seconds: (ends[ends.length - 1] - ends[warmupSteps - 1]) / 1000,
+      seconds: clock.steadySeconds(warmupSteps, steps),
       startupSeconds: ((clock.epochBegin ?? start) - start) / 1000,
       coordinatorCpuSeconds,
       stepShares,
@@ -204,7 +194,26 @@ async function measure(
   }
 }
 
-/** Runs the bench: for each model, the in-process baseline then each worker count, in one run. */
+const INDEPENDENT_ENTRY = join(__dirname, 'independent-rank.ts');
+
+/** `workers` in-process trainings at once, each in a thread or process of its own, nothing exchanged: seconds of the slowest. */
+async function measureIndependent(name: ThroughputModel, workers: number, transport: 'threads' | 'processes', batch: number, warmupSteps: number, steps: number): Promise<Measured> {
+  const launch = { size: workers, entry: INDEPENDENT_ENTRY, args: { model: name, batch, warmupSteps, steps }, groupTimeoutMs: 600_000 };
+  const outcomes: RankOutcome<IndependentRunTiming>[] =
+    transport === 'processes'
+      ? await launchProcesses<IndependentRunArgs, IndependentRunTiming>(launch)
+      : await launchThreads<IndependentRunArgs, IndependentRunTiming>(launch);
+  const seconds = outcomes.map((o) => {
+    if (!o.ok) throw new Error(`throughput bench: independent run ${o.rank} failed: ${o.error}`);
+    return o.value.seconds;
+  });
+  // Every run trains as many samples; the slowest sets the pace a lockstep job would have.
+  return { seconds: Math.max(...seconds), startupSeconds: 0, coordinatorCpuSeconds: 0, stepShares: [], bytesPerStep: 0 };
+}
+
+type RunConfig = { run: 'in-process'; workers: 1 } | { run: 'independent' | 'data-parallel'; workers: number };
+
+/** Runs the bench: for each model, the in-process baseline then each worker count (and its ceiling, with `ceiling`), in one run. */
 export async function runThroughputBench(options: ThroughputBenchOptions = {}): Promise<ThroughputRow[]> {
   validateThroughputOptions(options);
   if (options.device === 'gpu') checkGpuDevice();
@@ -216,6 +225,12 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const backend = await initBackend('wasm');
   const rows: ThroughputRow[] = [];
   const repeat = options.repeat ?? 1;
+  const configs: RunConfig[] = [{ run: 'in-process', workers: 1 }];
+  for (const workers of workerCounts) {
+    if (options.ceiling && workers > 1) configs.push({ run: 'independent', workers });
+    configs.push({ run: 'data-parallel', workers });
+  }
+  const label = (c: RunConfig) => (c.run === 'data-parallel' ? `${transport} x${c.workers}` : c.run === 'independent' ? `independent x${c.workers}` : 'in-process');
   // Every run is traced (a few spans a step: no measurable cost) for the step shares; kept with --trace.
   const traceDir = options.traceDir ?? (await mkdtemp(join(tmpdir(), 'weft-bench-trace-')));
   await mkdir(traceDir, { recursive: true });
@@ -223,34 +238,36 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
     for (const name of models) {
       const spec = MODELS[name];
       const steps = options.steps ?? (options.quick ? 3 : spec.steps);
-      const configs = [null, ...workerCounts];
       // Rounds interleave the configurations (baseline, 1, 2, ..., baseline, 1, 2, ...) so that a
       // burst of other work on the host lands on all of them alike; each keeps its fastest round.
       const rounds: Measured[][] = configs.map(() => []);
       for (let round = 0; round < repeat; round++) {
-        for (const [i, workers] of configs.entries()) {
-          const run = workers === null ? 'in-process' : `${transport}-x${workers}`;
-          const tracePath = join(traceDir, `${name}-${run}${repeat > 1 ? `-round${round + 1}` : ''}.json`);
-          const m = await measure(spec, workers, transport, batch, warmupSteps, steps, backend, tracePath);
+        for (const [i, config] of configs.entries()) {
+          const m =
+            config.run === 'independent'
+              ? await measureIndependent(name, config.workers, transport, batch, warmupSteps, steps)
+              : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmupSteps, steps, backend,
+                  join(traceDir, `${name}-${config.run === 'in-process' ? 'in-process' : `${transport}-x${config.workers}`}${repeat > 1 ? `-round${round + 1}` : ''}.json`));
           rounds[i].push(m);
-          if (repeat > 1) options.onProgress?.(`${name} ${workers === null ? 'in-process' : `${transport} x${workers}`}, round ${round + 1}/${repeat}: ${((steps * (workers ?? 1) * batch) / m.seconds).toFixed(1)} samples/s`);
+          if (repeat > 1) options.onProgress?.(`${name} ${label(config)}, round ${round + 1}/${repeat}: ${((steps * config.workers * batch) / m.seconds).toFixed(1)} samples/s`);
         }
       }
       let single = 0;
-      for (const [i, workers] of configs.entries()) {
-        const n = workers ?? 1;
+      for (const [i, config] of configs.entries()) {
+        const n = config.workers;
         const globalBatch = n * batch;
         const samples = steps * globalBatch;
         const fastest = rounds[i].reduce((a, b) => (b.seconds < a.seconds ? b : a));
         const seconds = fastest.seconds;
         const samplesPerSecond = samples / seconds;
-        if (workers === null) single = samplesPerSecond;
+        if (config.run === 'in-process') single = samplesPerSecond;
+        const measuredHere = config.run !== 'independent';
         const row: ThroughputRow = {
           model: name,
-          run: workers === null ? 'in-process' : transport,
+          run: config.run === 'data-parallel' ? transport : config.run,
           workers: n,
           device: backend.device,
-          worker: workers === null ? 'this process' : transport === 'threads' ? 'worker thread' : 'child process',
+          worker: config.run === 'in-process' ? 'this process' : transport === 'threads' ? 'worker thread' : 'child process',
           backend: backend.backend,
           package: backend.package,
           perWorkerBatch: batch,
@@ -266,9 +283,9 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           speedup: samplesPerSecond / single,
           efficiency: samplesPerSecond / (n * single),
           startupSeconds: Math.min(...rounds[i].map((m) => m.startupSeconds)),
-          coordinatorCpuSeconds: fastest.coordinatorCpuSeconds,
-        bytesPerStep: fastest.bytesPerStep,
-          stepShares: fastest.stepShares,
+          coordinatorCpuSeconds: measuredHere ? fastest.coordinatorCpuSeconds : undefined,
+          bytesPerStep: measuredHere ? fastest.bytesPerStep : undefined,
+          stepShares: measuredHere ? fastest.stepShares : undefined,
           loadAverage: loadavg()[0],
         };
         rows.push(row);

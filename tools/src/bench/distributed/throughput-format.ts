@@ -70,6 +70,9 @@ export function formatThroughputBench(rows: ThroughputRow[]): string {
           `${first.warmupSteps} warm-up step(s) not timed; samples/s over the timed steps, from rank 0's batch ends seen by the coordinator` +
           (first.repeat > 1 ? `; best of ${first.repeat} interleaved rounds.` : '.'),
         'vs in-process = samples/s / in-process samples/s (same run); efficiency = samples/s / (workers x in-process samples/s).',
+        ...(rows.some((r) => r.run === 'independent')
+          ? ['independent: that many in-process trainings at once, each in its own worker, exchanging nothing (--ceiling): the most the cores and memory let N replicas train here, the ceiling of data-parallel training.']
+          : []),
         "start-up s: fit's call to the first epoch (data handed over, workers launched, backend and model ready), not in samples/s.",
         ...optional.map((o) => o.legend),
         `load: the host's 1-minute load average after the run (${cpus().length} CPUs here); other jobs on the cores lower the figures.`,

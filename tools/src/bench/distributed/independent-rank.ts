@@ -1,0 +1,41 @@
+import { initBackend, tf } from '@weft/tensor';
+import type { RankContext } from '@weft/distributed';
+import { StepClock } from './step-clock';
+import { MODELS, type ThroughputModel } from './throughput-models';
+
+export interface IndependentRunArgs {
+  model: ThroughputModel;
+  batch: number;
+  warmupSteps: number;
+  steps: number;
+}
+
+/** What one independent run measured: its steady-state seconds over the timed steps. */
+export interface IndependentRunTiming {
+  seconds: number;
+}
+
+/**
+ * One of N independent runs of the throughput bench's ceiling: the in-process training of the
+ * baseline, in a worker thread or process of its own, started together with the others (a
+ * barrier) and exchanging nothing. N of them at once train as fast as the cores, caches and
+ * memory bandwidth let N replicas train: the most data-parallel training could reach here.
+ */
+export async function main(ctx: RankContext<IndependentRunArgs>): Promise<IndependentRunTiming> {
+  const { model: name, batch, warmupSteps, steps } = ctx.args;
+  await initBackend('wasm');
+  const spec = MODELS[name];
+  const [x, y] = spec.data((warmupSteps + steps) * batch, 7 + ctx.rank);
+  const model = spec.build();
+  const clock = new StepClock();
+  const group = await ctx.createGroup();
+  try {
+    await group.barrier();
+    await model.fit(x, y, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0, callbacks: [clock] });
+    return { seconds: clock.steadySeconds(warmupSteps, steps) };
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose?.();
+    group.destroy();
+  }
+}
