@@ -14,7 +14,6 @@ import {
   checkData,
   Trainer,
   type BatchDataset,
-  type BatchEvents,
   type EvaluateArgs,
   type FitArgs,
   type History,
@@ -23,7 +22,7 @@ import {
   type PredictArgs,
 } from '@weft/layers';
 import type { CoordinatorApi, FitData, PredictionShard, RankDataset, ReplicaJob } from './fit-job';
-import { callbacksWantBatchLogs } from './fit-reporting';
+import { batchRelay, callbacksWantBatchLogs } from './fit-reporting';
 import { toFitData } from './prepare-fit';
 import type { Replicas } from './replicas';
 import { learningRateOf } from './starting-point';
@@ -113,35 +112,25 @@ export async function fitDatasetParallel(ranks: DatasetRanks, model: Model, data
   }
   const validation = await validationSource(model, args, ranks.shared);
   const names = ['loss', ...new Trainer(model).metricEntries(model.outputNames).map((e) => e.name)];
-  let batches: BatchEvents | null = null;
-  let reported = Promise.resolve();
-  const coordinator: CoordinatorApi = {
-    batchEnd: (step, size, logs) => {
-      const events = batches!;
-      reported = reported.then(async () => {
-        await events.begin(step, size);
-        await events.end(step, logs);
-      });
-    },
-  };
+  const relay = batchRelay();
   const job: ReplicaJob = {
     ...ranks.job(describeModel(model)),
     datasetPlan: { train: ref, validation, classWeight: args.classWeight ?? null, batchLogs: callbacksWantBatchLogs(args) },
   };
-  const replicas = await ranks.start(job, gradientBytesOf(model), coordinator);
+  const replicas = await ranks.start(job, gradientBytesOf(model), relay.coordinator);
   try {
     return await runFitLoop(
       model,
       {
         runEpoch: async (epoch, events) => {
-          batches = events;
+          relay.epoch(events);
           let shipped: FitData[] | null = null;
           if (!ref) {
             shipped = firstEpoch ?? (await readEpochBatches(model, dataset, epoch, ranks.shared, 'fit', args.classWeight));
             firstEpoch = null;
           }
           const [first] = await replicas.all((replica) => replica.fitDatasetEpoch(epoch, shipped));
-          await reported;
+          await relay.flushed();
           applyModelSpec(model, first.state!);
           return first.logs!;
         },

@@ -1,4 +1,5 @@
-import { ProgbarLogger, type FitArgs } from '@weft/layers';
+import { ProgbarLogger, type BatchEvents, type FitArgs } from '@weft/layers';
+import type { CoordinatorApi } from './fit-job';
 
 /**
  * Whether fit's callbacks read batch logs (a live progress bar included): only then do the ranks
@@ -14,4 +15,27 @@ export function callbacksWantBatchLogs(args: FitArgs): boolean {
 export function rankTracePath(profile: string, rank: number): string {
   const stem = profile.endsWith('.json') ? profile.slice(0, -'.json'.length) : profile;
   return `${stem}.rank-${rank}.json`;
+}
+
+/**
+ * Relays rank 0's batch ends to fit's callbacks on the coordinator, in order: `coordinator` is what
+ * the ranks call, `epoch(events)` points it at an epoch's callbacks, and `flushed()` resolves once
+ * every relayed batch has reached them (awaited at the epoch's end).
+ */
+export function batchRelay(): { coordinator: CoordinatorApi; epoch(events: BatchEvents): void; flushed(): Promise<void> } {
+  let batches: BatchEvents | null = null;
+  let reported = Promise.resolve();
+  return {
+    coordinator: {
+      batchEnd: (step, size, logs) => {
+        const events = batches!;
+        reported = reported.then(async () => {
+          await events.begin(step, size);
+          await events.end(step, logs);
+        });
+      },
+    },
+    epoch: (events) => void (batches = events),
+    flushed: () => reported,
+  };
 }

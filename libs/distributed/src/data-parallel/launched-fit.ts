@@ -1,12 +1,12 @@
 import type { Remote } from 'comlink';
 import { activeBackend, writeTrace } from '@weft/tensor';
 import { setLogRank } from '@weft/logging';
-import { applyModelSpec, runFitLoop, type BatchEvents, type DataInput, type FitArgs, type History, type Model } from '@weft/layers';
+import { applyModelSpec, runFitLoop, type DataInput, type FitArgs, type History, type Model } from '@weft/layers';
 import type { DistributedEnv } from '../env';
 import { initProcessGroupFromEnv } from '../init-from-env';
 import type { RankContext } from '../launch/rank-context';
-import type { CoordinatorApi, ReplicaApi, ReplicaJob } from './fit-job';
-import { callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
+import type { ReplicaApi, ReplicaJob } from './fit-job';
+import { batchRelay, callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
 import { prepareFit } from './prepare-fit';
 import { main as replicaMain } from './replica-rank';
 
@@ -59,17 +59,7 @@ export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args
     prediction: null,
     dropoutDraws: [],
   };
-  let batches: BatchEvents | null = null;
-  let reported = Promise.resolve();
-  const coordinator: CoordinatorApi = {
-    batchEnd: (step, size, logs) => {
-      const events = batches!;
-      reported = reported.then(async () => {
-        await events.begin(step, size);
-        await events.end(step, logs);
-      });
-    },
-  };
+  const relay = batchRelay();
   let exposed!: (replica: ReplicaApi) => void;
   const ready = new Promise<ReplicaApi>((resolve) => (exposed = resolve));
   const ctx: RankContext<ReplicaJob> = {
@@ -78,7 +68,7 @@ export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args
     args: job,
     createGroup: async () => group,
     expose: (api) => exposed(api as ReplicaApi),
-    launcher: <T>() => coordinator as unknown as Remote<T>,
+    launcher: <T>() => relay.coordinator as unknown as Remote<T>,
   };
   const serving = replicaMain(ctx);
   const replica = await Promise.race([ready, serving.then(() => Promise.reject(new Error('the replica ended before it was ready')))]);
@@ -87,11 +77,11 @@ export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args
       model,
       {
         runEpoch: async (epoch, events) => {
-          batches = events;
+          relay.epoch(events);
           const steps = prepared.plan.stepsPerEpoch;
           const globalStep = (epoch - prepared.initialEpoch) * steps;
           const { logs } = await replica.fitSteps({ epoch, from: 0, to: steps, globalStep, metricState: null, checkpoint: false });
-          await reported;
+          await relay.flushed();
           if (rank === 0) applyModelSpec(model, replica.state());
           return logs!;
         },
