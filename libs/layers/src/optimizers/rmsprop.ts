@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { rmspropUpdate } from '@weft/tensor';
 import { Optimizer, type OptimizerArgs } from './optimizer';
 
 export interface RMSpropArgs extends OptimizerArgs {
@@ -28,6 +29,17 @@ export class RMSprop extends Optimizer {
 
   protected updateStep(g: tf.Tensor, v: tf.Variable, lr: number, slot: (n: string) => tf.Variable): void {
     const velocity = slot('velocity');
+    // One pass per variable where the backend has the fused kernel (wasm, cpu): same bits as the ops below.
+    if (!this.centered) {
+      const m = this.momentum > 0 ? slot('momentum') : undefined;
+      const fused = rmspropUpdate({ variable: v, gradient: g, velocity, momentum: m }, { learningRate: lr, rho: this.rho, epsilon: this.epsilon, momentum: this.momentum });
+      if (fused) {
+        velocity.assign(fused.velocity);
+        if (m) m.assign(fused.momentum!);
+        v.assign(fused.variable);
+        return;
+      }
+    }
     velocity.assign(tf.add(tf.mul(velocity, this.rho), tf.mul(tf.square(g), 1 - this.rho)));
     let denominator: tf.Tensor;
     if (this.centered) {

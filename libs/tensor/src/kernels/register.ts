@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { adamUpdateKernel } from './adam-update';
+import { rmspropUpdateKernel } from './rmsprop-update';
 import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input';
@@ -34,6 +35,7 @@ const kernels: WasmKernel<any>[] = [
   unpackKernel,
   identityKernel,
   adamUpdateKernel,
+  rmspropUpdateKernel,
   gemmKernel,
   reluGradKernel,
   maxStepsGradKernel,

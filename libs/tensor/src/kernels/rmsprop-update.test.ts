@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { rmspropUpdate, type RMSpropUpdateAttrs } from './rmsprop-update';
+import { randomValues } from './kernel-test-utils';
+import { registerWasmTrainingKernels } from './register';
+
+/** The per-op Keras 3 update the fused kernel replaces (as RMSprop.updateStep writes it without the kernel). */
+function perOpStep(w: tf.Tensor, g: tf.Tensor, velocity: tf.Tensor, momentum: tf.Tensor | null, a: RMSpropUpdateAttrs) {
+  const v2 = tf.add(tf.mul(velocity, a.rho), tf.mul(tf.square(g), 1 - a.rho));
+  const step = tf.div(tf.mul(g, a.learningRate), tf.sqrt(tf.add(v2, a.epsilon)));
+  if (!momentum) return { variable: tf.sub(w, step), velocity: v2, momentum: null };
+  const m2 = tf.add(tf.mul(momentum, a.momentum), step);
+  return { variable: tf.sub(w, m2), velocity: v2, momentum: m2 };
+}
+
+/** `steps` RMSprop steps on a [size] weight with a weight-dependent gradient; returns [w, v(, m)] after each step. */
+function trajectory(size: number, steps: number, momentum: number, fused: boolean): Float32Array[][] {
+  return tf.tidy(() => {
+    let state = {
+      variable: tf.tensor1d(randomValues(size, 1)),
+      velocity: tf.zeros([size]),
+      momentum: momentum > 0 ? tf.zeros([size]) : null,
+    } as { variable: tf.Tensor; velocity: tf.Tensor; momentum: tf.Tensor | null };
+    const noise = tf.tensor1d(randomValues(size, 2));
+    const attrs = { learningRate: 0.01, rho: 0.9, epsilon: 1e-7, momentum };
+    const out: Float32Array[][] = [];
+    for (let t = 1; t <= steps; t++) {
+      // Non-linear in w, with some exact zeros (a row no batch touched).
+      const g = tf.mul(tf.add(tf.pow(state.variable, 3), noise), tf.cast(tf.greater(noise, -0.6), 'float32'));
+      const before = state.variable.dataSync().slice();
+      state = fused
+        ? rmspropUpdate({ ...state, gradient: g, momentum: state.momentum ?? undefined }, attrs)!
+        : perOpStep(state.variable, g, state.velocity, state.momentum, attrs);
+      expect(state).not.toBeNull();
+      out.push([state.variable, state.velocity, ...(state.momentum ? [state.momentum] : [])].map((x) => x.dataSync() as Float32Array));
+      expect(before).not.toEqual(out[out.length - 1][0]);
+    }
+    return out;
+  });
+}
+
+async function expectFusedMatchesPerOp(backend: 'cpu' | 'wasm', size: number, momentum: number): Promise<void> {
+  if (backend === 'wasm') registerWasmTrainingKernels();
+  await tf.setBackend(backend);
+  const expected = trajectory(size, 6, momentum, false);
+  const actual = trajectory(size, 6, momentum, true);
+  // Same bits: every intermediate is rounded to float32 where the ops round.
+  expect(actual).toEqual(expected);
+}
+
+describe('WeftRMSpropUpdate: one fused pass has the bits of the per-op Keras 3 RMSprop update over 6 steps', () => {
+  // 1031: the SIMD loop's 4-float turns and the scalar tail.
+  it('wasm: plain RMSprop (1031 weights, SIMD)', () => expectFusedMatchesPerOp('wasm', 1031, 0));
+  it('cpu: plain RMSprop (1031 weights)', () => expectFusedMatchesPerOp('cpu', 1031, 0));
+  it('cpu: with momentum', () => expectFusedMatchesPerOp('cpu', 257, 0.9));
+
+  it('wasm with momentum: none (no SIMD pass; the separate ops are faster than a JS loop)', async () => {
+    registerWasmTrainingKernels();
+    await tf.setBackend('wasm');
+    tf.tidy(() => {
+      const w = tf.zeros([3]);
+      expect(rmspropUpdate({ variable: w, gradient: w, velocity: w, momentum: w }, { learningRate: 0.1, rho: 0.9, epsilon: 1e-7, momentum: 0.9 })).toBeNull();
+    });
+  });
+
+  it('writes new tensors and leaves its inputs unchanged', async () => {
+    registerWasmTrainingKernels();
+    await tf.setBackend('wasm');
+    tf.tidy(() => {
+      const [w, g, v] = [1, 2, 3].map((seed) => tf.tensor1d(randomValues(9, seed)));
+      const v0 = tf.abs(v);
+      const copies = [w, g, v0].map((x) => x.dataSync().slice());
+      const out = rmspropUpdate({ variable: w, gradient: g, velocity: v0 }, { learningRate: 0.1, rho: 0.9, epsilon: 1e-7, momentum: 0 })!;
+      [w, g, v0].forEach((x, i) => expect(x.dataSync()).toEqual(copies[i]));
+      expect(out.variable.dataSync()).not.toEqual(copies[0]);
+    });
+  });
+
+  it('rejects mismatched shapes and a momentum slot that does not match momentum', async () => {
+    await tf.setBackend('cpu');
+    tf.tidy(() => {
+      const w = tf.zeros([3]);
+      const attrs = { learningRate: 0.1, rho: 0.9, epsilon: 1e-7, momentum: 0 };
+      expect(() => rmspropUpdate({ variable: w, gradient: tf.zeros([4]), velocity: w }, attrs)).toThrow(/variable's shape \[3\]. Received: \[4\]/);
+      expect(() => rmspropUpdate({ variable: w, gradient: w, velocity: w }, { ...attrs, momentum: 0.9 })).toThrow(/momentum slot/);
+    });
+  });
+});
