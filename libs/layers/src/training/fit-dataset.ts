@@ -1,4 +1,4 @@
-import { StepTracer, writeTrace } from '@weft/tensor';
+import { StepTracer } from '@weft/tensor';
 import type { Logs } from '../callbacks/callback';
 import type { History } from '../callbacks/history';
 import { assertPositiveInt } from '../engine/validate';
@@ -6,7 +6,8 @@ import { checkData, toTensorList } from './data';
 import { datasetBatch, disposeBatch, emptyDatasetError, isBatchDataset, type BatchDataset } from './dataset-input';
 import { runEvaluation } from './evaluate';
 import type { FitArgs } from './fit-args';
-import { runFitLoop, trainSteps, type EpochRunner, type StepBatch } from './fit-loop';
+import { trainSteps, type EpochRunner, type StepBatch } from './fit-loop';
+import { runTrainerFit, trainerStepEvents } from './trainer-fit';
 import { Trainer, requireCompiled } from './trainer';
 import type { TrainingModel } from './training-model';
 
@@ -91,11 +92,7 @@ export async function fitDatasetModel(model: TrainingModel, dataset: BatchDatase
       const iterator = dataset.epoch(epoch)[Symbol.asyncIterator]();
       let steps: number;
       try {
-        steps = await trainSteps(trainer, Infinity, datasetSteps(model, iterator, args.classWeight), {
-          begin: (step, size) => batches.begin(step, size),
-          end: (step) => batches.end(step, batches.wantsLogs ? trainer.logs(model.outputNames) : {}),
-          stopped: () => batches.stopped(),
-        });
+        steps = await trainSteps(trainer, Infinity, datasetSteps(model, iterator, args.classWeight), trainerStepEvents(model, trainer, batches));
       } finally {
         await iterator.return?.();
       }
@@ -108,20 +105,5 @@ export async function fitDatasetModel(model: TrainingModel, dataset: BatchDatase
       return logs;
     },
   };
-  const metricNames = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
-  try {
-    const history = await runFitLoop(model, runner, {
-      epochs,
-      initialEpoch: args.initialEpoch ?? 0,
-      steps: null,
-      verbose: args.verbose ?? 1,
-      callbacks: args.callbacks,
-      metricNames: [...metricNames, ...(validation ? metricNames.map((m) => `val_${m}`) : [])],
-    });
-    if (args.profile) await writeTrace(args.profile, (trainer.tracer as StepTracer).events());
-    return history;
-  } finally {
-    trainer.dispose();
-    validationTrainer.dispose();
-  }
+  return runTrainerFit(model, trainer, validationTrainer, runner, args, { epochs, steps: null, validating: validation !== null });
 }

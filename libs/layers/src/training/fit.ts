@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { StepTracer, writeTrace } from '@weft/tensor';
+import { StepTracer } from '@weft/tensor';
 import type { History } from '../callbacks/history';
 import { assertPositiveInt } from '../engine/validate';
 import { BatchSchedule } from './batch-schedule';
@@ -7,7 +7,8 @@ import { tensorValidationData } from './dataset-input';
 import { checkData, classWeightsToSampleWeights, takeRows, toTensorList, type DataInput } from './data';
 import type { FitArgs } from './fit-args';
 import { runEvaluation } from './evaluate';
-import { runFitLoop, trainSteps, type EpochRunner } from './fit-loop';
+import { trainSteps, type EpochRunner } from './fit-loop';
+import { runTrainerFit, trainerStepEvents } from './trainer-fit';
 import { Trainer, requireCompiled, type GradientHook } from './trainer';
 import type { TrainingModel } from './training-model';
 
@@ -78,11 +79,7 @@ export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput,
   const runner: EpochRunner = {
     async runEpoch(_epoch, batches) {
       trainer.resetMetrics();
-      await trainSteps(trainer, steps, nextBatch, {
-        begin: (step, size) => batches.begin(step, size),
-        end: (step) => batches.end(step, batches.wantsLogs ? trainer.logs(model.outputNames) : {}),
-        stopped: () => batches.stopped(),
-      });
+      await trainSteps(trainer, steps, nextBatch, trainerStepEvents(model, trainer, batches));
       const logs = trainer.logs(model.outputNames);
       if (validation) {
         const valLogs = runEvaluation(model, validationTrainer, validation.xs, validation.ys, validation.sw, args.validationBatchSize ?? batchSize);
@@ -91,21 +88,9 @@ export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput,
       return logs;
     },
   };
-  const metricNames = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
   try {
-    const history = await runFitLoop(model, runner, {
-      epochs,
-      initialEpoch: args.initialEpoch ?? 0,
-      steps,
-      verbose: args.verbose ?? 1,
-      callbacks: args.callbacks,
-      metricNames: [...metricNames, ...(validation ? metricNames.map((m) => `val_${m}`) : [])],
-    });
-    if (args.profile) await writeTrace(args.profile, (trainer.tracer as StepTracer).events());
-    return history;
+    return await runTrainerFit(model, trainer, validationTrainer, runner, args, { epochs, steps, validating: validation !== null });
   } finally {
     tf.dispose(owned);
-    trainer.dispose();
-    validationTrainer.dispose();
   }
 }

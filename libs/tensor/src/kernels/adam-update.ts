@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamSimdOn } from './adam-simd';
-import type { WasmMemory } from './wasm-asm';
-import type { WasmKernel, WasmKernelArgs } from './wasm-kernel-utils';
+import { cpuF32, updateKernelInputs, type CpuBackend } from './update-kernel-inputs';
+import { heapF32, heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the fused Adam update kernel (ours; registered on wasm and cpu). */
 export const WEFT_ADAM_UPDATE = 'WeftAdamUpdate';
@@ -48,19 +48,7 @@ function adamPass(inp: Arrays, out: Arrays, attrs: AdamUpdateAttrs): void {
 }
 
 function checkInputs(inputs: tf.NamedTensorInfoMap, attrs: AdamUpdateAttrs): tf.TensorInfo[] {
-  const names = ['variable', 'gradient', 'momentum', 'velocity', ...(attrs.amsgrad ? ['velocityHat'] : [])];
-  const infos = names.map((n) => {
-    const t = inputs[n];
-    if (!t) throw new Error(`${WEFT_ADAM_UPDATE}: missing input '${n}'.`);
-    if (t.dtype !== 'float32') throw new Error(`${WEFT_ADAM_UPDATE}: '${n}' must be float32. Received: dtype=${t.dtype}`);
-    return t;
-  });
-  for (const t of infos) {
-    if (!tf.util.arraysEqual(t.shape, infos[0].shape)) {
-      throw new Error(`${WEFT_ADAM_UPDATE}: every input must have the variable's shape [${infos[0].shape}]. Received: [${t.shape}]`);
-    }
-  }
-  return infos;
+  return updateKernelInputs(WEFT_ADAM_UPDATE, inputs, ['variable', 'gradient', 'momentum', 'velocity', ...(attrs.amsgrad ? ['velocityHat'] : [])]);
 }
 
 function asArrays(list: Float32Array[]): Arrays {
@@ -70,10 +58,10 @@ function asArrays(list: Float32Array[]): Arrays {
 function adamUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<AdamUpdateAttrs>): tf.TensorInfo[] {
   const infos = checkInputs(inputs as tf.NamedTensorInfoMap, attrs);
   const outs = infos.filter((_, i) => i !== 1).map((t) => backend.makeOutput(t.shape, 'float32'));
-  const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
+  const memory = heapMemory(backend);
   const simd = memory && !attrs.amsgrad ? adamSimdOn(memory) : null;
   if (simd) {
-    const offset = (t: tf.TensorInfo) => (backend.dataIdMap.get(t.dataId) as unknown as { memoryOffset: number }).memoryOffset;
+    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
     const [w, g, m, v] = infos.map(offset);
     const [wOut, mOut, vOut] = outs.map(offset);
     const f = Math.fround;
@@ -81,23 +69,18 @@ function adamUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<AdamUpdateAtt
     return outs;
   }
   // Views taken after the last allocation: makeOutput may grow (and so move) the heap.
-  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  const view = (t: tf.TensorInfo) => heapF32(backend, t);
   const inp = asArrays(infos.map(view));
   const [w, m, v, vHat] = outs.map(view);
   adamPass(inp, { w, g: inp.g, m, v, vHat: vHat ?? null }, attrs);
   return outs;
 }
 
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: tf.TypedArray } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.TypedArray): tf.TensorInfo;
-}
-
 function adamUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo[] {
   const cpu = backend as CpuBackend;
   const a = attrs as unknown as AdamUpdateAttrs;
   const infos = checkInputs(inputs, a);
-  const inp = asArrays(infos.map((t) => cpu.data.get(t.dataId).values as Float32Array));
+  const inp = asArrays(infos.map((t) => cpuF32(cpu, t)));
   const size = inp.w.length;
   const out = { w: new Float32Array(size), g: inp.g, m: new Float32Array(size), v: new Float32Array(size), vHat: a.amsgrad ? new Float32Array(size) : null };
   adamPass(inp, out, a);

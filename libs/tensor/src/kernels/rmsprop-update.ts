@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rmspropSimdOn } from './rmsprop-simd';
-import type { WasmMemory } from './wasm-asm';
-import type { WasmKernel, WasmKernelArgs } from './wasm-kernel-utils';
+import { cpuF32, updateKernelInputs, type CpuBackend } from './update-kernel-inputs';
+import { heapF32, heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the fused RMSprop update kernel (ours; registered on wasm and cpu). */
 export const WEFT_RMSPROP_UPDATE = 'WeftRMSpropUpdate';
@@ -46,19 +46,7 @@ function rmspropPass(inp: Arrays, out: Arrays, attrs: RMSpropUpdateAttrs): void 
 }
 
 function checkInputs(inputs: tf.NamedTensorInfoMap, attrs: RMSpropUpdateAttrs): tf.TensorInfo[] {
-  const names = ['variable', 'gradient', 'velocity', ...(attrs.momentum > 0 ? ['momentum'] : [])];
-  const infos = names.map((n) => {
-    const t = inputs[n];
-    if (!t) throw new Error(`${WEFT_RMSPROP_UPDATE}: missing input '${n}'.`);
-    if (t.dtype !== 'float32') throw new Error(`${WEFT_RMSPROP_UPDATE}: '${n}' must be float32. Received: dtype=${t.dtype}`);
-    return t;
-  });
-  for (const t of infos) {
-    if (!tf.util.arraysEqual(t.shape, infos[0].shape)) {
-      throw new Error(`${WEFT_RMSPROP_UPDATE}: every input must have the variable's shape [${infos[0].shape}]. Received: [${t.shape}]`);
-    }
-  }
-  return infos;
+  return updateKernelInputs(WEFT_RMSPROP_UPDATE, inputs, ['variable', 'gradient', 'velocity', ...(attrs.momentum > 0 ? ['momentum'] : [])]);
 }
 
 const asArrays = (list: Float32Array[]): Arrays => ({ w: list[0], g: list[1], velocity: list[2], momentum: list[3] ?? null });
@@ -66,33 +54,28 @@ const asArrays = (list: Float32Array[]): Arrays => ({ w: list[0], g: list[1], ve
 function rmspropUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<RMSpropUpdateAttrs>): tf.TensorInfo[] {
   const infos = checkInputs(inputs as tf.NamedTensorInfoMap, attrs);
   const outs = infos.filter((_, i) => i !== 1).map((t) => backend.makeOutput(t.shape, 'float32'));
-  const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
+  const memory = heapMemory(backend);
   const simd = memory && attrs.momentum === 0 ? rmspropSimdOn(memory) : null;
   if (simd) {
-    const offset = (t: tf.TensorInfo) => (backend.dataIdMap.get(t.dataId) as unknown as { memoryOffset: number }).memoryOffset;
+    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
     const [w, g, v] = infos.map(offset);
     const [wOut, vOut] = outs.map(offset);
     simd(w, g, v, wOut, vOut, tf.util.sizeFromShape(infos[0].shape), attrs.learningRate, attrs.rho, Math.fround(1 - attrs.rho), attrs.epsilon);
     return outs;
   }
   // Views taken after the last allocation: makeOutput may grow (and so move) the heap.
-  const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+  const view = (t: tf.TensorInfo) => heapF32(backend, t);
   const inp = asArrays(infos.map(view));
   const [w, velocity, momentum] = outs.map(view);
   rmspropPass(inp, { w, g: inp.g, velocity, momentum: momentum ?? null }, attrs);
   return outs;
 }
 
-interface CpuBackend {
-  data: { get(dataId: tf.DataId): { values: tf.TypedArray } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.TypedArray): tf.TensorInfo;
-}
-
 function rmspropUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo[] {
   const cpu = backend as CpuBackend;
   const a = attrs as unknown as RMSpropUpdateAttrs;
   const infos = checkInputs(inputs, a);
-  const inp = asArrays(infos.map((t) => cpu.data.get(t.dataId).values as Float32Array));
+  const inp = asArrays(infos.map((t) => cpuF32(cpu, t)));
   const size = inp.w.length;
   const out = { w: new Float32Array(size), g: inp.g, velocity: new Float32Array(size), momentum: inp.momentum ? new Float32Array(size) : null };
   rmspropPass(inp, out, a);

@@ -81,8 +81,13 @@ export function heapF32(backend: BackendWasm, info: tf.TensorInfo): Float32Array
  * (A stored as [k, m] when transposeA), or null (no wasm SIMD, k = 0). `m` is needed only to stride a transposed A.
  */
 export function gemmFor(backend: BackendWasm, k: number, n: number, bias: boolean, transposeA = false, m = 0): Gemm | null {
-  const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
+  const memory = heapMemory(backend);
   return memory ? gemmOn(memory, { k, n, lda: transposeA ? m : k, ldb: n, ldc: n, bias, transposeA }) : null;
+}
+
+/** The wasm backend's memory, which weft's hand-assembled SIMD modules import (undefined where the build hides it). */
+export function heapMemory(backend: BackendWasm): WasmMemory | undefined {
+  return (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
 }
 
 /** A tensor's byte offset on the wasm heap. */
