@@ -10,8 +10,7 @@ import {
   isBatchDataset,
   requireCompiled,
   runFitLoop,
-  toTensorList,
-  checkData,
+  datasetValidation,
   Trainer,
   type BatchDataset,
   type EvaluateArgs,
@@ -23,7 +22,7 @@ import {
 } from '@weft/layers';
 import type { CoordinatorApi, FitData, PredictionShard, RankDataset, ReplicaJob } from './fit-job';
 import { batchRelay, callbacksWantBatchLogs } from './fit-reporting';
-import { toFitData } from './prepare-fit';
+import { gradientBytesOf, toFitData } from './prepare-fit';
 import type { Replicas } from './replicas';
 import { learningRateOf } from './starting-point';
 import { shardRange } from '../shard-range';
@@ -76,18 +75,10 @@ async function rankDataset(model: Model, dataset: BatchDataset, shared: boolean,
 
 /** fit's validationData for the ranks: a dataset (from its module, or read here), or tensors split across ranks in batches. */
 async function validationSource(model: Model, args: FitArgs, shared: boolean): Promise<RankDataset | null> {
-  const data = args.validationData;
-  if (data === undefined) return null;
-  if (isBatchDataset(data)) return rankDataset(model, data, shared, 'evaluate');
-  const [vx, vy, vsw] = data;
-  const xs = toTensorList(vx, model.inputNames, 'x', model.name);
-  const ys = toTensorList(vy, model.outputNames, 'y', model.name);
-  checkData(model, xs, ys, [vsw ?? null]);
-  return { kind: 'batches', batches: [toFitData(xs, ys, vsw ?? null, shared)], chunk: args.validationBatchSize ?? 32 };
-}
-
-function gradientBytesOf(model: Model): number {
-  return model.trainableWeights.reduce((bytes, w) => bytes + Math.ceil((w.shape.reduce((a, b) => a * b, 1) * 4) / 16) * 16, 0);
+  const validation = datasetValidation(model, args.validationData);
+  if (validation === null) return null;
+  if (isBatchDataset(validation)) return rankDataset(model, validation, shared, 'evaluate');
+  return { kind: 'batches', batches: [toFitData(validation.xs, validation.ys, validation.sw ?? null, shared)], chunk: args.validationBatchSize ?? 32 };
 }
 
 /**
@@ -111,7 +102,6 @@ export async function fitDatasetParallel(ranks: DatasetRanks, model: Model, data
     firstEpoch = await readEpochBatches(model, dataset, initialEpoch, ranks.shared, 'fit', args.classWeight); // builds an unbuilt model
   }
   const validation = await validationSource(model, args, ranks.shared);
-  const names = ['loss', ...new Trainer(model).metricEntries(model.outputNames).map((e) => e.name)];
   const relay = batchRelay();
   const job: ReplicaJob = {
     ...ranks.job(describeModel(model)),
@@ -139,7 +129,7 @@ export async function fitDatasetParallel(ranks: DatasetRanks, model: Model, data
           if (learningRate !== null) await replicas.all((replica) => replica.setLearningRate(learningRate));
         },
       },
-      { epochs, initialEpoch, steps: null, verbose: args.verbose ?? 1, callbacks: args.callbacks, metricNames: [...names, ...(validation ? names.map((m) => `val_${m}`) : [])] },
+      { epochs, initialEpoch, steps: null, verbose: args.verbose ?? 1, callbacks: args.callbacks, metricNames: new Trainer(model).fitLogNames(model.outputNames, validation !== null) },
     );
   } finally {
     await replicas.close();

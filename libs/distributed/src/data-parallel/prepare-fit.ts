@@ -93,9 +93,7 @@ export function prepareFit(model: Model, x: DataInput, y: DataInput, args: FitAr
     );
   }
 
-  const trainer = new Trainer(model);
-  const names = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
-  const gradientBytes = model.trainableWeights.reduce((bytes, w) => bytes + Math.ceil((w.shape.reduce((a, b) => a * b, 1) * 4) / 16) * 16, 0);
+  const gradientBytes = gradientBytesOf(model);
   return {
     spec: describeModel(model),
     plan: {
@@ -109,7 +107,7 @@ export function prepareFit(model: Model, x: DataInput, y: DataInput, args: FitAr
     },
     epochs,
     initialEpoch: args.initialEpoch ?? 0,
-    metricNames: [...names, ...(validation ? names.map((m) => `val_${m}`) : [])],
+    metricNames: new Trainer(model).fitLogNames(model.outputNames, validation !== null),
     gradientBytes,
   };
 }
@@ -140,4 +138,9 @@ export function preparePredict(model: Model, x: DataInput, args: PredictArgs, sh
     xs: xs.map((t, i) => toRowData(t, `x[${i}]`, shared)),
     batchSize: positiveInt(args.batchSize ?? 32, 'batchSize'),
   };
+}
+
+/** Bytes of shared memory a rank's gradient buckets take: every trainable weight's float32s, each aligned to 16 bytes (SIMD). */
+export function gradientBytesOf(model: Model): number {
+  return model.trainableWeights.reduce((bytes, w) => bytes + Math.ceil((w.shape.reduce((a, b) => a * b, 1) * 4) / 16) * 16, 0);
 }

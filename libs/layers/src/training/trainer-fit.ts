@@ -26,7 +26,6 @@ export async function runTrainerFit(
   args: FitArgs,
   options: { epochs: number; steps: number | null; validating: boolean },
 ): Promise<History> {
-  const metricNames = ['loss', ...trainer.metricEntries(model.outputNames).map((e) => e.name)];
   try {
     const history = await runFitLoop(model, runner, {
       epochs: options.epochs,
@@ -34,7 +33,7 @@ export async function runTrainerFit(
       steps: options.steps,
       verbose: args.verbose ?? 1,
       callbacks: args.callbacks,
-      metricNames: [...metricNames, ...(options.validating ? metricNames.map((m) => `val_${m}`) : [])],
+      metricNames: trainer.fitLogNames(model.outputNames, options.validating),
     });
     if (args.profile) await writeTrace(args.profile, (trainer.tracer as StepTracer).events());
     return history;

@@ -237,6 +237,12 @@ export class Trainer {
     return metrics.flatMap((ms, i) => ms.map((metric) => ({ name: metrics.length > 1 ? `${outputNames[i]}_${metric.name}` : metric.name, metric })));
   }
 
+  /** fit's log names, History's keys: loss, the metrics, then val_ of each when validating. */
+  fitLogNames(outputNames: string[], validating: boolean): string[] {
+    const names = ['loss', ...this.metricEntries(outputNames).map((e) => e.name)];
+    return validating ? [...names, ...names.map((m) => `val_${m}`)] : names;
+  }
+
   resetMetrics(): void {
     this.lossSum?.dispose();
     this.lossSum = null;
