@@ -53,7 +53,7 @@ describe('weft bench throughput', () => {
     for (const r of rows) {
       expect(r.perWorkerBatch).toBe(32);
       expect(r.steps).toBe(3);
-      expect(r.warmupSteps).toBe(1);
+      expect(r.warmupSteps).toBe(3); // one warm-up epoch of --steps
       expect(r.samples).toBe(r.steps * r.globalBatch);
       expect(r.repeat).toBe(1);
       expect(r.roundsSamplesPerSecond).toEqual([r.samplesPerSecond]);

@@ -23,7 +23,7 @@ const THROUGHPUT_USAGE = `Usage: weft bench throughput [options]
 
 Training throughput per device: each model trained in this process (one device, the baseline) and
 data-parallel over each worker count, in the same run, on generated data of the model's shape.
-The per-worker batch is held fixed: global batch = workers x --batch. Warm-up steps and worker
+The per-worker batch is held fixed: global batch = workers x --batch. Warm-up epochs and worker
 start-up are not timed; start-up is reported apart.
 
 Options:
@@ -31,9 +31,12 @@ Options:
   --workers N[,N]       data-parallel worker counts (default 1,2)
   --transport KIND      threads | processes (default threads)
   --batch N             per-worker batch (default 32)
-  --steps N             timed steps per run (default: per model; --quick: 3)
-  --warmup N            untimed warm-up steps (default 10: fresh workers need them to reach
-                        their steady state; --quick: 1)
+  --steps N             timed steps per run: one epoch (default: per model, about 2 s in-process;
+                        --quick: 3)
+  --warmup-seconds S    untimed warm-up: the in-process run trains whole epochs for at least S
+                        seconds, and the model's other runs as many epochs (default 5; --quick:
+                        0). A worker is a fresh V8 isolate whose JIT takes seconds to settle.
+  --warmup N            at least N untimed warm-up steps (default 10; --quick: 1)
   --repeat N            rounds of every run, interleaved; each row keeps its fastest (default 1;
                         more on a busy host, N times as long)
   --device KIND         cpu (default: wasm, one worker per thread or process) | gpu (needs
@@ -67,6 +70,7 @@ async function throughput(args: string[]): Promise<number> {
     batch: { type: 'string' },
     steps: { type: 'string' },
     warmup: { type: 'string' },
+    'warmup-seconds': { type: 'string' },
     repeat: { type: 'string' },
     device: { type: 'string' },
     chart: { type: 'string' },
@@ -87,6 +91,7 @@ async function throughput(args: string[]): Promise<number> {
     batch: values.batch === undefined ? undefined : intOption('batch', values.batch, 32),
     steps: values.steps === undefined ? undefined : intOption('steps', values.steps, 1),
     warmupSteps: values.warmup === undefined ? undefined : intOption('warmup', values.warmup, 1),
+    warmupSeconds: values['warmup-seconds'] === undefined ? undefined : Number(values['warmup-seconds']),
     repeat: values.repeat === undefined ? undefined : intOption('repeat', values.repeat, 1),
     device: values.device as 'cpu' | 'gpu' | undefined,
     quick: values.quick ?? false,

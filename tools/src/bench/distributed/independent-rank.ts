@@ -6,7 +6,8 @@ import { MODELS, type ThroughputModel } from './throughput-models';
 export interface IndependentRunArgs {
   model: ThroughputModel;
   batch: number;
-  warmupSteps: number;
+  /** Warm-up epochs of `steps` steps before the timed one (the in-process baseline's count). */
+  warmupEpochs: number;
   steps: number;
 }
 
@@ -22,17 +23,17 @@ export interface IndependentRunTiming {
  * memory bandwidth let N replicas train: the most data-parallel training could reach here.
  */
 export async function main(ctx: RankContext<IndependentRunArgs>): Promise<IndependentRunTiming> {
-  const { model: name, batch, warmupSteps, steps } = ctx.args;
+  const { model: name, batch, warmupEpochs, steps } = ctx.args;
   await initBackend('wasm');
   const spec = MODELS[name];
-  const [x, y] = spec.data((warmupSteps + steps) * batch, 7 + ctx.rank);
+  const [x, y] = spec.data(steps * batch, 7 + ctx.rank);
   const model = spec.build();
-  const clock = new StepClock();
+  const clock = new StepClock(steps, { epochs: warmupEpochs });
   const group = await ctx.createGroup();
   try {
     await group.barrier();
-    await model.fit(x, y, { batchSize: batch, epochs: 1, shuffle: false, verbose: 0, callbacks: [clock] });
-    return { seconds: clock.steadySeconds(warmupSteps, steps) };
+    await model.fit(x, y, { batchSize: batch, epochs: clock.epochs, shuffle: false, verbose: 0, callbacks: [clock] });
+    return { seconds: clock.steadySeconds() };
   } finally {
     tf.dispose([x, y]);
     model.dispose?.();

@@ -9,6 +9,7 @@ describe('throughput bench options', () => {
     expect(() => validateThroughputOptions({ workers: [1, 0] })).toThrow('--workers takes positive integers');
     expect(() => validateThroughputOptions({ steps: 0 })).toThrow('--steps must be a positive integer. Received: 0');
     expect(() => validateThroughputOptions({ repeat: 0 })).toThrow('--repeat must be a positive integer. Received: 0');
+    expect(() => validateThroughputOptions({ warmupSeconds: Number('soon') })).toThrow('--warmup-seconds must be a number of seconds, 0 or more. Received: NaN');
     expect(() => validateThroughputOptions({ models: ['tiny', 'imdb-lstm'], workers: [1, 2, 4], batch: 8 })).not.toThrow();
   });
 });
@@ -25,6 +26,18 @@ describe('--repeat', () => {
     expect(row.efficiency).toBe(1);
     expect(lines.filter((l) => l.includes('round'))).toHaveLength(2);
   });
+});
+
+describe('warm-up', () => {
+  it('the in-process run warms up for --warmup-seconds in whole epochs; every later run of the model for as many steps', async () => {
+    const rows = await runThroughputBench({ models: ['tiny'], workers: [1], steps: 4, warmupSeconds: 0.4, warmupSteps: 1 });
+    const [single, threads] = rows;
+    expect(single.warmupSteps % 4).toBe(0);
+    // tiny trains 4 steps in well under 0.4 s, so it needs several epochs to pass 0.4 s.
+    expect(single.warmupSteps).toBeGreaterThan(4);
+    expect(threads.warmupSteps).toBe(single.warmupSteps);
+    expect(threads.stepShares?.length).toBe(1);
+  }, 60_000);
 });
 
 describe('--ceiling', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { initBackend, listGpus, readTrace, summarizeTrace, tf, threadCpuSeconds, tracePid, type BackendInfo, type TraceEvent } from '@weft/tensor';
 import { BYTES_SENT_COUNTER, DataParallel, launchProcesses, launchThreads, type RankOutcome } from '@weft/distributed';
 import type { IndependentRunArgs, IndependentRunTiming } from './independent-rank';
-import { StepClock } from './step-clock';
+import { StepClock, type WarmupPlan } from './step-clock';
 import { stepSharesFromTrace, type ThroughputStepShares } from './step-shares';
 import { DEFAULT_THROUGHPUT_MODELS, MODELS, THROUGHPUT_MODELS, type ModelBench, type ThroughputModel } from './throughput-models';
 
@@ -28,8 +28,15 @@ export interface ThroughputBenchOptions {
   batch?: number;
   /** Timed steps after warm-up; default: per model (quick: 3). */
   steps?: number;
-  /** Warm-up steps, not timed; default 10 (quick: 1): a worker is a fresh isolate whose JIT needs a few steps to reach its steady state. */
+  /** The fewest warm-up steps, not timed; default 10 (quick: 1). */
   warmupSteps?: number;
+  /**
+   * The in-process baseline trains whole untimed epochs until this many seconds have passed (default
+   * 5; quick: 0); the model's other runs then warm up for as many epochs. A worker is a fresh V8
+   * isolate: its JIT optimizes tfjs's functions one by one over seconds of training, on background
+   * threads that take the cores the ranks train on, so the first seconds are not the steady state.
+   */
+  warmupSeconds?: number;
   quick?: boolean;
   /** 'cpu' (default) or 'gpu' (needs @tensorflow/tfjs-node-gpu). */
   device?: 'cpu' | 'gpu';
@@ -64,7 +71,9 @@ export interface ThroughputRow {
   package: string;
   perWorkerBatch: number;
   globalBatch: number;
+  /** Warm-up steps trained before the timed ones (whole epochs of `steps`). */
   warmupSteps: number;
+  /** Timed steps: one epoch. */
   steps: number;
   /** steps x globalBatch: the samples the timed steps trained. */
   samples: number;
@@ -105,6 +114,10 @@ export function validateThroughputOptions(options: ThroughputBenchOptions): void
   for (const [name, value] of [['batch', options.batch], ['steps', options.steps], ['warmup', options.warmupSteps], ['repeat', options.repeat]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`--${name} must be a positive integer. Received: ${value}`);
   }
+  const seconds = options.warmupSeconds;
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds >= 0)) {
+    throw new Error(`--warmup-seconds must be a number of seconds, 0 or more. Received: ${seconds}`);
+  }
   if (options.transport !== undefined && options.transport !== 'threads' && options.transport !== 'processes') {
     throw new Error(`--transport must be threads or processes. Received: ${String(options.transport)}`);
   }
@@ -137,6 +150,19 @@ export function checkGpuDevice(resolve: (id: string) => string = require.resolve
   );
 }
 
+/** Each rank's events from the start of its first timed step (its step spans after `warmupSteps`). */
+function timedEvents(events: TraceEvent[], warmupSteps: number): TraceEvent[] {
+  const firstTimed = new Map<number, number>();
+  const stepsSeen = new Map<number, number>();
+  for (const e of [...events].sort((a, b) => a.ts - b.ts)) {
+    if (e.ph !== 'X' || e.name !== 'step') continue;
+    const seen = stepsSeen.get(e.pid) ?? 0;
+    if (seen === warmupSteps) firstTimed.set(e.pid, e.ts);
+    stepsSeen.set(e.pid, seen + 1);
+  }
+  return events.filter((e) => e.ph === 'M' || e.ts >= (firstTimed.get(e.pid) ?? Infinity));
+}
+
 /** Rank 0's bytes sent per timed step, from the counter every rank samples after each step. */
 function bytesPerStep(events: TraceEvent[], warmupSteps: number): number {
   const samples = events.filter((e) => e.ph === 'C' && e.name === BYTES_SENT_COUNTER && e.pid === tracePid(0)).map((e) => Number(e.args?.bytes));
@@ -146,6 +172,7 @@ function bytesPerStep(events: TraceEvent[], warmupSteps: number): number {
 
 interface Measured {
   seconds: number;
+  warmupEpochs: number;
   startupSeconds: number;
   coordinatorCpuSeconds: number;
   stepShares: ThroughputStepShares[];
@@ -157,21 +184,21 @@ async function measure(
   workers: number | null,
   transport: 'threads' | 'processes',
   batch: number,
-  warmupSteps: number,
+  warmup: WarmupPlan,
   steps: number,
   backend: BackendInfo,
   tracePath: string,
 ): Promise<Measured> {
   const globalBatch = (workers ?? 1) * batch;
-  const [x, y] = spec.data((warmupSteps + steps) * globalBatch, 7);
+  const [x, y] = spec.data(steps * globalBatch, 7);
   const model = spec.build();
-  const clock = new StepClock();
+  const clock = new StepClock(steps, warmup);
   try {
     const start = performance.now();
     const cpuAtStart = threadCpuSeconds();
     await model.fit(x, y, {
       batchSize: globalBatch,
-      epochs: 1,
+      epochs: clock.epochs,
       shuffle: false,
       verbose: 0,
       callbacks: [clock],
@@ -180,13 +207,14 @@ async function measure(
     });
     const coordinatorCpuSeconds = threadCpuSeconds() - cpuAtStart;
     const { traceEvents } = await readTrace(tracePath);
-    const stepShares = stepSharesFromTrace(summarizeTrace(traceEvents));
+    const stepShares = stepSharesFromTrace(summarizeTrace(timedEvents(traceEvents, clock.warmupSteps)));
     return {
-      seconds: clock.steadySeconds(warmupSteps, steps),
+      seconds: clock.steadySeconds(),
+      warmupEpochs: clock.warmupEpochs,
       startupSeconds: ((clock.epochBegin ?? start) - start) / 1000,
       coordinatorCpuSeconds,
       stepShares,
-      bytesPerStep: workers === null ? 0 : bytesPerStep(traceEvents, warmupSteps),
+      bytesPerStep: workers === null ? 0 : bytesPerStep(traceEvents, clock.warmupSteps),
     };
   } finally {
     tf.dispose([x, y]);
@@ -197,8 +225,8 @@ async function measure(
 const INDEPENDENT_ENTRY = join(__dirname, 'independent-rank.ts');
 
 /** `workers` in-process trainings at once, each in a thread or process of its own, nothing exchanged: seconds of the slowest. */
-async function measureIndependent(name: ThroughputModel, workers: number, transport: 'threads' | 'processes', batch: number, warmupSteps: number, steps: number): Promise<Measured> {
-  const launch = { size: workers, entry: INDEPENDENT_ENTRY, args: { model: name, batch, warmupSteps, steps }, groupTimeoutMs: 600_000 };
+async function measureIndependent(name: ThroughputModel, workers: number, transport: 'threads' | 'processes', batch: number, warmupEpochs: number, steps: number): Promise<Measured> {
+  const launch = { size: workers, entry: INDEPENDENT_ENTRY, args: { model: name, batch, warmupEpochs, steps }, groupTimeoutMs: 600_000 };
   const outcomes: RankOutcome<IndependentRunTiming>[] =
     transport === 'processes'
       ? await launchProcesses<IndependentRunArgs, IndependentRunTiming>(launch)
@@ -208,7 +236,7 @@ async function measureIndependent(name: ThroughputModel, workers: number, transp
     return o.value.seconds;
   });
   // Every run trains as many samples; the slowest sets the pace a lockstep job would have.
-  return { seconds: Math.max(...seconds), startupSeconds: 0, coordinatorCpuSeconds: 0, stepShares: [], bytesPerStep: 0 };
+  return { seconds: Math.max(...seconds), warmupEpochs, startupSeconds: 0, coordinatorCpuSeconds: 0, stepShares: [], bytesPerStep: 0 };
 }
 
 type RunConfig = { run: 'in-process'; workers: 1 } | { run: 'independent' | 'data-parallel'; workers: number };
@@ -221,7 +249,8 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const workerCounts = options.workers ?? [1, 2];
   const transport = options.transport ?? 'threads';
   const batch = options.batch ?? 32;
-  const warmupSteps = options.warmupSteps ?? (options.quick ? 1 : 10);
+  const minWarmupSteps = options.warmupSteps ?? (options.quick ? 1 : 10);
+  const warmupSeconds = options.warmupSeconds ?? (options.quick ? 0 : 5);
   const backend = await initBackend('wasm');
   const rows: ThroughputRow[] = [];
   const repeat = options.repeat ?? 1;
@@ -241,14 +270,18 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
       // Rounds interleave the configurations (baseline, 1, 2, ..., baseline, 1, 2, ...) so that a
       // burst of other work on the host lands on all of them alike; each keeps its fastest round.
       const rounds: Measured[][] = configs.map(() => []);
+      // The first in-process run warms up by time; it sets the warm-up epochs of every later run.
+      let warmupEpochs: number | null = null;
       for (let round = 0; round < repeat; round++) {
         for (const [i, config] of configs.entries()) {
-          const m =
+          const warmup: WarmupPlan = warmupEpochs === null ? { seconds: warmupSeconds, minSteps: minWarmupSteps } : { epochs: warmupEpochs };
+          const m: Measured =
             config.run === 'independent'
-              ? await measureIndependent(name, config.workers, transport, batch, warmupSteps, steps)
-              : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmupSteps, steps, backend,
+              ? await measureIndependent(name, config.workers, transport, batch, warmupEpochs ?? 1, steps)
+              : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmup, steps, backend,
                   join(traceDir, `${name}-${config.run === 'in-process' ? 'in-process' : `${transport}-x${config.workers}`}${repeat > 1 ? `-round${round + 1}` : ''}.json`));
           rounds[i].push(m);
+          warmupEpochs ??= m.warmupEpochs;
           if (repeat > 1) options.onProgress?.(`${name} ${label(config)}, round ${round + 1}/${repeat}: ${((steps * config.workers * batch) / m.seconds).toFixed(1)} samples/s`);
         }
       }
@@ -272,7 +305,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           package: backend.package,
           perWorkerBatch: batch,
           globalBatch,
-          warmupSteps,
+          warmupSteps: fastest.warmupEpochs * steps,
           steps,
           samples,
           repeat,

@@ -67,7 +67,8 @@ export function formatThroughputBench(rows: ThroughputRow[]): string {
     ? [
         `Devices: ${devices.join('; ')}.`,
         `Per-worker batch ${first.perWorkerBatch}, held fixed: global batch = workers x ${first.perWorkerBatch}. ` +
-          `${first.warmupSteps} warm-up step(s) not timed; samples/s over the timed steps, from rank 0's batch ends seen by the coordinator` +
+          `Each run trains ${first.warmupSteps} warm-up step(s), not timed (whole epochs: as many as the in-process run trains in --warmup-seconds), ` +
+          `then one timed epoch of ${first.steps} steps; samples/s from rank 0's batch ends seen by the coordinator` +
           (first.repeat > 1 ? `; best of ${first.repeat} interleaved rounds.` : '.'),
         'vs in-process = samples/s / in-process samples/s (same run); efficiency = samples/s / (workers x in-process samples/s).',
         ...(rows.some((r) => r.run === 'independent')

@@ -12,7 +12,7 @@ export interface ModelBench {
   build(): Sequential;
   /** Generated inputs and targets of the model's shape. */
   data(rows: number, seed: number): [tf.Tensor, tf.Tensor];
-  /** Timed steps by default (about a minute for the default models and worker counts on 2 cores). */
+  /** Timed steps by default: one epoch, about 2 s of in-process training on one core. */
   steps: number;
 }
 
@@ -46,7 +46,7 @@ export const MODELS: Record<ThroughputModel, ModelBench> = {
       return m;
     },
     data: (rows, seed) => dense(rows, 784, 10, seed),
-    steps: 60,
+    steps: 300,
   },
   'imdb-fasttext': {
     describe: 'IMDB fastText (Embedding 20000x50 masked, length 400, GlobalAveragePooling1D, Dense 1)',
@@ -59,7 +59,7 @@ export const MODELS: Record<ThroughputModel, ModelBench> = {
       return m;
     },
     data: (rows, seed) => sequences(rows, 400, seed),
-    steps: 40,
+    steps: 200,
   },
   'imdb-cnn': {
     describe: 'IMDB CNN (Embedding 20000x50, length 400, Conv1D 250x3, GlobalMaxPooling1D, Dense 250, Dense 1)',
@@ -77,7 +77,7 @@ export const MODELS: Record<ThroughputModel, ModelBench> = {
       return m;
     },
     data: (rows, seed) => sequences(rows, 400, seed),
-    steps: 12,
+    steps: 30,
   },
   'imdb-lstm': {
     describe: 'IMDB LSTM (Embedding 20000x128, length 80, LSTM 128 dropout 0.2 recurrent 0.2, Dense 1)',
@@ -90,7 +90,7 @@ export const MODELS: Record<ThroughputModel, ModelBench> = {
       return m;
     },
     data: (rows, seed) => sequences(rows, 80, seed),
-    steps: 12,
+    steps: 40,
   },
   tiny: {
     describe: 'tiny MLP 32-16-4 (for tests)',

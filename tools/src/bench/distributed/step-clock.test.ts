@@ -1,0 +1,39 @@
+import { initBackend, tf } from '@weft/tensor';
+import { StepClock } from './step-clock';
+import { MODELS } from './throughput-models';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+async function fitWith(clock: StepClock): Promise<void> {
+  const [x, y] = MODELS.tiny.data(3 * 8, 1);
+  const model = MODELS.tiny.build();
+  await model.fit(x, y, { batchSize: 8, epochs: clock.epochs, shuffle: false, verbose: 0, callbacks: [clock] });
+  tf.dispose([x, y]);
+}
+
+describe('StepClock', () => {
+  it('a fixed warm-up: that many epochs, then one timed epoch, timed from the last warm-up step', async () => {
+    const clock = new StepClock(3, { epochs: 2 });
+    await fitWith(clock);
+    expect(clock.batchEnds).toHaveLength(9);
+    expect(clock.warmupSteps).toBe(6);
+    expect(clock.steadySeconds()).toBeCloseTo((clock.batchEnds[8] - clock.batchEnds[5]) / 1000, 9);
+  });
+
+  it('a warm-up by time: whole epochs until the seconds have passed, then one timed epoch, and the fit stops', async () => {
+    const clock = new StepClock(3, { seconds: 0.3, minSteps: 1 });
+    await fitWith(clock);
+    const warmup = clock.warmupSteps;
+    expect(warmup % 3).toBe(0);
+    expect(clock.batchEnds).toHaveLength(warmup + 3);
+    // The warm-up's last epoch ended at or after 0.3 s; the one before it had not.
+    expect(clock.batchEnds[warmup - 1] - (clock.epochBegin as number)).toBeGreaterThanOrEqual(300);
+    if (warmup > 3) expect(clock.batchEnds[warmup - 4] - (clock.epochBegin as number)).toBeLessThan(300);
+  });
+
+  it('refuses a warm-up of no epochs', () => {
+    expect(() => new StepClock(3, { epochs: 0 })).toThrow('at least one warm-up epoch is needed');
+  });
+});
