@@ -17,7 +17,10 @@ export interface OverlappedHookOptions {
   timeoutMs: number;
   /** This rank's rows of the current global batch, and the batch's rows. */
   rows: () => { mine: number; batch: number };
-  /** Row-sparse weights send only the rows a batch touched when that is fewer bytes (default true). */
+  /**
+   * Row-sparse weights send only the rows a batch touched when that is fewer bytes (default true);
+   * false: their gradients are bucketed with the others.
+   */
   sparseGradients?: boolean;
   tracer?: StepTracer;
 }
@@ -48,8 +51,11 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
     items.push({ kind: 'bucket', layout, buffer: group.allocate(layout.size), missing: specs.length, size: specs.length });
     specs = [];
   };
+  // Without the sparse exchange a row-sparse gradient is dense like the rest, and joins a bucket:
+  // every separate item costs its own collective, and with it a wait for the slowest rank.
+  const rowsApart = options.sparseGradients ?? true;
   for (let i = weights.length - 1; i >= 0; i--) {
-    if (isRowSparse(weights[i])) {
+    if (rowsApart && isRowSparse(weights[i])) {
       closeBucket();
       bytes = Infinity;
       itemOf[i] = items.length;

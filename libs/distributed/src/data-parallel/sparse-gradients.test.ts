@@ -1,5 +1,8 @@
 // DataParallel with sparse embedding gradients: the weights of one in-process fit, and exactly those of the dense exchange.
-import { initBackend, tf } from '@weft/tensor';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend, readTrace, tf } from '@weft/tensor';
 import { Sequential, layers, type FitArgs, type Model } from '@weft/layers';
 import { DataParallel } from '../index';
 import { expectSameWeights, twin } from '../testing/oracle-helpers';
@@ -46,6 +49,20 @@ describe('DataParallel with sparse embedding gradients', () => {
     const { serial, sparse, dense } = await fitThree(() => bagOfWords('adam'), { batchSize: 12, epochs: 2, seed: 4 }, { workers: 2 });
     expectSameWeights(sparse, serial);
     expect(bits(sparse)).toEqual(bits(dense));
+  });
+
+  it('without the sparse exchange, the table is bucketed with the other gradients: one all-reduce a step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-dense-rows-'));
+    try {
+      const [x, y] = words(24, 3);
+      const path = join(dir, 'trace.json');
+      await bagOfWords('adam').fit(x, y, { batchSize: 12, epochs: 1, verbose: 0, profile: path, distribution: new DataParallel({ workers: 2, sparseGradients: false }) });
+      const { traceEvents } = await readTrace(path);
+      const reduces = traceEvents.filter((e) => e.ph === 'X' && e.pid === 1 && e.name === 'all-reduce' && e.args?.item !== undefined);
+      expect(reduces.map((e) => `${e.args?.item}:${e.args?.kind}`)).toEqual(['0:bucket', '0:bucket']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a sparseGradients that is not a boolean', () => {
