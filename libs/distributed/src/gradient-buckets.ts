@@ -44,7 +44,8 @@ export class GradientBuckets {
       groups[groups.length - 1].push(spec);
       bytes += size;
     }
-    this.layouts = groups.map((g) => new FlatLayout(g));
+    // Cache-line aligned, for copies in and out of shared memory at memcpy speed (FlatLayout).
+    this.layouts = groups.map((g) => new FlatLayout(g, { alignFloats: 16 }));
     this.buffers = this.layouts.map((layout) => options.allocate?.(layout.size) ?? layout.allocate());
   }
 

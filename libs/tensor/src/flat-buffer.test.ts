@@ -39,6 +39,25 @@ describe.each(['cpu', 'wasm'])('FlatLayout on %s', (backend) => {
     tf.dispose([tensors, back]);
   });
 
+  it('aligned: each tensor starts at a multiple of alignFloats, the gaps zero', () => {
+    const tensors = sampleTensors();
+    const layout = new FlatLayout(FlatLayout.of(tensors).entries, { alignFloats: 4 });
+    expect(layout.entries.map((e) => [e.name, e.offset])).toEqual([
+      ['dense/kernel', 0],
+      ['dense/bias', 8],
+      ['scale', 12],
+      ['empty', 16],
+      ['embedding/embeddings', 16],
+    ]);
+    expect(layout.size).toBe(20);
+    const flat = layout.pack(tensors, layout.allocate({ shared: true }));
+    expect(Array.from(flat)).toEqual([1, 2, 3, 4, 5, 6, 0, 0, 7, 8, 9, 0, 10, 0, 0, 0, 11, 12, 13, 14]);
+    const back = layout.unpack(flat);
+    expect(Array.from(back['embedding/embeddings'].dataSync())).toEqual([11, 12, 13, 14]);
+    expect(() => new FlatLayout([], { alignFloats: 0 })).toThrow('alignFloats must be a positive integer. Received: 0');
+    tf.dispose([tensors, back]);
+  });
+
   it('packs into an existing (shared) buffer and reads views of it', () => {
     const tensors = sampleTensors();
     const layout = FlatLayout.of(tensors);
