@@ -23,7 +23,39 @@ class BatchRecorder extends Callback {
   }
 }
 
+/** Reads the caller's model at every epoch's end: the first kernel's values. */
+class WeightReader extends Callback {
+  readonly seen: number[][] = [];
+  override onEpochEnd(): void {
+    this.seen.push(Array.from((this.requireModel() as Model).getWeights()[0].dataSync()));
+  }
+}
+
+/** The same, saying it reads no weights: it sees what the caller's model held before fit. */
+class BlindWeightReader extends WeightReader {
+  override get readsWeights(): boolean {
+    return false;
+  }
+}
+
 describe('DataParallel runs the callbacks on the coordinator', () => {
+  it("a callback that reads weights sees each epoch's; without one the workers' state comes back once, at the end", async () => {
+    const [x, y] = classification(40, 29);
+    const serial = mlp('adam');
+    const parallel = twin(serial, () => mlp('adam'));
+    const blind = twin(serial, () => mlp('adam'));
+    const initial = Array.from(serial.getWeights()[0].dataSync());
+    const args = { batchSize: 16, epochs: 3, shuffle: false, verbose: 0 };
+    const [expected, actual, notRead] = [new WeightReader(), new WeightReader(), new BlindWeightReader()];
+    await serial.fit(x, y, { ...args, callbacks: [expected] });
+    await parallel.fit(x, y, { ...args, callbacks: [actual], distribution: new DataParallel({ workers: 2 }) });
+    await blind.fit(x, y, { ...args, callbacks: [notRead], distribution: new DataParallel({ workers: 2 }) });
+    expect(actual.seen).toHaveLength(3);
+    actual.seen.forEach((values, epoch) => values.forEach((v, i) => expect(v).toBeCloseTo(expected.seen[epoch][i], 5)));
+    expect(notRead.seen).toEqual([initial, initial, initial]);
+    expectSameWeights(blind, serial);
+  });
+
   it('EarlyStopping stops every worker at the in-process epoch, restoring the same best weights; ModelCheckpoint saves loadable models', async () => {
     const [x, y] = classification(48, 21);
     const validation = classification(16, 22);

@@ -21,7 +21,7 @@ import { CheckpointStore } from './checkpoint-store';
 import { evaluateDatasetParallel, fitDatasetParallel, predictDatasetParallel, type DatasetRanks } from './dataset-parallel';
 import { ElasticRanks, type RestartRecord } from './elastic-ranks';
 import type { CoordinatorApi, ReplicaJob, StepsResult } from './fit-job';
-import { callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
+import { callbacksReadWeights, callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
 import { gpuRankEnvs } from './gpu-placement';
 import { fitLaunched } from './launched-fit';
 import { prepareEvaluate, prepareFit, preparePredict } from './prepare-fit';
@@ -205,6 +205,8 @@ export class DataParallel implements Distribution {
     });
     this.lastRestarts = elastic.restarts;
     let epochEnd: StepsResult | null = null;
+    // Rank 0's state (megabytes) comes over at every epoch's end only for callbacks that read it.
+    const statePerEpoch = callbacksReadWeights(args);
     try {
       await elastic.start();
       const history = await runFitLoop(model, {
@@ -212,10 +214,10 @@ export class DataParallel implements Distribution {
           batches = events;
           epochNow = epoch;
           reportedStep = -1;
-          epochEnd = await elastic.fitEpoch(epoch, () => learningRateOf(model));
+          epochEnd = await elastic.fitEpoch(epoch, () => learningRateOf(model), statePerEpoch);
           await reported;
           // Checkpoints and restoreBestWeights read the caller's model at the epoch's end.
-          applyModelSpec(model, epochEnd.state!);
+          if (epochEnd.state) applyModelSpec(model, epochEnd.state);
           return epochEnd.logs!;
         },
         afterEpochEnd: async (epoch) => {
@@ -224,6 +226,11 @@ export class DataParallel implements Distribution {
           if (learningRate !== null) await elastic.call((replica) => replica.setLearningRate(learningRate));
         },
       }, { epochs, initialEpoch: store.latest.epoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });
+      if (epochEnd !== null && (epochEnd as StepsResult).state === null) {
+        const states = await elastic.call(async (replica, rank) => (rank === 0 ? replica.state() : null));
+        if (states === null || states[0] === null) throw new Error('DataParallel: the workers failed while fit read back the trained weights');
+        applyModelSpec(model, states[0]);
+      }
       if (args.profile) {
         const events = await elastic.call((replica) => replica.traceEvents());
         if (events) await writeProfile(args.profile, events);

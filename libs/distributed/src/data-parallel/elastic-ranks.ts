@@ -67,13 +67,14 @@ export class ElasticRanks {
    * Trains `epoch` (from the checkpoint's step when the checkpoint is inside it) and returns its
    * end as the ranks report it; checkpoints every checkpointEverySteps steps on the way.
    */
-  async fitEpoch(epoch: number, learningRate: () => number | null): Promise<StepsResult> {
+  /** Trains an epoch; at its end rank 0's state comes back when `withState` (always when checkpointing). */
+  async fitEpoch(epoch: number, learningRate: () => number | null, withState: boolean): Promise<StepsResult> {
     const steps = this.options.stepsPerEpoch;
     let { from, metricState } = this.resumePoint(epoch);
     for (;;) {
       const to = this.rangeEnd(from);
       const checkpoint = this.options.checkpointEverySteps !== null && to < steps;
-      const range = { epoch, from, to, globalStep: this.globalStep(epoch, from), metricState, checkpoint };
+      const range = { epoch, from, to, globalStep: this.globalStep(epoch, from), metricState, checkpoint, state: withState || this.options.checkpointEverySteps !== null };
       let first: StepsResult;
       try {
         [first] = await this.all((replica) => replica.fitSteps(range));
@@ -96,7 +97,7 @@ export class ElasticRanks {
   }
 
   /** Calls every rank (not a training step: a failure restarts the ranks at the checkpoint, and the call is not repeated). */
-  async call<T>(call: (replica: Remote<ReplicaApi>) => Promise<T>): Promise<T[] | null> {
+  async call<T>(call: (replica: Remote<ReplicaApi>, rank: number) => Promise<T>): Promise<T[] | null> {
     try {
       return await this.all(call);
     } catch (err) {
@@ -112,7 +113,7 @@ export class ElasticRanks {
     await replicas?.close();
   }
 
-  private all<T>(call: (replica: Remote<ReplicaApi>) => Promise<T>): Promise<T[]> {
+  private all<T>(call: (replica: Remote<ReplicaApi>, rank: number) => Promise<T>): Promise<T[]> {
     if (!this.replicas) throw new Error('DataParallel: the ranks are not running');
     return this.replicas.all(call);
   }

@@ -87,9 +87,11 @@ export interface StepRange {
   metricState: number[] | null;
   /** Ending before the epoch's end: return the metric state summed over ranks and rank 0's state, for a checkpoint. */
   checkpoint: boolean;
+  /** At the epoch's end: rank 0 returns its state (weights and optimizer state: megabytes, so only when asked). */
+  state: boolean;
 }
 
-/** A step range as every rank ends it; rank 0 adds its state at the epoch's end, or when asked for a checkpoint. */
+/** A step range as every rank ends it; rank 0 adds its state at the epoch's end when asked, or for a checkpoint. */
 export interface StepsResult {
   /** At the epoch's end: its logs, summed over ranks (val_* included); else null. */
   logs: Logs | null;

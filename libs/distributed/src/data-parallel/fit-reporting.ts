@@ -11,6 +11,11 @@ export function callbacksWantBatchLogs(args: FitArgs): boolean {
   return [...(args.callbacks ?? []), ...progressBar].some((c) => c.wantsBatchLogs);
 }
 
+/** Whether a callback reads the weights during fit: then the caller's model gets rank 0's state at every epoch's end. */
+export function callbacksReadWeights(args: FitArgs): boolean {
+  return (args.callbacks ?? []).some((c) => c.readsWeights);
+}
+
 /** Where fit's `profile` puts one rank's trace: `trace.json` -> `trace.rank-N.json`. */
 export function rankTracePath(profile: string, rank: number): string {
   const stem = profile.endsWith('.json') ? profile.slice(0, -'.json'.length) : profile;

@@ -80,7 +80,7 @@ export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args
           relay.epoch(events);
           const steps = prepared.plan.stepsPerEpoch;
           const globalStep = (epoch - prepared.initialEpoch) * steps;
-          const { logs } = await replica.fitSteps({ epoch, from: 0, to: steps, globalStep, metricState: null, checkpoint: false });
+          const { logs } = await replica.fitSteps({ epoch, from: 0, to: steps, globalStep, metricState: null, checkpoint: false, state: false });
           await relay.flushed();
           if (rank === 0) applyModelSpec(model, replica.state());
           return logs!;

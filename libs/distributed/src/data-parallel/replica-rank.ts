@@ -94,7 +94,7 @@ class Replica implements ReplicaApi {
         const metricState = this.group.size > 1 ? await sumAcrossRanks(this.group, trainer.getMetricState(), job.timeoutMs) : trainer.getMetricState();
         return { logs: null, metricState, state: ctx.rank === 0 ? this.state() : null };
       }
-      return this.endEpoch(epoch, plan.validation ? () => this.evaluateOn(plan.validation!, plan.validationBatchSize) : null);
+      return this.endEpoch(epoch, plan.validation ? () => this.evaluateOn(plan.validation!, plan.validationBatchSize) : null, range.state);
     });
   }
 
@@ -150,7 +150,7 @@ class Replica implements ReplicaApi {
   }
 
   /** An epoch's end on every rank: the logs summed over ranks, validation, rank 0's non-trainable state everywhere, the weights checked. */
-  private async endEpoch(epoch: number, validate: (() => Promise<Logs>) | null): Promise<StepsResult> {
+  private async endEpoch(epoch: number, validate: (() => Promise<Logs>) | null, withState = true): Promise<StepsResult> {
     const { ctx } = this;
     this.at = `end of epoch ${epoch + 1}`;
     const logs = await this.logs();
@@ -161,7 +161,7 @@ class Replica implements ReplicaApi {
     await broadcastFromRank0(this.group, this.model.nonTrainableWeights, ctx.args.timeoutMs);
     await this.checkWeights(this.at, this.model.weights);
     rankLogger(ctx.rank, { job: 'data-parallel' }).debug({ epoch: epoch + 1, ...logs }, 'epoch done');
-    return { logs, metricState: null, state: ctx.rank === 0 ? this.state() : null };
+    return { logs, metricState: null, state: ctx.rank === 0 && withState ? this.state() : null };
   }
 
   /** What every step of an epoch reports: where the rank is (for errors), bytes sent, running logs to rank 0's coordinator, periodic weight checks. */

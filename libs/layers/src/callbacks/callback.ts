@@ -55,6 +55,16 @@ export abstract class Callback {
     return this.onBatchEnd !== Callback.prototype.onBatchEnd;
   }
 
+  /**
+   * Whether this callback reads the model's weights during fit (saving it, keeping the best
+   * weights). Under DataParallel the weights live on the workers; the caller's model is brought up
+   * to date at each epoch's end only when some callback does, else once when fit ends. True unless
+   * a callback says otherwise: one's own callback may read them.
+   */
+  get readsWeights(): boolean {
+    return true;
+  }
+
   onTrainBegin(_logs?: Logs): void | Promise<void> {}
   onTrainEnd(_logs?: Logs): void | Promise<void> {}
   onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}

@@ -11,6 +11,10 @@ export interface CSVLoggerArgs {
 
 /** Streams each epoch's logs to a CSV file: a header (epoch, then the log keys sorted), then one row per epoch. */
 export class CSVLogger extends Callback {
+  override get readsWeights(): boolean {
+    return false;
+  }
+
   readonly filename: string;
   readonly separator: string;
   readonly append: boolean;

@@ -18,6 +18,11 @@ export interface EarlyStoppingArgs {
 
 /** Stops training when the monitored value has not improved for `patience` epochs. */
 export class EarlyStopping extends Callback {
+  /** Only to keep the best weights. */
+  override get readsWeights(): boolean {
+    return this.restoreBestWeights;
+  }
+
   readonly monitor: string;
   readonly minDelta: number;
   readonly patience: number;

@@ -2,6 +2,10 @@ import { Callback, type Logs } from './callback';
 
 /** Records each epoch's logs: history.history.loss[i] is epoch i's loss. fit returns it. */
 export class History extends Callback {
+  override get readsWeights(): boolean {
+    return false;
+  }
+
   epoch: number[] = [];
   history: Record<string, number[]> = {};
 

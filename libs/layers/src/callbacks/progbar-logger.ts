@@ -33,6 +33,10 @@ function formatPerStep(seconds: number): string {
  * updated in place on a TTY, one line per epoch otherwise (and with verbose 2).
  */
 export class ProgbarLogger extends Callback {
+  override get readsWeights(): boolean {
+    return false;
+  }
+
   private readonly verbose: 1 | 2;
   private readonly stream: { write(text: string): unknown; isTTY?: boolean };
   private readonly interval: number;

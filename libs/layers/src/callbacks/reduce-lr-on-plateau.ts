@@ -16,6 +16,10 @@ export interface ReduceLROnPlateauArgs {
 
 /** Multiplies the learning rate by `factor` when the monitored value stops improving for `patience` epochs. */
 export class ReduceLROnPlateau extends Callback {
+  override get readsWeights(): boolean {
+    return false;
+  }
+
   readonly monitor: string;
   readonly factor: number;
   readonly patience: number;

@@ -2,6 +2,10 @@ import { Callback, type Logs } from './callback';
 
 /** Stops training as soon as a batch's loss is NaN or infinite, saying which batch. */
 export class TerminateOnNaN extends Callback {
+  override get readsWeights(): boolean {
+    return false;
+  }
+
   /** The message of the stop, once it happened. */
   message: string | null = null;
 

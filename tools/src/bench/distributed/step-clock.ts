@@ -35,6 +35,9 @@ export class StepClock extends Callback {
   override get wantsBatchLogs(): boolean {
     return false;
   }
+  override get readsWeights(): boolean {
+    return false;
+  }
   override onEpochBegin(): void {
     this.epochBegin ??= performance.now();
   }
