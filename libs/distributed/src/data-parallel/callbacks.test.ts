@@ -45,7 +45,7 @@ describe('DataParallel runs the callbacks on the coordinator', () => {
     const parallel = twin(serial, () => mlp('adam'));
     const blind = twin(serial, () => mlp('adam'));
     const initial = Array.from(serial.getWeights()[0].dataSync());
-    const args = { batchSize: 16, epochs: 3, shuffle: false, verbose: 0 };
+    const args = { batchSize: 16, epochs: 3, shuffle: false, verbose: 0 as const };
     const [expected, actual, notRead] = [new WeightReader(), new WeightReader(), new BlindWeightReader()];
     await serial.fit(x, y, { ...args, callbacks: [expected] });
     await parallel.fit(x, y, { ...args, callbacks: [actual], distribution: new DataParallel({ workers: 2 }) });

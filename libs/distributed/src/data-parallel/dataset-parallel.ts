@@ -21,7 +21,7 @@ import {
   type PredictArgs,
 } from '@weft/layers';
 import type { CoordinatorApi, FitData, PredictionShard, RankDataset, ReplicaJob } from './fit-job';
-import { batchRelay, callbacksWantBatchLogs } from './fit-reporting';
+import { batchRelay, callbacksReadWeights, callbacksWantBatchLogs } from './fit-reporting';
 import { gradientBytesOf, toFitData } from './prepare-fit';
 import type { Replicas } from './replicas';
 import { learningRateOf } from './starting-point';
@@ -108,8 +108,10 @@ export async function fitDatasetParallel(ranks: DatasetRanks, model: Model, data
     datasetPlan: { train: ref, validation, classWeight: args.classWeight ?? null, batchLogs: callbacksWantBatchLogs(args) },
   };
   const replicas = await ranks.start(job, gradientBytesOf(model), relay.coordinator);
+  // Rank 0's state comes over at every epoch's end only for callbacks that read weights, else once at the end.
+  const statePerEpoch = callbacksReadWeights(args);
   try {
-    return await runFitLoop(
+    const history = await runFitLoop(
       model,
       {
         runEpoch: async (epoch, events) => {
@@ -119,9 +121,9 @@ export async function fitDatasetParallel(ranks: DatasetRanks, model: Model, data
             shipped = firstEpoch ?? (await readEpochBatches(model, dataset, epoch, ranks.shared, 'fit', args.classWeight));
             firstEpoch = null;
           }
-          const [first] = await replicas.all((replica) => replica.fitDatasetEpoch(epoch, shipped));
+          const [first] = await replicas.all((replica) => replica.fitDatasetEpoch(epoch, shipped, statePerEpoch));
           await relay.flushed();
-          applyModelSpec(model, first.state!);
+          if (first.state) applyModelSpec(model, first.state);
           return first.logs!;
         },
         afterEpochEnd: async () => {
@@ -131,6 +133,11 @@ export async function fitDatasetParallel(ranks: DatasetRanks, model: Model, data
       },
       { epochs, initialEpoch, steps: null, verbose: args.verbose ?? 1, callbacks: args.callbacks, metricNames: new Trainer(model).fitLogNames(model.outputNames, validation !== null) },
     );
+    if (!statePerEpoch) {
+      const [state] = await replicas.all(async (replica, rank) => (rank === 0 ? replica.state() : null));
+      applyModelSpec(model, state!);
+    }
+    return history;
   } finally {
     await replicas.close();
   }

@@ -111,9 +111,9 @@ export interface ReplicaApi {
   /**
    * Trains epoch `epoch` of the job's dataset plan, step by step while any rank has a batch left
    * (the ranks agree on each step's rows), then validates as fitSteps does at an epoch's end.
-   * `shipped`: the epoch's batches, when the coordinator reads them.
+   * `shipped`: the epoch's batches, when the coordinator reads them. `withState`: rank 0 returns its state.
    */
-  fitDatasetEpoch(epoch: number, shipped: FitData[] | null): Promise<StepsResult>;
+  fitDatasetEpoch(epoch: number, shipped: FitData[] | null, withState: boolean): Promise<StepsResult>;
   /** Loss and metrics over this rank's part of the job's inference dataset, summed over ranks. */
   evaluateDataset(): Promise<Logs>;
   /** Outputs for this rank's part of the job's inference dataset, its rows in its order. */

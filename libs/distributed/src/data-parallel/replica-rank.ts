@@ -98,7 +98,7 @@ class Replica implements ReplicaApi {
     });
   }
 
-  fitDatasetEpoch(epoch: number, shipped: FitData[] | null): Promise<StepsResult> {
+  fitDatasetEpoch(epoch: number, shipped: FitData[] | null, withState: boolean): Promise<StepsResult> {
     return this.guard(async () => {
       const { trainer, ctx, group } = this;
       const plan = ctx.args.datasetPlan;
@@ -127,7 +127,7 @@ class Replica implements ReplicaApi {
       }
       if (steps === 0) throw emptyDatasetError('fit', epoch);
       const validation = plan.validation;
-      return this.endEpoch(epoch, validation ? () => evaluateRankDataset(validation, group, this.evaluator, this.model, ctx.args.timeoutMs) : null);
+      return this.endEpoch(epoch, validation ? () => evaluateRankDataset(validation, group, this.evaluator, this.model, ctx.args.timeoutMs) : null, withState);
     });
   }
 
