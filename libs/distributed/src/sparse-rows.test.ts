@@ -57,6 +57,34 @@ describe('RowSparseExchange: the dense all-reduce bits, from the touched rows', 
     expect(results[0][0]).toMatchObject({ denseBytes: 100 * 16 * 4, exchangeBytes: 2 * 4 + max * 17 * 4, rows: new Set(first.touched.flat()).size });
   });
 
+  it('sparseAdvantage: rows must send that many times fewer bytes; far from it, the next calls skip counting rows', async () => {
+    const touched = overlapping(2, 100, 7);
+    const outcomes: RankOutcome<SparseCaseResult[]>[] = await launchThreads({
+      ...LIMITS,
+      arenaBytes: 1 << 20,
+      size: 2,
+      entry: ENTRY,
+      args: {
+        cases: [
+          { rows: 100, cols: 16, touched, op: 'mean', advantage: 4, calls: 2 },
+          { rows: 100, cols: 16, touched, op: 'mean', advantage: 16, calls: 3 },
+          { rows: 100, cols: 16, touched, op: 'mean', advantage: 32, calls: 3 },
+        ],
+      },
+    });
+    const [near, dense, far] = (outcomes[0] as { value: SparseCaseResult[] }).value;
+    const counts = 2 * 4; // [count, signature] from each rank
+    // At most 11 rows of 17 floats from each of 2 ranks, times 4: under the dense 2 x 1600 floats.
+    expect(near.sparse).toBe(true);
+    // Times 16, over: dense, and counting again at the next call.
+    expect(dense.sparse).toBe(false);
+    expect(dense.bytesPerCall).toEqual([counts + dense.denseBytes, counts + dense.denseBytes, counts + dense.denseBytes]);
+    // Times 32, over by twice the margin: the calls after it go dense at once.
+    expect(far.sparse).toBe(false);
+    expect(far.bytesPerCall).toEqual([counts + far.denseBytes, far.denseBytes, far.denseBytes]);
+    for (const r of [near, dense, far]) expect(r.mismatches).toBe(0);
+  });
+
   it('3 ranks over shared memory, arrays in the group arena (a large all-reduce, in place)', async () => {
     expectDenseBits(await run(3, { arenaBytes: 1 << 20 }));
   });
@@ -79,10 +107,12 @@ describe('the data-parallel gradient hook with sparse gradients', () => {
       // 4 sequences x 10 words on each rank: at most 80 of the 500 rows.
       expect(value.declaredRows).toBeGreaterThan(10);
       expect(value.declaredRows).toBeLessThanOrEqual(80);
-      // A first step checks the buckets' layout (1 float). Dense: 500 x 16 + 16 + 1 floats; sparse:
-      // the dense layer's 17, a count and signature, and at most 40 rows of 1 + 16.
-      expect(value.bytes.dense).toBe((1 + 500 * 16 + 17) * 4);
-      expect(value.bytes.sparse).toBeLessThanOrEqual((1 + 17 + 2 + 40 * 17) * 4);
+      // A first step checks the buckets' layout (1 float). A bucket starts each tensor at a multiple
+      // of 16 floats: the dense layer's bias (1), 15 of padding, its kernel (16). Dense: one bucket,
+      // those 32, then the table's 500 x 16; sparse: the 32, a count and signature, and at most 40
+      // rows of 1 + 16.
+      expect(value.bytes.dense).toBe((1 + 32 + 500 * 16) * 4);
+      expect(value.bytes.sparse).toBeLessThanOrEqual((1 + 32 + 2 + 40 * 17) * 4);
     }
   });
 });

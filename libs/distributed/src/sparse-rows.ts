@@ -6,7 +6,15 @@ import type { BucketReduceOptions } from './gradient-buckets';
 export interface RowExchangeOptions extends BucketReduceOptions {
   /** false: always the dense all-reduce. Default true: the touched rows, when they send fewer bytes. */
   sparse?: boolean;
+  /**
+   * How many times fewer bytes the rows must send than the dense all-reduce to be chosen (default
+   * 1). The rows cost more per byte: a round trip for the counts, and a sum per row in JavaScript.
+   */
+  sparseAdvantage?: number;
 }
+
+/** After a dense exchange chosen by twice the margin, the next calls skip the counts and go dense (all ranks alike: they decide from the same counts). */
+const DENSE_STREAK = 32;
 
 /** What an exchange did: the rows that may be nonzero in the result (ascending), or null after a dense all-reduce. */
 export interface RowExchangeResult {
@@ -42,6 +50,8 @@ export class RowSparseExchange {
   /** What this rank sends and what it gathers, kept between steps (fresh arrays cost page faults). */
   private sendSpace = new Float32Array(0);
   private gatherSpace = new Float32Array(0);
+  /** Calls left that go dense without counting rows (see DENSE_STREAK). */
+  private denseCallsLeft = 0;
 
   constructor(
     private readonly group: ProcessGroup,
@@ -81,6 +91,10 @@ export class RowSparseExchange {
   private async reduceBuffer(options: RowExchangeOptions): Promise<Int32Array | null> {
     const { group, cols } = this;
     if (options.sparse === false || group.size === 1 || this.rows >= MAX_SPARSE_ROWS) return this.reduceDense(options);
+    if (this.denseCallsLeft > 0) {
+      this.denseCallsLeft--;
+      return this.reduceDense(options);
+    }
     const count = this.findTouchedRows();
     const counts = new Float32Array(2 * group.size);
     await group.allGather(new Float32Array([count, this.signature]), counts, { timeoutMs: options.timeoutMs });
@@ -95,7 +109,11 @@ export class RowSparseExchange {
       max = Math.max(max, counts[2 * r]);
     }
     // Ring bytes: an all-gather sends (n-1) inputs, an all-reduce 2(n-1)/n of the array.
-    if (!(group.size * max * (cols + 1) < 2 * this.rows * cols)) return this.reduceDense(options);
+    const rowsCost = group.size * max * (cols + 1) * (options.sparseAdvantage ?? 1);
+    if (!(rowsCost < 2 * this.rows * cols)) {
+      if (rowsCost >= 4 * this.rows * cols) this.denseCallsLeft = DENSE_STREAK - 1;
+      return this.reduceDense(options);
+    }
     const stride = max * (cols + 1);
     if (this.gatherSpace.length < stride * group.size) {
       this.sendSpace = new Float32Array(Math.ceil(stride * 1.25));

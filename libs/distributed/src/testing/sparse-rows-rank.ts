@@ -11,6 +11,10 @@ export interface SparseCase {
   op: ReduceOp;
   /** Per rank, the scale of a weighted sum. */
   scale?: number[];
+  /** RowExchangeOptions.sparseAdvantage. */
+  advantage?: number;
+  /** Exchanges of the same gradient through the same exchange (default 1); the result is the last one's. */
+  calls?: number;
 }
 
 export interface SparseCaseResult {
@@ -22,6 +26,8 @@ export interface SparseCaseResult {
   rows: number;
   denseBytes: number;
   exchangeBytes: number;
+  /** Bytes each call sent. */
+  bytesPerCall: number[];
 }
 
 /** Deterministic values spanning six decades, so that the order of a sum shows in its bits. */
@@ -47,7 +53,7 @@ export async function main(ctx: RankContext<{ cases: SparseCase[] }>): Promise<S
     const results: SparseCaseResult[] = [];
     for (const [i, c] of ctx.args.cases.entries()) {
       const grad = rowSparseGradient(c, ctx.rank, i);
-      const options = { op: c.op, scale: c.scale?.[ctx.rank] };
+      const options = { op: c.op, scale: c.scale?.[ctx.rank], sparseAdvantage: c.advantage };
       const exchange = new RowSparseExchange(group, `case${i}`, [c.rows, c.cols]);
       const dense = group.allocate(grad.length);
       dense.set(grad);
@@ -55,12 +61,20 @@ export async function main(ctx: RankContext<{ cases: SparseCase[] }>): Promise<S
       if (options.scale !== undefined) for (let j = 0; j < dense.length; j++) dense[j] *= options.scale;
       await group.allReduce(dense, { op: c.op });
       const denseBytes = group.bytesSent - before;
-      const { values, rows } = await exchange.allReduce(grad, options);
-      const exchangeBytes = group.bytesSent - before - denseBytes;
+      const bytesPerCall: number[] = [];
+      let result = await exchange.allReduce(grad, options);
+      bytesPerCall.push(group.bytesSent - before - denseBytes);
+      for (let call = 1; call < (c.calls ?? 1); call++) {
+        const start = group.bytesSent;
+        result = await exchange.allReduce(grad, options);
+        bytesPerCall.push(group.bytesSent - start);
+      }
+      const { values, rows } = result;
+      const exchangeBytes = bytesPerCall[0];
       const [want, got] = [new Uint32Array(dense.buffer, dense.byteOffset, dense.length), new Uint32Array(values.buffer, values.byteOffset, values.length)];
       let mismatches = 0;
       for (let j = 0; j < want.length; j++) if (want[j] !== got[j]) mismatches++;
-      results.push({ mismatches, sparse: rows !== null, rows: rows?.length ?? -1, denseBytes, exchangeBytes });
+      results.push({ mismatches, sparse: rows !== null, rows: rows?.length ?? -1, denseBytes, exchangeBytes, bytesPerCall });
     }
     return results;
   } finally {
