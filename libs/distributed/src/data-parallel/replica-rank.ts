@@ -65,7 +65,7 @@ class Replica implements ReplicaApi {
     private readonly stopped: () => void,
   ) {
     const job = ctx.args;
-    this.tracer = job.trace ? new StepTracer({ rank: ctx.rank }) : StepTracer.off;
+    this.tracer = job.trace ? new StepTracer({ rank: ctx.rank, gcPauses: true }) : StepTracer.off;
     const hook =
       group.size > 1
         ? overlappedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share, sparseGradients: job.sparseGradients, tracer: this.tracer })
@@ -218,6 +218,7 @@ class Replica implements ReplicaApi {
   }
 
   stop(): void {
+    this.tracer.close();
     this.trainer.dispose();
     this.evaluator.dispose();
     this.model.dispose?.();

@@ -84,7 +84,7 @@ export async function fitDatasetModel(model: TrainingModel, dataset: BatchDatase
   const validation = datasetValidation(model, args.validationData);
   const validationBatchSize = assertPositiveInt(args.validationBatchSize ?? 32, 'validationBatchSize', 'fit()');
   const trainer = new Trainer(model);
-  if (args.profile) trainer.tracer = new StepTracer({ rank: 0, label: 'fit' });
+  if (args.profile) trainer.tracer = new StepTracer({ rank: 0, label: 'fit', gcPauses: true });
   const validationTrainer = new Trainer(model);
   const runner: EpochRunner = {
     async runEpoch(epoch, batches) {

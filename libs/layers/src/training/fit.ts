@@ -66,7 +66,7 @@ export async function fitModel(model: TrainingModel, x: DataInput, y: DataInput,
 
   const steps = args.stepsPerEpoch !== undefined ? assertPositiveInt(args.stepsPerEpoch, 'stepsPerEpoch', 'fit()') : Math.ceil(n / batchSize);
   const trainer = new Trainer(model, gradientHook);
-  if (args.profile) trainer.tracer = new StepTracer({ rank: 0, label: 'fit' });
+  if (args.profile) trainer.tracer = new StepTracer({ rank: 0, label: 'fit', gcPauses: true });
   const validationTrainer = new Trainer(model);
   const schedule = new BatchSchedule(n, batchSize, args.shuffle ?? true, args.seed);
   const nextBatch = () => {

@@ -38,6 +38,7 @@ export async function runTrainerFit(
     if (args.profile) await writeTrace(args.profile, (trainer.tracer as StepTracer).events());
     return history;
   } finally {
+    if (trainer.tracer instanceof StepTracer) trainer.tracer.close();
     trainer.dispose();
     validationTrainer.dispose();
   }

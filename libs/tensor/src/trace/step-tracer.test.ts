@@ -124,6 +124,35 @@ describe('StepTracer', () => {
     expect(off.events()).toEqual([]);
   });
 
+  it('gcPauses: the thread\'s garbage collections as spans on a track "gc", inside the time they happened; none after close()', async () => {
+    const tracer = new StepTracer({ rank: 1, gcPauses: true });
+    const before = traceClockUs();
+    const garbage = () => {
+      // Short-lived objects, enough for several scavenges.
+      let kept = 0;
+      for (let round = 0; round < 200; round++) kept += Array.from({ length: 10_000 }, (_, i) => ({ i, text: `item ${i}` })).length;
+      return kept;
+    };
+    expect(garbage()).toBe(2_000_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    const after = traceClockUs();
+    const events = tracer.events();
+    const gcTid = events.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'gc')?.tid;
+    const pauses = events.filter((e) => e.ph === 'X' && e.name === 'gc');
+    expect(pauses.length).toBeGreaterThan(0);
+    for (const p of pauses) {
+      expect(p.tid).toBe(gcTid);
+      expect(p.pid).toBe(2);
+      expect(p.ts).toBeGreaterThanOrEqual(before);
+      expect(p.ts + (p.dur as number)).toBeLessThanOrEqual(after);
+      expect(['minor', 'major', 'incremental', 'weak callbacks']).toContain(p.args?.kind);
+    }
+    tracer.close();
+    garbage();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(tracer.events().filter((e) => e.name === 'gc')).toHaveLength(pauses.length);
+  });
+
   it('rejects a bad rank', () => {
     expect(() => new StepTracer({ rank: -1 })).toThrow('StepTracer: rank must be a non-negative integer. Received: -1');
   });

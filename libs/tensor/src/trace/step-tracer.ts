@@ -1,3 +1,4 @@
+import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import { SPAN_CATEGORIES, traceClockUs, tracePid, traceTid, type TraceEvent } from './trace-event';
 
 export interface StepTracerOptions {
@@ -9,7 +10,16 @@ export interface StepTracerOptions {
   thread?: string;
   /** false: record nothing (every call is one branch); default true. */
   enabled?: boolean;
+  /** Also record this thread's garbage-collection pauses, on a track 'gc' (default false; close() stops it). */
+  gcPauses?: boolean;
 }
+
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 
 /** One rank's events, shared by its tracks. */
 interface Recorder {
@@ -79,6 +89,15 @@ export class TraceTrack {
     this.complete(name, top.start, args === undefined ? top.args : { ...top.args, ...args });
   }
 
+  /** A span measured elsewhere (a GC pause, from a PerformanceObserver): start and duration in ms on performance.now()'s clock. */
+  record(name: string, startMs: number, durationMs: number, args?: Record<string, unknown>): void {
+    const recorder = this.recorder;
+    if (recorder === null) return;
+    const event: TraceEvent = { name, ph: 'X', cat: SPAN_CATEGORIES[name] ?? 'other', ts: (performance.timeOrigin + startMs) * 1000, dur: durationMs * 1000, pid: tracePid(recorder.rank), tid: this.tid };
+    if (args !== undefined) event.args = args;
+    recorder.spans.push(event);
+  }
+
   /** A point in time on this track (a marker). */
   instant(name: string, args?: Record<string, unknown>): void {
     const recorder = this.recorder;
@@ -121,6 +140,7 @@ export class StepTracer extends TraceTrack {
   static readonly off: StepTracer = new StepTracer({ enabled: false });
 
   readonly rank: number;
+  private gcObserver: { observer: PerformanceObserver; track: TraceTrack } | null = null;
 
   constructor(options: StepTracerOptions = {}) {
     const rank = options.rank ?? 0;
@@ -135,6 +155,29 @@ export class StepTracer extends TraceTrack {
       { name: 'process_sort_index', ph: 'M', ts: 0, pid, tid: this.tid, args: { sort_index: rank } },
     );
     this.nameTrack(this.tid, options.thread ?? 'main', 0);
+    if (options.gcPauses) {
+      // A pause stops every track of this thread: on a track of its own it shows beside the step it lengthened.
+      const track = this.track('gc');
+      const observer = new PerformanceObserver((list) => this.recordGc(track, list.getEntries()));
+      observer.observe({ entryTypes: ['gc'] });
+      this.gcObserver = { observer, track };
+    }
+  }
+
+  private recordGc(track: TraceTrack, entries: readonly PerformanceEntry[]): void {
+    for (const e of entries) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      track.record('gc', e.startTime, e.duration, { kind: kind === undefined ? 'unknown' : (GC_KINDS[kind] ?? String(kind)) });
+    }
+  }
+
+  /** Stops recording GC pauses (those seen so far stay). */
+  close(): void {
+    const gc = this.gcObserver;
+    if (gc === null) return;
+    this.recordGc(gc.track, gc.observer.takeRecords());
+    gc.observer.disconnect();
+    this.gcObserver = null;
   }
 
   /** Another timeline of this rank, for work that overlaps the main track's spans. */
@@ -150,6 +193,7 @@ export class StepTracer extends TraceTrack {
   /** Metadata, then every span, instant and counter of every track, by start time (a parent before its children). */
   events(): TraceEvent[] {
     if (this.recorder === null) return [];
+    if (this.gcObserver) this.recordGc(this.gcObserver.track, this.gcObserver.observer.takeRecords());
     const spans = [...this.recorder.spans].sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
     return [...this.recorder.metadata, ...spans];
   }
