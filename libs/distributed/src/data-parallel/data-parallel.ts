@@ -207,6 +207,7 @@ export class DataParallel implements Distribution {
     let epochEnd: StepsResult | null = null;
     // Rank 0's state (megabytes) comes over at every epoch's end only for callbacks that read it.
     const statePerEpoch = callbacksReadWeights(args);
+    let modelCurrent = true;
     try {
       await elastic.start();
       const history = await runFitLoop(model, {
@@ -218,6 +219,7 @@ export class DataParallel implements Distribution {
           await reported;
           // Checkpoints and restoreBestWeights read the caller's model at the epoch's end.
           if (epochEnd.state) applyModelSpec(model, epochEnd.state);
+          modelCurrent = epochEnd.state !== null;
           return epochEnd.logs!;
         },
         afterEpochEnd: async (epoch) => {
@@ -226,7 +228,7 @@ export class DataParallel implements Distribution {
           if (learningRate !== null) await elastic.call((replica) => replica.setLearningRate(learningRate));
         },
       }, { epochs, initialEpoch: store.latest.epoch, steps: plan.stepsPerEpoch, verbose, callbacks: args.callbacks, metricNames: prepared.metricNames });
-      if (epochEnd !== null && (epochEnd as StepsResult).state === null) {
+      if (!modelCurrent) {
         const states = await elastic.call(async (replica, rank) => (rank === 0 ? replica.state() : null));
         if (states === null || states[0] === null) throw new Error('DataParallel: the workers failed while fit read back the trained weights');
         applyModelSpec(model, states[0]);

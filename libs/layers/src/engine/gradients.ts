@@ -12,33 +12,23 @@ import { tf } from '@weft/tensor';
  * the backend fills the ones (its Fill kernel; wasm's Tile was measured 3x slower than the whole
  * old step). Mean divides dy by the count before broadcasting: the same division of the same values.
  */
-function broadcastBack(dy: tf.Tensor, x: tf.Tensor, axis: number | number[]): tf.Tensor {
-  const axes = tf.util.parseAxisParam(axis, x.shape);
-  const kept = x.shape.map((size, i) => (axes.includes(i) ? 1 : size));
-  return tf.mul(tf.reshape(dy, kept), tf.fill(x.shape, 1));
+function reductionGradConfig(kernelName: string, mean: boolean): tf.GradConfig {
+  return {
+    kernelName,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x] = saved;
+      const axes = tf.util.parseAxisParam((attrs as unknown as tf.SumAttrs).axis, x.shape);
+      const kept = x.shape.map((size, i) => (axes.includes(i) ? 1 : size));
+      const count = axes.reduce((n, a) => n * x.shape[a], 1);
+      const scaled = mean ? tf.div(dy as tf.Tensor, count) : (dy as tf.Tensor);
+      return { x: () => tf.mul(tf.reshape(scaled, kept), tf.fill(x.shape, 1)) };
+    },
+  };
 }
 
-export const sumGradConfig: tf.GradConfig = {
-  kernelName: tf.Sum,
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
-    const [x] = saved;
-    const { axis } = attrs as unknown as tf.SumAttrs;
-    return { x: () => broadcastBack(dy as tf.Tensor, x, axis) };
-  },
-};
-
-export const meanGradConfig: tf.GradConfig = {
-  kernelName: tf.Mean,
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
-    const [x] = saved;
-    const { axis } = attrs as unknown as tf.MeanAttrs;
-    const axes = tf.util.parseAxisParam(axis, x.shape);
-    const count = axes.reduce((n, a) => n * x.shape[a], 1);
-    return { x: () => broadcastBack(tf.div(dy as tf.Tensor, count), x, axes) };
-  },
-};
+export const sumGradConfig = reductionGradConfig(tf.Sum, false);
+export const meanGradConfig = reductionGradConfig(tf.Mean, true);
 
 tf.registerGradient(sumGradConfig);
 tf.registerGradient(meanGradConfig);
