@@ -56,7 +56,9 @@ describe('weft bench throughput', () => {
       expect(r.warmupSteps).toBe(3); // one warm-up epoch of --steps
       expect(r.samples).toBe(r.steps * r.globalBatch);
       expect(r.repeat).toBe(1);
+      expect(r.timedEpochs).toBe(1);
       expect(r.roundsSamplesPerSecond).toEqual([r.samplesPerSecond]);
+      expect(r.epochsSamplesPerSecond).toEqual([r.samplesPerSecond]);
       expect(r.globalBatch).toBe(r.workers * r.perWorkerBatch);
       for (const value of [r.seconds, r.samplesPerSecond, r.samplesPerSecondPerWorker, r.speedup, r.efficiency]) {
         expect(Number.isFinite(value)).toBe(true);
@@ -90,6 +92,7 @@ describe('weft bench throughput', () => {
     await expect(weft('bench', 'throughput', '--device', 'tpu')).rejects.toThrow('--device must be cpu or gpu');
     await expect(weft('bench', 'throughput', '--batch', '-4')).rejects.toThrow('--batch');
     await expect(weft('bench', 'throughput', '--repeat', '0')).rejects.toThrow('--repeat must be an integer >= 1');
+    await expect(weft('bench', 'throughput', '--timed-epochs', '0')).rejects.toThrow('--timed-epochs must be an integer >= 1');
     await expect(weft('bench', 'throughput', '--frobnicate')).rejects.toThrow("Run 'weft bench throughput --help'");
     await expect(weft('bench', 'throughput', '--chart', join(dir, 'chart.png'))).rejects.toThrow('--chart writes SVG: give a file name ending in .svg');
     await expect(weft('bench', 'throughput', '--chart', join(dir, 'no', 'chart.svg'))).rejects.toThrow('does not exist');

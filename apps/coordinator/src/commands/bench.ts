@@ -31,14 +31,15 @@ Options:
   --workers N[,N]       data-parallel worker counts (default 1,2)
   --transport KIND      threads | processes (default threads)
   --batch N             per-worker batch (default 32)
-  --steps N             timed steps per run: one epoch (default: per model, about 2 s in-process;
-                        --quick: 3)
+  --steps N             steps per timed epoch (default: per model, about 2 s in-process; --quick: 3)
+  --timed-epochs N      timed epochs per run; each row keeps its fastest (default 3; --quick: 1):
+                        a burst of other work on the host slows some epochs, not the fastest
   --warmup-seconds S    untimed warm-up: the in-process run trains whole epochs for at least S
                         seconds, and the model's other runs as many epochs (default 5; --quick:
                         0). A worker is a fresh V8 isolate whose JIT takes seconds to settle.
   --warmup N            at least N untimed warm-up steps (default 10; --quick: 1)
-  --repeat N            rounds of every run, interleaved; each row keeps its fastest (default 1;
-                        more on a busy host, N times as long)
+  --repeat N            rounds of every run, interleaved; each row keeps its fastest epoch
+                        (default 1; more on a busy host, N times as long)
   --device KIND         cpu (default: wasm, one worker per thread or process) | gpu (needs
                         @tensorflow/tfjs-node-gpu)
   --chart FILE.svg      also draw samples/s against workers, one line per model, beside the
@@ -69,6 +70,7 @@ async function throughput(args: string[]): Promise<number> {
     transport: { type: 'string' },
     batch: { type: 'string' },
     steps: { type: 'string' },
+    'timed-epochs': { type: 'string' },
     warmup: { type: 'string' },
     'warmup-seconds': { type: 'string' },
     repeat: { type: 'string' },
@@ -90,6 +92,7 @@ async function throughput(args: string[]): Promise<number> {
     transport: values.transport as 'threads' | 'processes' | undefined,
     batch: values.batch === undefined ? undefined : intOption('batch', values.batch, 32),
     steps: values.steps === undefined ? undefined : intOption('steps', values.steps, 1),
+    timedEpochs: values['timed-epochs'] === undefined ? undefined : intOption('timed-epochs', values['timed-epochs'], 1),
     warmupSteps: values.warmup === undefined ? undefined : intOption('warmup', values.warmup, 1),
     warmupSeconds: values['warmup-seconds'] === undefined ? undefined : Number(values['warmup-seconds']),
     repeat: values.repeat === undefined ? undefined : intOption('repeat', values.repeat, 1),

@@ -6,14 +6,15 @@ import { MODELS, type ThroughputModel } from './throughput-models';
 export interface IndependentRunArgs {
   model: ThroughputModel;
   batch: number;
-  /** Warm-up epochs of `steps` steps before the timed one (the in-process baseline's count). */
+  /** Warm-up epochs of `steps` steps before the timed ones (the in-process baseline's count). */
   warmupEpochs: number;
   steps: number;
+  timedEpochs: number;
 }
 
-/** What one independent run measured: its steady-state seconds over the timed steps. */
+/** What one independent run measured: each timed epoch's steady-state seconds. */
 export interface IndependentRunTiming {
-  seconds: number;
+  epochSeconds: number[];
 }
 
 /**
@@ -23,17 +24,17 @@ export interface IndependentRunTiming {
  * memory bandwidth let N replicas train: the most data-parallel training could reach here.
  */
 export async function main(ctx: RankContext<IndependentRunArgs>): Promise<IndependentRunTiming> {
-  const { model: name, batch, warmupEpochs, steps } = ctx.args;
+  const { model: name, batch, warmupEpochs, steps, timedEpochs } = ctx.args;
   await initBackend('wasm');
   const spec = MODELS[name];
   const [x, y] = spec.data(steps * batch, 7 + ctx.rank);
   const model = spec.build();
-  const clock = new StepClock(steps, { epochs: warmupEpochs });
+  const clock = new StepClock(steps, { epochs: warmupEpochs }, timedEpochs);
   const group = await ctx.createGroup();
   try {
     await group.barrier();
     await model.fit(x, y, { batchSize: batch, epochs: clock.epochs, shuffle: false, verbose: 0, callbacks: [clock] });
-    return { seconds: clock.steadySeconds() };
+    return { epochSeconds: clock.epochSeconds() };
   } finally {
     tf.dispose([x, y]);
     model.dispose?.();

@@ -19,7 +19,16 @@ describe('StepClock', () => {
     await fitWith(clock);
     expect(clock.batchEnds).toHaveLength(9);
     expect(clock.warmupSteps).toBe(6);
-    expect(clock.steadySeconds()).toBeCloseTo((clock.batchEnds[8] - clock.batchEnds[5]) / 1000, 9);
+    expect(clock.epochSeconds()).toEqual([(clock.batchEnds[8] - clock.batchEnds[5]) / 1000]);
+  });
+
+  it('several timed epochs: each timed from the end of the one before, and the fit stops after the last', async () => {
+    const clock = new StepClock(3, { seconds: 0, minSteps: 1 }, 3);
+    await fitWith(clock);
+    expect(clock.warmupSteps).toBe(3);
+    expect(clock.batchEnds).toHaveLength(12);
+    const ends = clock.batchEnds;
+    expect(clock.epochSeconds()).toEqual([(ends[5] - ends[2]) / 1000, (ends[8] - ends[5]) / 1000, (ends[11] - ends[8]) / 1000]);
   });
 
   it('a warm-up by time: whole epochs until the seconds have passed, then one timed epoch, and the fit stops', async () => {
@@ -33,7 +42,8 @@ describe('StepClock', () => {
     if (warmup > 3) expect(clock.batchEnds[warmup - 4] - (clock.epochBegin as number)).toBeLessThan(300);
   });
 
-  it('refuses a warm-up of no epochs', () => {
+  it('refuses a warm-up or a timing of no epochs', () => {
     expect(() => new StepClock(3, { epochs: 0 })).toThrow('at least one warm-up epoch is needed');
+    expect(() => new StepClock(3, { epochs: 1 }, 0)).toThrow('at least one timed epoch is needed. Received: 0');
   });
 });

@@ -1,7 +1,7 @@
 import { Callback, type Logs } from '@weft/layers';
 
 /**
- * How long a run warms up before its timed epoch: a fixed number of epochs, or as many epochs as
+ * How long a run warms up before its timed epochs: a fixed number of epochs, or as many epochs as
  * it takes to pass `seconds` of training and `minSteps` steps (the in-process baseline, which then
  * sets the epochs for the model's other runs, so that every run warms up for as many steps).
  */
@@ -9,27 +9,30 @@ export type WarmupPlan = { epochs: number } | { seconds: number; minSteps: numbe
 
 /**
  * Times onBatchEnd on the coordinator over epochs of `stepsPerEpoch` steps: warm-up epochs, then
- * one timed epoch, after which it stops the fit. Asks for no batch logs (they cost a collective).
+ * `timedEpochs` timed ones, after which it stops the fit. Asks for no batch logs (they cost a
+ * collective).
  */
 export class StepClock extends Callback {
   readonly batchEnds: number[] = [];
   epochBegin: number | null = null;
-  /** The epoch being timed, once the warm-up is over. */
-  private timedEpoch: number | null = null;
+  /** The first timed epoch, once the warm-up is over. */
+  private firstTimed: number | null = null;
 
   constructor(
     private readonly stepsPerEpoch: number,
     private readonly warmup: WarmupPlan,
+    private readonly timedEpochs = 1,
   ) {
     super();
     if ('epochs' in warmup && (!Number.isInteger(warmup.epochs) || warmup.epochs < 1)) {
       throw new Error(`throughput bench: at least one warm-up epoch is needed. Received: ${warmup.epochs}`);
     }
+    if (!Number.isInteger(timedEpochs) || timedEpochs < 1) throw new Error(`throughput bench: at least one timed epoch is needed. Received: ${timedEpochs}`);
   }
 
-  /** Epochs fit needs: the plan's warm-up plus the timed one, or a cap the clock stops short of. */
+  /** Epochs fit needs: the plan's warm-up plus the timed ones, or a cap the clock stops short of. */
   get epochs(): number {
-    return 'epochs' in this.warmup ? this.warmup.epochs + 1 : 1_000_000;
+    return 'epochs' in this.warmup ? this.warmup.epochs + this.timedEpochs : 1_000_000;
   }
 
   override get wantsBatchLogs(): boolean {
@@ -45,9 +48,9 @@ export class StepClock extends Callback {
     this.batchEnds.push(performance.now());
   }
   override onEpochEnd(epoch: number): void {
-    if (this.timedEpoch === null) {
-      if (this.warmedUp(epoch)) this.timedEpoch = epoch + 1;
-    } else if (epoch >= this.timedEpoch) {
+    if (this.firstTimed === null) {
+      if (this.warmedUp(epoch)) this.firstTimed = epoch + 1;
+    } else if (epoch + 1 >= this.firstTimed + this.timedEpochs) {
       this.requireModel().stopTraining = true;
     }
   }
@@ -58,21 +61,24 @@ export class StepClock extends Callback {
     return this.batchEnds.length >= minSteps && performance.now() - (this.epochBegin ?? 0) >= seconds * 1000;
   }
 
-  /** Warm-up epochs the run trained before its timed epoch. */
+  /** Warm-up epochs the run trained before its timed epochs. */
   get warmupEpochs(): number {
-    if (this.timedEpoch === null) throw new Error('throughput bench: the run ended before its warm-up did');
-    return this.timedEpoch;
+    if (this.firstTimed === null) throw new Error('throughput bench: the run ended before its warm-up did');
+    return this.firstTimed;
   }
 
   get warmupSteps(): number {
     return this.warmupEpochs * this.stepsPerEpoch;
   }
 
-  /** Seconds from the end of the last warm-up step to the end of the timed epoch's last step. */
-  steadySeconds(): number {
+  /** Each timed epoch's seconds: from the previous epoch's last step's end to its own last step's end. */
+  epochSeconds(): number[] {
     const ends = this.batchEnds;
-    const last = this.warmupSteps + this.stepsPerEpoch;
-    if (ends.length !== last) throw new Error(`throughput bench: expected ${last} batch ends, saw ${ends.length}`);
-    return (ends[last - 1] - ends[this.warmupSteps - 1]) / 1000;
+    const expected = this.warmupSteps + this.timedEpochs * this.stepsPerEpoch;
+    if (ends.length !== expected) throw new Error(`throughput bench: expected ${expected} batch ends, saw ${ends.length}`);
+    return Array.from({ length: this.timedEpochs }, (_, k) => {
+      const last = this.warmupSteps + (k + 1) * this.stepsPerEpoch - 1;
+      return (ends[last] - ends[last - this.stepsPerEpoch]) / 1000;
+    });
   }
 }

@@ -9,19 +9,22 @@ describe('throughput bench options', () => {
     expect(() => validateThroughputOptions({ workers: [1, 0] })).toThrow('--workers takes positive integers');
     expect(() => validateThroughputOptions({ steps: 0 })).toThrow('--steps must be a positive integer. Received: 0');
     expect(() => validateThroughputOptions({ repeat: 0 })).toThrow('--repeat must be a positive integer. Received: 0');
+    expect(() => validateThroughputOptions({ timedEpochs: 1.5 })).toThrow('--timed-epochs must be a positive integer. Received: 1.5');
     expect(() => validateThroughputOptions({ warmupSeconds: Number('soon') })).toThrow('--warmup-seconds must be a number of seconds, 0 or more. Received: NaN');
     expect(() => validateThroughputOptions({ models: ['tiny', 'imdb-lstm'], workers: [1, 2, 4], batch: 8 })).not.toThrow();
   });
 });
 
-describe('--repeat', () => {
-  it('keeps the fastest of the rounds (in-process only: no workers)', async () => {
+describe('--repeat and --timed-epochs', () => {
+  it('keeps the fastest epoch of all the rounds (in-process only: no workers)', async () => {
     const lines: string[] = [];
-    const [row, ...more] = await runThroughputBench({ models: ['tiny'], workers: [], quick: true, repeat: 2, onProgress: (l) => lines.push(l) });
+    const [row, ...more] = await runThroughputBench({ models: ['tiny'], workers: [], quick: true, repeat: 2, timedEpochs: 3, onProgress: (l) => lines.push(l) });
     expect(more).toHaveLength(0);
     expect(row.repeat).toBe(2);
-    expect(row.roundsSamplesPerSecond).toHaveLength(2);
-    expect(row.samplesPerSecond).toBe(Math.max(...row.roundsSamplesPerSecond));
+    expect(row.timedEpochs).toBe(3);
+    expect(row.epochsSamplesPerSecond).toHaveLength(6);
+    expect(row.roundsSamplesPerSecond).toEqual([Math.max(...row.epochsSamplesPerSecond.slice(0, 3)), Math.max(...row.epochsSamplesPerSecond.slice(3))]);
+    expect(row.samplesPerSecond).toBe(Math.max(...row.epochsSamplesPerSecond));
     expect(row.samplesPerSecond).toBeCloseTo(row.samples / row.seconds, 6);
     expect(row.efficiency).toBe(1);
     expect(lines.filter((l) => l.includes('round'))).toHaveLength(2);
@@ -42,7 +45,7 @@ describe('warm-up', () => {
 
 describe('--ceiling', () => {
   it('adds, before each data-parallel run above 1 worker, that many independent trainings at once', async () => {
-    const rows = await runThroughputBench({ models: ['tiny'], workers: [1, 2], quick: true, ceiling: true });
+    const rows = await runThroughputBench({ models: ['tiny'], workers: [1, 2], quick: true, ceiling: true, timedEpochs: 2 });
     expect(rows.map((r) => `${r.run} x${r.workers}`)).toEqual(['in-process x1', 'threads x1', 'independent x2', 'threads x2']);
     const [single, , independent] = rows;
     // Two trainings of 3 steps of 32 rows, timed by the slower of the two.
@@ -50,6 +53,9 @@ describe('--ceiling', () => {
     expect(independent.samplesPerSecond).toBeCloseTo(192 / independent.seconds, 6);
     expect(independent.speedup).toBeCloseTo(independent.samplesPerSecond / single.samplesPerSecond, 6);
     expect(independent.stepShares).toBeUndefined();
+    // Each timed epoch timed by the slower run; the row is the faster epoch.
+    expect(independent.epochsSamplesPerSecond).toHaveLength(2);
+    expect(independent.samplesPerSecond).toBe(Math.max(...independent.epochsSamplesPerSecond));
   }, 60_000);
 });
 

@@ -26,8 +26,13 @@ export interface ThroughputBenchOptions {
   transport?: 'threads' | 'processes';
   /** Per-worker batch, held fixed (default 32); the global batch is workers x batch. */
   batch?: number;
-  /** Timed steps after warm-up; default: per model (quick: 3). */
+  /** Steps per timed epoch; default: per model (quick: 3). */
   steps?: number;
+  /**
+   * Timed epochs per run, after the warm-up; each row keeps its fastest (default 3; quick: 1). A
+   * burst of other work on a shared host slows the epochs it lands on, not the fastest.
+   */
+  timedEpochs?: number;
   /** The fewest warm-up steps, not timed; default 10 (quick: 1). */
   warmupSteps?: number;
   /**
@@ -73,16 +78,20 @@ export interface ThroughputRow {
   globalBatch: number;
   /** Warm-up steps trained before the timed ones (whole epochs of `steps`). */
   warmupSteps: number;
-  /** Timed steps: one epoch. */
+  /** Steps per timed epoch. */
   steps: number;
-  /** steps x globalBatch: the samples the timed steps trained. */
+  /** steps x globalBatch: the samples one timed epoch trained. */
   samples: number;
-  /** Rounds measured (--repeat); the row is the fastest. */
+  /** Timed epochs per run (--timed-epochs). */
+  timedEpochs: number;
+  /** Rounds measured (--repeat). */
   repeat: number;
-  /** Timed (steady-state) seconds of the fastest round. */
+  /** Timed (steady-state) seconds of the fastest epoch of all rounds: the row's figure. */
   seconds: number;
-  /** samples / seconds of every round, in order. */
+  /** samples / seconds of every round's fastest epoch, in order. */
   roundsSamplesPerSecond: number[];
+  /** samples / seconds of every timed epoch, round after round. */
+  epochsSamplesPerSecond: number[];
   samplesPerSecond: number;
   samplesPerSecondPerWorker: number;
   /** samplesPerSecond / in-process samplesPerSecond (same run). */
@@ -111,7 +120,7 @@ export function validateThroughputOptions(options: ThroughputBenchOptions): void
   for (const n of options.workers ?? []) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--workers takes positive integers, e.g. --workers 1,2. Received: ${n}`);
   }
-  for (const [name, value] of [['batch', options.batch], ['steps', options.steps], ['warmup', options.warmupSteps], ['repeat', options.repeat]] as const) {
+  for (const [name, value] of [['batch', options.batch], ['steps', options.steps], ['timed-epochs', options.timedEpochs], ['warmup', options.warmupSteps], ['repeat', options.repeat]] as const) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`--${name} must be a positive integer. Received: ${value}`);
   }
   const seconds = options.warmupSeconds;
@@ -171,7 +180,8 @@ function bytesPerStep(events: TraceEvent[], warmupSteps: number): number {
 }
 
 interface Measured {
-  seconds: number;
+  /** Each timed epoch's seconds. */
+  epochSeconds: number[];
   warmupEpochs: number;
   startupSeconds: number;
   coordinatorCpuSeconds: number;
@@ -186,13 +196,14 @@ async function measure(
   batch: number,
   warmup: WarmupPlan,
   steps: number,
+  timedEpochs: number,
   backend: BackendInfo,
   tracePath: string,
 ): Promise<Measured> {
   const globalBatch = (workers ?? 1) * batch;
   const [x, y] = spec.data(steps * globalBatch, 7);
   const model = spec.build();
-  const clock = new StepClock(steps, warmup);
+  const clock = new StepClock(steps, warmup, timedEpochs);
   try {
     const start = performance.now();
     const cpuAtStart = threadCpuSeconds();
@@ -209,7 +220,7 @@ async function measure(
     const { traceEvents } = await readTrace(tracePath);
     const stepShares = stepSharesFromTrace(summarizeTrace(timedEvents(traceEvents, clock.warmupSteps)));
     return {
-      seconds: clock.steadySeconds(),
+      epochSeconds: clock.epochSeconds(),
       warmupEpochs: clock.warmupEpochs,
       startupSeconds: ((clock.epochBegin ?? start) - start) / 1000,
       coordinatorCpuSeconds,
@@ -224,20 +235,32 @@ async function measure(
 
 const INDEPENDENT_ENTRY = join(__dirname, 'independent-rank.ts');
 
-/** `workers` in-process trainings at once, each in a thread or process of its own, nothing exchanged: seconds of the slowest. */
-async function measureIndependent(name: ThroughputModel, workers: number, transport: 'threads' | 'processes', batch: number, warmupEpochs: number, steps: number): Promise<Measured> {
-  const launch = { size: workers, entry: INDEPENDENT_ENTRY, args: { model: name, batch, warmupEpochs, steps }, groupTimeoutMs: 600_000 };
+/** `workers` in-process trainings at once, each in a thread or process of its own, nothing exchanged: each epoch's seconds of the slowest. */
+async function measureIndependent(
+  name: ThroughputModel,
+  workers: number,
+  transport: 'threads' | 'processes',
+  batch: number,
+  warmupEpochs: number,
+  steps: number,
+  timedEpochs: number,
+): Promise<Measured> {
+  const launch = { size: workers, entry: INDEPENDENT_ENTRY, args: { model: name, batch, warmupEpochs, steps, timedEpochs }, groupTimeoutMs: 600_000 };
   const outcomes: RankOutcome<IndependentRunTiming>[] =
     transport === 'processes'
       ? await launchProcesses<IndependentRunArgs, IndependentRunTiming>(launch)
       : await launchThreads<IndependentRunArgs, IndependentRunTiming>(launch);
-  const seconds = outcomes.map((o) => {
+  const perRun = outcomes.map((o) => {
     if (!o.ok) throw new Error(`throughput bench: independent run ${o.rank} failed: ${o.error}`);
-    return o.value.seconds;
+    return o.value.epochSeconds;
   });
-  // Every run trains as many samples; the slowest sets the pace a lockstep job would have.
-  return { seconds: Math.max(...seconds), warmupEpochs, startupSeconds: 0, coordinatorCpuSeconds: 0, stepShares: [], bytesPerStep: 0 };
+  // Every run trains as many samples; the slowest sets the pace a lockstep job would have. The
+  // runs start together, so their k-th epochs fall in about the same seconds.
+  const epochSeconds = perRun[0].map((_, k) => Math.max(...perRun.map((seconds) => seconds[k])));
+  return { epochSeconds, warmupEpochs, startupSeconds: 0, coordinatorCpuSeconds: 0, stepShares: [], bytesPerStep: 0 };
 }
+
+const fastestEpoch = (m: Measured) => Math.min(...m.epochSeconds);
 
 type RunConfig = { run: 'in-process'; workers: 1 } | { run: 'independent' | 'data-parallel'; workers: number };
 
@@ -251,6 +274,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const batch = options.batch ?? 32;
   const minWarmupSteps = options.warmupSteps ?? (options.quick ? 1 : 10);
   const warmupSeconds = options.warmupSeconds ?? (options.quick ? 0 : 5);
+  const timedEpochs = options.timedEpochs ?? (options.quick ? 1 : 3);
   const backend = await initBackend('wasm');
   const rows: ThroughputRow[] = [];
   const repeat = options.repeat ?? 1;
@@ -277,12 +301,12 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           const warmup: WarmupPlan = warmupEpochs === null ? { seconds: warmupSeconds, minSteps: minWarmupSteps } : { epochs: warmupEpochs };
           const m: Measured =
             config.run === 'independent'
-              ? await measureIndependent(name, config.workers, transport, batch, warmupEpochs ?? 1, steps)
-              : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmup, steps, backend,
+              ? await measureIndependent(name, config.workers, transport, batch, warmupEpochs ?? 1, steps, timedEpochs)
+              : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmup, steps, timedEpochs, backend,
                   join(traceDir, `${name}-${config.run === 'in-process' ? 'in-process' : `${transport}-x${config.workers}`}${repeat > 1 ? `-round${round + 1}` : ''}.json`));
           rounds[i].push(m);
           warmupEpochs ??= m.warmupEpochs;
-          if (repeat > 1) options.onProgress?.(`${name} ${label(config)}, round ${round + 1}/${repeat}: ${((steps * config.workers * batch) / m.seconds).toFixed(1)} samples/s`);
+          if (repeat > 1) options.onProgress?.(`${name} ${label(config)}, round ${round + 1}/${repeat}: ${((steps * config.workers * batch) / fastestEpoch(m)).toFixed(1)} samples/s`);
         }
       }
       let single = 0;
@@ -290,8 +314,8 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
         const n = config.workers;
         const globalBatch = n * batch;
         const samples = steps * globalBatch;
-        const fastest = rounds[i].reduce((a, b) => (b.seconds < a.seconds ? b : a));
-        const seconds = fastest.seconds;
+        const fastest = rounds[i].reduce((a, b) => (fastestEpoch(b) < fastestEpoch(a) ? b : a));
+        const seconds = fastestEpoch(fastest);
         const samplesPerSecond = samples / seconds;
         if (config.run === 'in-process') single = samplesPerSecond;
         const measuredHere = config.run !== 'independent';
@@ -308,9 +332,11 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           warmupSteps: fastest.warmupEpochs * steps,
           steps,
           samples,
+          timedEpochs,
           repeat,
           seconds,
-          roundsSamplesPerSecond: rounds[i].map((m) => samples / m.seconds),
+          roundsSamplesPerSecond: rounds[i].map((m) => samples / fastestEpoch(m)),
+          epochsSamplesPerSecond: rounds[i].flatMap((m) => m.epochSeconds.map((s) => samples / s)),
           samplesPerSecond,
           samplesPerSecondPerWorker: samplesPerSecond / n,
           speedup: samplesPerSecond / single,

@@ -67,7 +67,7 @@ export function throughputChartSpec(rows: ThroughputRow[]): object {
       text: 'Training throughput against data-parallel workers',
       subtitle: [
         `per-worker batch ${first.perWorkerBatch} (global batch = workers x ${first.perWorkerBatch}), backend ${first.backend} on ${first.device.toUpperCase()}; labels: efficiency`,
-        `load average up to ${load.toFixed(1)} on ${cpus().length} CPUs${first.repeat > 1 ? `; best of ${first.repeat} rounds` : ''}`,
+        `load average up to ${load.toFixed(1)} on ${cpus().length} CPUs${first.timedEpochs * first.repeat > 1 ? `; the fastest of ${first.timedEpochs * first.repeat} timed epochs` : ''}`,
       ],
     },
     width: 560,

@@ -53,6 +53,12 @@ const OPTIONAL_COLUMNS: { has: (r: ThroughputRow) => boolean; columns: Column[];
   },
 ];
 
+/** Which epochs a row's figure is the best of: "; the fastest of 3 timed epochs x 2 interleaved rounds". */
+function bestOf(row: ThroughputRow): string {
+  const parts = [row.timedEpochs > 1 ? `${row.timedEpochs} timed epochs` : '', row.repeat > 1 ? `${row.repeat} interleaved rounds` : ''].filter(Boolean);
+  return parts.length === 0 ? '' : `; the fastest epoch of ${parts.join(' x ')}`;
+}
+
 /** The rows as a table, each beside the in-process baseline of the same run, with a legend. */
 export function formatThroughputBench(rows: ThroughputRow[]): string {
   const optional = OPTIONAL_COLUMNS.filter((o) => rows.some(o.has));
@@ -68,8 +74,8 @@ export function formatThroughputBench(rows: ThroughputRow[]): string {
         `Devices: ${devices.join('; ')}.`,
         `Per-worker batch ${first.perWorkerBatch}, held fixed: global batch = workers x ${first.perWorkerBatch}. ` +
           `Each run trains ${first.warmupSteps} warm-up step(s), not timed (whole epochs: as many as the in-process run trains in --warmup-seconds), ` +
-          `then one timed epoch of ${first.steps} steps; samples/s from rank 0's batch ends seen by the coordinator` +
-          (first.repeat > 1 ? `; best of ${first.repeat} interleaved rounds.` : '.'),
+          `then ${first.timedEpochs === 1 ? 'one timed epoch' : `${first.timedEpochs} timed epochs`} of ${first.steps} steps; samples/s from rank 0's batch ends seen by the coordinator` +
+          `${bestOf(first)}.`,
         'vs in-process = samples/s / in-process samples/s (same run); efficiency = samples/s / (workers x in-process samples/s).',
         ...(rows.some((r) => r.run === 'independent')
           ? ['independent: that many in-process trainings at once, each in its own worker, exchanging nothing (--ceiling): the most the cores and memory let N replicas train here, the ceiling of data-parallel training.']
