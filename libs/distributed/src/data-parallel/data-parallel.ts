@@ -28,6 +28,7 @@ import { prepareEvaluate, prepareFit, preparePredict } from './prepare-fit';
 import { Replicas } from './replicas';
 import { learningRateOf, startingPoint } from './starting-point';
 import type { TrainingCheckpoint } from './training-checkpoint';
+import type { RowSplit } from './row-balancer';
 
 export interface DataParallelOptions {
   /** Worker threads or processes; default: one per CPU core. */
@@ -50,6 +51,15 @@ export interface DataParallelOptions {
    * where the in-place dense all-reduce in shared memory is faster than finding the rows.
    */
   sparseGradients?: boolean;
+  /**
+   * How every global batch is split across workers (fit on tensors). 'balanced' (default): by each
+   * worker's measured speed, so that a worker on a busier core or a slower device gets fewer rows
+   * and the others do not wait for it at every all-reduce; an even split while they are within 5%.
+   * 'even': the same rows each (the sums' rounding never depends on timing). Or fixed parts, one
+   * per worker ([3, 1]: three quarters of every batch to worker 0). The global batch and its
+   * gradient are the same whatever the split.
+   */
+  rowSplit?: RowSplit;
   /** Absolute paths of modules every worker imports before it rebuilds the model (custom layers). */
   modules?: string[];
   /** Seed of the shuffling order when fit has none (default: random; rank 0's when launched). */
@@ -82,6 +92,17 @@ function positiveInt(value: number, what: string, hint: string): number {
   return value;
 }
 
+function checkRowSplit(split: RowSplit, workers: number): RowSplit {
+  if (split === 'even' || split === 'balanced') return split;
+  if (!Array.isArray(split) || split.length !== workers || !split.every((p) => Number.isFinite(p) && p > 0)) {
+    throw new Error(
+      `DataParallel: rowSplit must be 'balanced', 'even' or one positive part per worker (${workers} here, e.g. [${new Array(workers).fill(1)}]). ` +
+        `Received: rowSplit=${JSON.stringify(split)}`,
+    );
+  }
+  return split;
+}
+
 /** fit's `profile` over ranks: every rank in `path`, and each alone in `path` with `.rank-N` before its extension. */
 async function writeProfile(path: string, eventsByRank: TraceEvent[][]): Promise<void> {
   await writeTrace(path, eventsByRank.flat());
@@ -102,6 +123,7 @@ export class DataParallel implements Distribution {
   readonly timeoutMs: number;
   readonly bucketCapBytes: number;
   readonly sparseGradients: boolean;
+  readonly rowSplit: RowSplit;
   readonly modules: string[];
   readonly checksumEverySteps: number;
   readonly maxRestarts: number;
@@ -125,6 +147,7 @@ export class DataParallel implements Distribution {
     // Over TCP the touched rows save real time; in shared memory the in-place dense all-reduce is faster than finding them.
     this.sparseGradients = options.sparseGradients ?? this.transport === 'processes';
     if (typeof this.sparseGradients !== 'boolean') throw new Error(`DataParallel: sparseGradients must be true or false. Received: sparseGradients=${String(this.sparseGradients)}`);
+    this.rowSplit = checkRowSplit(options.rowSplit ?? 'balanced', this.workers);
     this.checksumEverySteps = positiveInt(options.checksumEverySteps ?? 100, 'checksumEverySteps', 'steps between weight checks');
     this.maxRestarts = options.maxRestarts ?? 0;
     if (!Number.isInteger(this.maxRestarts) || this.maxRestarts < 0) {
@@ -163,6 +186,7 @@ export class DataParallel implements Distribution {
         bucketCapBytes: this.bucketCapBytes,
         // Launched ranks talk over TCP, where the touched rows save time.
         sparseGradients: this.options.sparseGradients ?? true,
+        rowSplit: this.rowSplit,
         checksumEverySteps: this.checksumEverySteps,
         seed: this.options.seed,
       });
@@ -327,6 +351,7 @@ export class DataParallel implements Distribution {
       timeoutMs: this.timeoutMs,
       bucketCapBytes: this.bucketCapBytes,
       sparseGradients: this.sparseGradients,
+      rowSplit: this.rowSplit,
       checksumEverySteps: this.checksumEverySteps,
       dropoutDraws: [],
       plan: null,

@@ -1,6 +1,7 @@
 import type { BackendRequest, TraceEvent } from '@weft/tensor';
 import type { DatasetModuleRef, Logs, ModelSpec } from '@weft/layers';
 import type { RowData } from './row-data';
+import type { RowSplit } from './row-balancer';
 
 /** Inputs, targets and per-sample weights, one RowData per model input and output. */
 export interface FitData {
@@ -53,6 +54,8 @@ export interface ReplicaJob {
   bucketCapBytes: number;
   /** Whether row-sparse gradients (Embedding tables) may travel as their touched rows. */
   sparseGradients: boolean;
+  /** How every global batch is split across ranks. */
+  rowSplit: RowSplit;
   checksumEverySteps: number;
   /** For fit. */
   plan: TrainPlan | null;

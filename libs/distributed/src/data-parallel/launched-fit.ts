@@ -8,6 +8,7 @@ import type { RankContext } from '../launch/rank-context';
 import type { ReplicaApi, ReplicaJob } from './fit-job';
 import { batchRelay, callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
 import { prepareFit } from './prepare-fit';
+import type { RowSplit } from './row-balancer';
 import { main as replicaMain } from './replica-rank';
 
 /** What launched fit takes from DataParallel's options. */
@@ -15,6 +16,7 @@ export interface LaunchedFitOptions {
   timeoutMs: number;
   bucketCapBytes: number;
   sparseGradients: boolean;
+  rowSplit: RowSplit;
   checksumEverySteps: number;
   seed?: number;
 }
@@ -52,6 +54,7 @@ export async function fitLaunched(model: Model, x: DataInput, y: DataInput, args
     timeoutMs: options.timeoutMs,
     bucketCapBytes: options.bucketCapBytes,
     sparseGradients: options.sparseGradients,
+    rowSplit: options.rowSplit,
     checksumEverySteps: options.checksumEverySteps,
     plan: { ...prepared.plan, batchLogs: batchLogsWanted[0] === 1 },
     trace: args.profile !== undefined,

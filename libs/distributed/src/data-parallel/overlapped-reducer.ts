@@ -30,6 +30,12 @@ export interface OverlappedHookOptions {
    */
   sparseGradients?: boolean;
   tracer?: StepTracer;
+  /**
+   * Hears that this rank's backward is done, before it waits for the reductions, with the seconds
+   * the step spent in the hook so far (packing, yields, reductions that ran on this thread and
+   * their waits for other ranks): the rest of the step was this rank's own computing.
+   */
+  onGradientsComputed?: (handoverSeconds: number) => void;
 }
 
 /**
@@ -88,6 +94,7 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
   let nextToReduce = 0;
   let checked = false;
   let started = false;
+  let handoverMs = 0;
   let reduceOptions: ReduceOptions & { scale: number } = { op: 'mean', scale: 1 };
   const arrived: boolean[] = weights.map(() => false);
 
@@ -99,6 +106,7 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
     arrived.fill(false);
     failure = null;
     nextToReduce = 0;
+    handoverMs = 0;
     started = true;
     chain = checked ? Promise.resolve() : checkSameLayout(group, buckets).then(() => void (checked = true));
     chain.catch((err) => void (failure ??= err));
@@ -146,16 +154,19 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
   return {
     ready(index, grad) {
       if (failure) throw failure;
+      const handedAt = performance.now();
       if (!started) startStep();
       put(index, grad);
       reduceCompleted();
       // Let sockets and the chain of reductions move while backward goes on.
       return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        handoverMs += performance.now() - handedAt;
         if (failure) throw failure;
       });
     },
     async finish(grads) {
       if (!started) startStep();
+      options.onGradientsComputed?.(handoverMs / 1000);
       started = false;
       if (failure) throw failure;
       // Gradients that never came through ready: a rank joining with zeros, weights the loss does not reach.

@@ -13,6 +13,7 @@ import { broadcastFromRank0 } from './broadcast-buffers';
 import { sumAcrossRanks } from './sum-across-ranks';
 import { checkWeightsAgree } from './weight-checksum';
 import { overlappedGradientHook } from './overlapped-reducer';
+import { RowBalancer } from './row-balancer';
 import { evaluateRankDataset, moduleSteps, openRankDataset, predictRankDataset, shippedSteps, type RankStep, type StepShare } from './rank-datasets';
 
 /** This rank's copy of the model: backend, the caller's modules, then the model from its spec. */
@@ -36,6 +37,8 @@ async function loadReplica(job: ReplicaJob): Promise<Model> {
 
 /** The trace counter of the bytes a rank has sent, sampled after every step. */
 export const BYTES_SENT_COUNTER = 'bytes sent';
+/** The trace counter of the rows a rank trained in each step (they follow its speed with rowSplit 'balanced'). */
+export const ROWS_COUNTER = 'rows';
 
 /** A rank's own failure (not a collective's), named so that the coordinator reports it before the collective errors it caused. */
 export const RANK_FAILURE = 'RankFailure';
@@ -54,6 +57,10 @@ class Replica implements ReplicaApi {
   private readonly coordinator: Remote<CoordinatorApi>;
   private readonly tracer: StepTracer;
   private share: StepShare = { mine: 0, batch: 0 };
+  /** How each global batch is split across ranks (null: no training plan). */
+  private readonly balancer: RowBalancer | null;
+  /** When the current step's batch was ready: its forward and backward are timed from here. */
+  private stepStartedAt = 0;
   /** fit(dataset)'s training data on this rank, built once from its module. */
   private trainDataset: BatchDataset | null = null;
   private globalStep = 0;
@@ -68,13 +75,21 @@ class Replica implements ReplicaApi {
     this.tracer = job.trace ? new StepTracer({ rank: ctx.rank, gcPauses: true }) : StepTracer.off;
     const hook =
       group.size > 1
-        ? overlappedGradientHook(group, model.trainableWeights, { capBytes: job.bucketCapBytes, timeoutMs: job.timeoutMs, rows: () => this.share, sparseGradients: job.sparseGradients, tracer: this.tracer })
+        ? overlappedGradientHook(group, model.trainableWeights, {
+            capBytes: job.bucketCapBytes,
+            timeoutMs: job.timeoutMs,
+            rows: () => this.share,
+            sparseGradients: job.sparseGradients,
+            tracer: this.tracer,
+            onGradientsComputed: (handover) => this.balancer?.record((performance.now() - this.stepStartedAt) / 1000 - handover, this.share.mine),
+          })
         : null;
     this.trainer = new Trainer(model, hook);
     this.trainer.tracer = this.tracer;
     this.evaluator = new Trainer(model);
     const plan = job.plan;
     this.schedule = plan ? new BatchSchedule(plan.train.xs[0].shape[0], plan.batchSize, plan.shuffle, plan.seed) : null;
+    this.balancer = plan ? new RowBalancer(group, job.rowSplit, plan.batchSize) : null;
     this.coordinator = ctx.launcher<CoordinatorApi>();
   }
 
@@ -173,6 +188,7 @@ class Replica implements ReplicaApi {
       end: async (step: number, size: number) => {
         // Bytes this rank has sent through its collectives so far (a graph in the trace viewer; the bench reads it per step).
         this.tracer.counter(BYTES_SENT_COUNTER, { bytes: this.group.bytesSent });
+        this.tracer.counter(ROWS_COUNTER, { rows: this.share.mine });
         const logs = batchLogs ? await this.logs() : {};
         if (this.ctx.rank === 0) void this.coordinator.batchEnd(step, size, logs);
         if (++this.globalStep % this.ctx.args.checksumEverySteps === 0) await this.checkWeights(this.at, this.model.trainableWeights);
@@ -225,10 +241,16 @@ class Replica implements ReplicaApi {
     this.stopped();
   }
 
-  private nextBatch(data: FitData) {
-    const { rows, count, batchSize } = this.schedule!.next(this.group.size, this.group.rank);
+  private async nextBatch(data: FitData) {
+    const balancer = this.balancer!;
+    if (await balancer.rebalance(this.globalStep, this.ctx.args.timeoutMs)) {
+      rankLogger(this.ctx.rank, { job: 'data-parallel' }).debug({ step: this.globalStep, rows: balancer.current ?? 'even' }, 'batch split across ranks changed');
+    }
+    const { rows, count, batchSize } = this.schedule!.next(this.group.size, this.group.rank, balancer.current);
     this.share = { mine: count, batch: batchSize };
-    return { batch: count > 0 ? batchOf(data, rows) : null, size: batchSize };
+    const batch = count > 0 ? batchOf(data, rows) : null;
+    this.stepStartedAt = performance.now();
+    return { batch, size: batchSize };
   }
 
   private logs(): Promise<Logs> {

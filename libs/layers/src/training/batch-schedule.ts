@@ -12,6 +12,24 @@ export function shareOf(length: number, size: number, rank: number): { start: nu
 }
 
 /**
+ * The contiguous part of `length` items that replica `rank` takes when replicas take shares in
+ * proportion to `parts` (rows per full batch, say): each gets the floor of its quota, and the
+ * items left go one each to the largest remainders (ties to the lower rank). Equal parts give
+ * shareOf's split.
+ */
+export function weightedShareOf(length: number, parts: readonly number[], rank: number): { start: number; end: number } {
+  const total = parts.reduce((a, b) => a + b, 0);
+  if (!(total > 0) || parts.some((p) => !(p >= 0))) throw new Error(`weightedShareOf: parts must be non-negative with a positive sum. Received: [${parts}]`);
+  const quotas = parts.map((p) => (length * p) / total);
+  const counts = quotas.map(Math.floor);
+  let left = length - counts.reduce((a, b) => a + b, 0);
+  const byRemainder = quotas.map((_, r) => r).sort((a, b) => quotas[b] - counts[b] - (quotas[a] - counts[a]) || a - b);
+  for (let i = 0; left > 0; i++, left--) counts[byRemainder[i]]++;
+  const start = counts.slice(0, rank).reduce((a, b) => a + b, 0);
+  return { start, end: start + counts[rank] };
+}
+
+/**
  * The global batches of a fit, in fit's order: a new permutation (from the seed) at the start of
  * each pass over the data, the pass continuing across epochs when stepsPerEpoch is shorter. Data-
  * parallel replicas each walk the same schedule and take their contiguous share of every batch,
@@ -33,11 +51,14 @@ export class BatchSchedule {
     this.batchesPerPass = Math.ceil(samples / batchSize);
   }
 
-  /** The next global batch: replica `rank` of `size`'s share of its rows (all of them by default), and the batch's size. */
-  next(size = 1, rank = 0): { rows: Rows; count: number; batchSize: number } {
+  /**
+   * The next global batch: replica `rank` of `size`'s share of its rows (all of them by default;
+   * in proportion to `parts` when given, one per replica, else even), and the batch's size.
+   */
+  next(size = 1, rank = 0, parts?: readonly number[]): { rows: Rows; count: number; batchSize: number } {
     const start = this.advance() * this.batchSize;
     const end = Math.min(start + this.batchSize, this.samples);
-    const share = shareOf(end - start, size, rank);
+    const share = parts ? weightedShareOf(end - start, parts, rank) : shareOf(end - start, size, rank);
     const from = start + share.start;
     const to = start + share.end;
     return { rows: this.order ? this.order.subarray(from, to) : [from, to], count: to - from, batchSize: end - start };

@@ -1,0 +1,116 @@
+// Splitting every global batch across ranks by their speed (rowSplit): the arithmetic, fixed parts,
+// and a balanced fit where one rank's rows are slow, each against the in-process fit's weights.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initBackend, readTrace, tf, tracePid } from '@weft/tensor';
+import { Sequential, layers } from '@weft/layers';
+import { DataParallel } from '../index';
+import { expectSameWeights, twin } from '../testing/oracle-helpers';
+import { SLOW_MARKER, SlowRows } from '../testing/slow-rows-layer';
+import { ROWS_COUNTER } from './replica-rank';
+import { balancedRows, REBALANCE_EVERY_STEPS } from './row-balancer';
+
+const SLOW_ROWS_MODULE = require.resolve('../testing/slow-rows-layer');
+
+let dir: string;
+beforeAll(async () => {
+  await initBackend('wasm');
+  dir = mkdtempSync(join(tmpdir(), 'weft-row-split-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('balancedRows', () => {
+  it('splits a batch in proportion to speed (1 / seconds per row)', () => {
+    // Rank 1 takes twice as long per row: it gets a third of the rows.
+    expect(balancedRows([1e-3, 2e-3], 64, [32, 32])).toEqual([43, 21]);
+    expect(balancedRows([1e-3, 1e-3, 2e-3], 10, [4, 3, 3])).toEqual([4, 4, 2]);
+  });
+
+  it('keeps the current split unless the slowest rank gets 5% faster', () => {
+    // Even rows, rank 1 4% slower per row: the best split saves less than 5%.
+    expect(balancedRows([1e-3, 1.04e-3], 64, [32, 32])).toBeNull();
+    // Already balanced for these speeds.
+    expect(balancedRows([1e-3, 2e-3], 64, [43, 21])).toBeNull();
+    // Back to even once the speeds are even again.
+    expect(balancedRows([1e-3, 1e-3], 64, [43, 21])).toEqual([32, 32]);
+  });
+
+  it('leaves no rank without rows while the batch has one for each', () => {
+    expect(balancedRows([1e-3, 1], 8, [4, 4])).toEqual([7, 1]);
+  });
+});
+
+/** A model whose SlowRows layer slows the rows marked in their first column; its output is the same as without it. */
+function slowModel(): Sequential {
+  const model = new Sequential({
+    layers: [
+      new SlowRows({ msPerRow: 3, inputShape: [5] }),
+      layers.dense({ units: 12, activation: 'tanh' }),
+      layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+/** `batches` batches of 8 rows: the last 4 rows of each are marked slow, so that with an even split rank 1 trains only slow rows. */
+function markedData(batches: number): [tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
+    const n = batches * 8;
+    const rest = tf.randomNormal([n, 4], 0, 1, 'float32', 3);
+    const slow = Array.from({ length: n }, (_, i) => (i % 8 >= 4 ? SLOW_MARKER : (i % 5) / 5));
+    const x = tf.concat([tf.tensor2d(slow, [n, 1]), rest], 1);
+    const labels = tf.argMax(tf.matMul(x, tf.randomNormal([5, 3], 0, 1, 'float32', 4)), -1);
+    return [x, tf.oneHot(labels, 3)];
+  });
+}
+
+/** Rows each rank trained at every step, from the trace's rows counter. */
+async function rowsPerStep(path: string, ranks: number): Promise<number[][]> {
+  const { traceEvents } = await readTrace(path);
+  return Array.from({ length: ranks }, (_, rank) =>
+    traceEvents.filter((e) => e.ph === 'C' && e.name === ROWS_COUNTER && e.pid === tracePid(rank)).map((e) => Number(e.args?.rows)),
+  );
+}
+
+describe('DataParallel rowSplit', () => {
+  it('fixed parts [3, 1]: rank 0 trains 6 rows of every batch of 8, to the in-process weights', async () => {
+    const serial = slowModel();
+    const parallel = twin(serial, slowModel);
+    const [x, y] = markedData(4);
+    const args = { batchSize: 8, epochs: 2, shuffle: false, verbose: 0 as const };
+    await serial.fit(x, y, args);
+    const path = join(dir, 'fixed.json');
+    await parallel.fit(x, y, { ...args, profile: path, distribution: new DataParallel({ workers: 2, rowSplit: [3, 1], modules: [SLOW_ROWS_MODULE] }) });
+    expectSameWeights(parallel, serial);
+    expect(await rowsPerStep(path, 2)).toEqual([new Array(8).fill(6), new Array(8).fill(2)]);
+    tf.dispose([x, y]);
+  }, 60_000);
+
+  it("'balanced': the rank whose rows are slow gets fewer of them after the first look, and the weights are the in-process ones", async () => {
+    const serial = slowModel();
+    const parallel = twin(serial, slowModel);
+    const steps = 3 * REBALANCE_EVERY_STEPS;
+    const [x, y] = markedData(steps);
+    const args = { batchSize: 8, epochs: 1, shuffle: false, verbose: 0 as const };
+    await serial.fit(x, y, args);
+    const path = join(dir, 'balanced.json');
+    await parallel.fit(x, y, { ...args, profile: path, distribution: new DataParallel({ workers: 2, modules: [SLOW_ROWS_MODULE] }) });
+    expectSameWeights(parallel, serial);
+    const [rank0, rank1] = await rowsPerStep(path, 2);
+    // Even until the first look; then rank 1, with 3 ms a row, gets fewer than half.
+    expect(rank0.slice(0, REBALANCE_EVERY_STEPS)).toEqual(new Array(REBALANCE_EVERY_STEPS).fill(4));
+    expect(rank1[REBALANCE_EVERY_STEPS]).toBeLessThan(4);
+    expect(rank0.map((n, i) => n + rank1[i])).toEqual(new Array(steps).fill(8));
+    tf.dispose([x, y]);
+  }, 60_000);
+
+  it('refuses a split that does not give every worker a positive part', () => {
+    expect(() => new DataParallel({ workers: 2, rowSplit: [1, 2, 3] })).toThrow(
+      "DataParallel: rowSplit must be 'balanced', 'even' or one positive part per worker (2 here, e.g. [1,1]). Received: rowSplit=[1,2,3]",
+    );
+    expect(() => new DataParallel({ workers: 2, rowSplit: [1, 0] })).toThrow('Received: rowSplit=[1,0]');
+    expect(() => new DataParallel({ workers: 2, rowSplit: 'fast' as 'even' })).toThrow('Received: rowSplit="fast"');
+  });
+});
