@@ -52,12 +52,14 @@ export interface DataParallelOptions {
    */
   sparseGradients?: boolean;
   /**
-   * How every global batch is split across workers (fit on tensors). 'balanced' (default): by each
-   * worker's measured speed, so that a worker on a busier core or a slower device gets fewer rows
-   * and the others do not wait for it at every all-reduce; an even split while they are within 5%.
-   * 'even': the same rows each (the sums' rounding never depends on timing). Or fixed parts, one
-   * per worker ([3, 1]: three quarters of every batch to worker 0). The global batch and its
-   * gradient are the same whatever the split.
+   * How every global batch is split across workers (fit on tensors). 'even' (default): the same
+   * rows each. Fixed parts, one per worker ([3, 1]: three quarters of every batch to worker 0),
+   * for workers of known unequal speed (two kinds of GPU). 'balanced': by each worker's measured
+   * forward and backward time per row, tried and kept only where the slowest worker's step gets
+   * shorter, for a worker that stays slower (a busier host, a slower device); where workers are
+   * alike it moves rows after passing noise and pays a pass over the gradients to weight them.
+   * The global batch and its gradient are the same whatever the split: only the rounding of the
+   * sums changes.
    */
   rowSplit?: RowSplit;
   /** Absolute paths of modules every worker imports before it rebuilds the model (custom layers). */
@@ -147,7 +149,7 @@ export class DataParallel implements Distribution {
     // Over TCP the touched rows save real time; in shared memory the in-place dense all-reduce is faster than finding them.
     this.sparseGradients = options.sparseGradients ?? this.transport === 'processes';
     if (typeof this.sparseGradients !== 'boolean') throw new Error(`DataParallel: sparseGradients must be true or false. Received: sparseGradients=${String(this.sparseGradients)}`);
-    this.rowSplit = checkRowSplit(options.rowSplit ?? 'balanced', this.workers);
+    this.rowSplit = checkRowSplit(options.rowSplit ?? 'even', this.workers);
     this.checksumEverySteps = positiveInt(options.checksumEverySteps ?? 100, 'checksumEverySteps', 'steps between weight checks');
     this.maxRestarts = options.maxRestarts ?? 0;
     if (!Number.isInteger(this.maxRestarts) || this.maxRestarts < 0) {
