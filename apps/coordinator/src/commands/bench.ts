@@ -40,6 +40,8 @@ Options:
   --warmup N            at least N untimed warm-up steps (default 10; --quick: 1)
   --repeat N            rounds of every run, interleaved; each row keeps its fastest epoch
                         (default 1; more on a busy host, N times as long)
+  --row-split KIND      even (default) | balanced: how data-parallel runs split each global batch
+                        (DataParallel's rowSplit: 'balanced' moves rows to faster workers)
   --device KIND         cpu (default: wasm, one worker per thread or process) | gpu (needs
                         @tensorflow/tfjs-node-gpu)
   --chart FILE.svg      also draw samples/s against workers, one line per model, beside the
@@ -75,6 +77,7 @@ async function throughput(args: string[]): Promise<number> {
     'warmup-seconds': { type: 'string' },
     repeat: { type: 'string' },
     device: { type: 'string' },
+    'row-split': { type: 'string' },
     chart: { type: 'string' },
     trace: { type: 'string' },
     ceiling: { type: 'boolean' },
@@ -97,6 +100,7 @@ async function throughput(args: string[]): Promise<number> {
     warmupSeconds: values['warmup-seconds'] === undefined ? undefined : Number(values['warmup-seconds']),
     repeat: values.repeat === undefined ? undefined : intOption('repeat', values.repeat, 1),
     device: values.device as 'cpu' | 'gpu' | undefined,
+    rowSplit: values['row-split'] as 'even' | 'balanced' | undefined,
     quick: values.quick ?? false,
     traceDir: values.trace,
     ceiling: values.ceiling ?? false,

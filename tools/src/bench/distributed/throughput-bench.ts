@@ -45,6 +45,8 @@ export interface ThroughputBenchOptions {
   quick?: boolean;
   /** 'cpu' (default) or 'gpu' (needs @tensorflow/tfjs-node-gpu). */
   device?: 'cpu' | 'gpu';
+  /** How the data-parallel runs split each global batch across workers (DataParallel's rowSplit; default 'even'). */
+  rowSplit?: 'even' | 'balanced';
   /** Rounds of every configuration, interleaved; each row keeps its fastest (default 1). */
   repeat?: number;
   /** Called with a line after each measurement (progress). */
@@ -130,6 +132,9 @@ export function validateThroughputOptions(options: ThroughputBenchOptions): void
   if (options.transport !== undefined && options.transport !== 'threads' && options.transport !== 'processes') {
     throw new Error(`--transport must be threads or processes. Received: ${String(options.transport)}`);
   }
+  if (options.rowSplit !== undefined && options.rowSplit !== 'even' && options.rowSplit !== 'balanced') {
+    throw new Error(`--row-split must be even or balanced. Received: ${String(options.rowSplit)}`);
+  }
   if (options.device !== undefined && options.device !== 'cpu' && options.device !== 'gpu') {
     throw new Error(`--device must be cpu or gpu. Received: ${String(options.device)}`);
   }
@@ -197,6 +202,7 @@ async function measure(
   warmup: WarmupPlan,
   steps: number,
   timedEpochs: number,
+  rowSplit: 'even' | 'balanced',
   backend: BackendInfo,
   tracePath: string,
 ): Promise<Measured> {
@@ -214,7 +220,7 @@ async function measure(
       verbose: 0,
       callbacks: [clock],
       profile: tracePath,
-      distribution: workers === null ? undefined : new DataParallel({ workers, transport, backend: backend.backend }),
+      distribution: workers === null ? undefined : new DataParallel({ workers, transport, backend: backend.backend, rowSplit }),
     });
     const coordinatorCpuSeconds = threadCpuSeconds() - cpuAtStart;
     const { traceEvents } = await readTrace(tracePath);
@@ -275,6 +281,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const minWarmupSteps = options.warmupSteps ?? (options.quick ? 1 : 10);
   const warmupSeconds = options.warmupSeconds ?? (options.quick ? 0 : 5);
   const timedEpochs = options.timedEpochs ?? (options.quick ? 1 : 3);
+  const rowSplit = options.rowSplit ?? 'even';
   const backend = await initBackend('wasm');
   const rows: ThroughputRow[] = [];
   const repeat = options.repeat ?? 1;
@@ -302,7 +309,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           const m: Measured =
             config.run === 'independent'
               ? await measureIndependent(name, config.workers, transport, batch, warmupEpochs ?? 1, steps, timedEpochs)
-              : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmup, steps, timedEpochs, backend,
+              : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmup, steps, timedEpochs, rowSplit, backend,
                   join(traceDir, `${name}-${config.run === 'in-process' ? 'in-process' : `${transport}-x${config.workers}`}${repeat > 1 ? `-round${round + 1}` : ''}.json`));
           rounds[i].push(m);
           warmupEpochs ??= m.warmupEpochs;
