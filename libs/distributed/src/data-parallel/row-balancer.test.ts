@@ -9,7 +9,7 @@ import { DataParallel } from '../index';
 import { expectSameWeights, twin } from '../testing/oracle-helpers';
 import { SLOW_MARKER, SlowRows } from '../testing/slow-rows-layer';
 import { ROWS_COUNTER } from './replica-rank';
-import { balancedRows, REBALANCE_EVERY_STEPS } from './row-balancer';
+import { balancedRows, REBALANCE_EVERY_STEPS, type RowSplit } from './row-balancer';
 
 const SLOW_ROWS_MODULE = require.resolve('../testing/slow-rows-layer');
 
@@ -66,6 +66,24 @@ function markedData(batches: number): [tf.Tensor, tf.Tensor] {
   });
 }
 
+/**
+ * Fits a slow model in-process and on 2 threads with `rowSplit` from the same weights, over
+ * `batches` marked batches of 8; checks the weights agree and returns the rows each rank trained
+ * at every step.
+ */
+async function fitBoth(make: () => Sequential, batches: number, epochs: number, rowSplit: RowSplit, name: string): Promise<number[][]> {
+  const serial = make();
+  const parallel = twin(serial, make);
+  const [x, y] = markedData(batches);
+  const args = { batchSize: 8, epochs, shuffle: false, verbose: 0 as const };
+  await serial.fit(x, y, args);
+  const path = join(dir, `${name}.json`);
+  await parallel.fit(x, y, { ...args, profile: path, distribution: new DataParallel({ workers: 2, rowSplit, modules: [SLOW_ROWS_MODULE] }) });
+  tf.dispose([x, y]);
+  expectSameWeights(parallel, serial);
+  return rowsPerStep(path, 2);
+}
+
 /** Rows each rank trained at every step, from the trace's rows counter. */
 async function rowsPerStep(path: string, ranks: number): Promise<number[][]> {
   const { traceEvents } = await readTrace(path);
@@ -76,56 +94,27 @@ async function rowsPerStep(path: string, ranks: number): Promise<number[][]> {
 
 describe('DataParallel rowSplit', () => {
   it('fixed parts [3, 1]: rank 0 trains 6 rows of every batch of 8, to the in-process weights', async () => {
-    const serial = slowModel();
-    const parallel = twin(serial, slowModel);
-    const [x, y] = markedData(4);
-    const args = { batchSize: 8, epochs: 2, shuffle: false, verbose: 0 as const };
-    await serial.fit(x, y, args);
-    const path = join(dir, 'fixed.json');
-    await parallel.fit(x, y, { ...args, profile: path, distribution: new DataParallel({ workers: 2, rowSplit: [3, 1], modules: [SLOW_ROWS_MODULE] }) });
-    expectSameWeights(parallel, serial);
-    expect(await rowsPerStep(path, 2)).toEqual([new Array(8).fill(6), new Array(8).fill(2)]);
-    tf.dispose([x, y]);
+    expect(await fitBoth(() => slowModel(), 4, 2, [3, 1], 'fixed')).toEqual([new Array(8).fill(6), new Array(8).fill(2)]);
   }, 60_000);
 
   it("'balanced': the rank whose rows are slow gets fewer of them, for good, and the weights are the in-process ones", async () => {
-    const serial = slowModel();
-    const parallel = twin(serial, () => slowModel());
     // About 2.5 s of steps: the first look (which decides nothing), a trial about LOOK_SECONDS later, and a look that keeps it.
     const steps = 160;
-    const [x, y] = markedData(steps);
-    const args = { batchSize: 8, epochs: 1, shuffle: false, verbose: 0 as const };
-    await serial.fit(x, y, args);
-    const path = join(dir, 'balanced.json');
-    await parallel.fit(x, y, { ...args, profile: path, distribution: new DataParallel({ workers: 2, rowSplit: 'balanced', modules: [SLOW_ROWS_MODULE] }) });
-    expectSameWeights(parallel, serial);
-    const [rank0, rank1] = await rowsPerStep(path, 2);
+    const [rank0, rank1] = await fitBoth(() => slowModel(), steps, 1, 'balanced', 'balanced');
     // Even through the first look; then rank 1, with 3 ms a row, gets fewer than half, to the end.
     expect(rank0.slice(0, REBALANCE_EVERY_STEPS + 1)).toEqual(new Array(REBALANCE_EVERY_STEPS + 1).fill(4));
     expect(rank1[steps - 1]).toBeLessThan(4);
     expect(rank0.map((n, i) => n + rank1[i])).toEqual(new Array(steps).fill(8));
-    tf.dispose([x, y]);
   }, 60_000);
 
   it("'balanced' where a step's time does not follow its rows: the split tried is undone at the next look", async () => {
     // Any marked row costs its rank 20 ms, however many: moving rows from rank 1 gives rank 0 marked rows too.
-    const make = () => slowModel({ msPerCall: 20 });
-    const serial = make();
-    const parallel = twin(serial, make);
     // About 4 s of steps: the first look, a trial about LOOK_SECONDS later, and a look that undoes it.
-    const steps = 180;
-    const [x, y] = markedData(steps);
-    const args = { batchSize: 8, epochs: 1, shuffle: false, verbose: 0 as const };
-    await serial.fit(x, y, args);
-    const path = join(dir, 'undone.json');
-    await parallel.fit(x, y, { ...args, profile: path, distribution: new DataParallel({ workers: 2, rowSplit: 'balanced', modules: [SLOW_ROWS_MODULE] }) });
-    expectSameWeights(parallel, serial);
-    const [rank0] = await rowsPerStep(path, 2);
+    const [rank0] = await fitBoth(() => slowModel({ msPerCall: 20 }), 180, 1, 'balanced', 'undone');
     // Even, then the trial (rank 0 takes more rows), then even again (a later trial may follow).
     const trial = rank0.findIndex((n) => n > 4);
     expect(trial).toBeGreaterThan(REBALANCE_EVERY_STEPS);
     expect(rank0.slice(trial).indexOf(4)).toBeGreaterThan(0);
-    tf.dispose([x, y]);
   }, 60_000);
 
   it('refuses a split that does not give every worker a positive part', () => {

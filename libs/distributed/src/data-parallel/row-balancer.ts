@@ -1,4 +1,4 @@
-import { weightedShareOf } from '@weft/layers';
+import { weightedCounts } from '@weft/layers';
 import type { ProcessGroup } from '../process-group';
 
 /** Steps before the first look at the ranks' speeds (which only starts the clock: they include the JIT's warm-up), and the fewest between two looks. */
@@ -27,11 +27,7 @@ export type RowSplit = 'even' | 'balanced' | number[];
  * step (its rows x its seconds per row) is not MIN_GAIN shorter than with `current`.
  */
 export function balancedRows(secondsPerRow: readonly number[], batch: number, current: readonly number[]): number[] | null {
-  const speeds = secondsPerRow.map((s) => 1 / s);
-  const rows = speeds.map((_, r) => {
-    const { start, end } = weightedShareOf(batch, speeds, r);
-    return end - start;
-  });
+  const rows = weightedCounts(batch, secondsPerRow.map((s) => 1 / s));
   if (batch >= rows.length) {
     // A rank with no rows would still wait at every all-reduce: give it one from the largest share.
     for (let r = 0; r < rows.length; r++) {
@@ -148,10 +144,7 @@ export class RowBalancer {
       this.pausedLooks--;
       return false;
     }
-    const even = Array.from({ length: this.group.size }, (_, r) => {
-      const { start, end } = weightedShareOf(this.batchSize, new Array(this.group.size).fill(1), r);
-      return end - start;
-    });
+    const even = weightedCounts(this.batchSize, new Array(this.group.size).fill(1));
     const next = balancedRows(secondsPerRow, this.batchSize, this.parts ?? even);
     if (!next) return false;
     this.trial = { slowestBefore: slowest, previous: this.parts };

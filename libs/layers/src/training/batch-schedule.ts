@@ -12,19 +12,24 @@ export function shareOf(length: number, size: number, rank: number): { start: nu
 }
 
 /**
- * The contiguous part of `length` items that replica `rank` takes when replicas take shares in
- * proportion to `parts` (rows per full batch, say): each gets the floor of its quota, and the
- * items left go one each to the largest remainders (ties to the lower rank). Equal parts give
- * shareOf's split.
+ * How many of `length` items each replica takes when replicas take shares in proportion to
+ * `parts` (rows per full batch, say): each gets the floor of its quota, and the items left go one
+ * each to the largest remainders (ties to the lower rank). Equal parts give shareOf's split.
  */
-export function weightedShareOf(length: number, parts: readonly number[], rank: number): { start: number; end: number } {
+export function weightedCounts(length: number, parts: readonly number[]): number[] {
   const total = parts.reduce((a, b) => a + b, 0);
-  if (!(total > 0) || parts.some((p) => !(p >= 0))) throw new Error(`weightedShareOf: parts must be non-negative with a positive sum. Received: [${parts}]`);
+  if (!(total > 0) || parts.some((p) => !(p >= 0))) throw new Error(`weightedCounts: parts must be non-negative with a positive sum. Received: [${parts}]`);
   const quotas = parts.map((p) => (length * p) / total);
   const counts = quotas.map(Math.floor);
   let left = length - counts.reduce((a, b) => a + b, 0);
   const byRemainder = quotas.map((_, r) => r).sort((a, b) => quotas[b] - counts[b] - (quotas[a] - counts[a]) || a - b);
   for (let i = 0; left > 0; i++, left--) counts[byRemainder[i]]++;
+  return counts;
+}
+
+/** The contiguous part of `length` items that replica `rank` takes with weightedCounts' split. */
+export function weightedShareOf(length: number, parts: readonly number[], rank: number): { start: number; end: number } {
+  const counts = weightedCounts(length, parts);
   const start = counts.slice(0, rank).reduce((a, b) => a + b, 0);
   return { start, end: start + counts[rank] };
 }

@@ -2,7 +2,7 @@ export { compileModel, compileArgsFromConfig, type CompileArgs, type CompileConf
 export { Trainer, requireCompiled, type GradientHook, type OverlappedGradientHook, type Batch, type TrainableModel } from './trainer';
 export { fitModel } from './fit';
 export { runFitLoop, trainSteps, type EpochRunner, type BatchEvents, type FitLoopOptions, type StepBatch, type StepEvents } from './fit-loop';
-export { BatchSchedule, shareOf, weightedShareOf, type Rows } from './batch-schedule';
+export { BatchSchedule, shareOf, weightedCounts, weightedShareOf, type Rows } from './batch-schedule';
 export { evaluateModel, runEvaluation } from './evaluate';
 export { predictModel } from './predict';
 export { trainOnBatch } from './train-on-batch';
