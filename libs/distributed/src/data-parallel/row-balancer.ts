@@ -1,5 +1,5 @@
-import { weightedCounts } from '@weft/layers';
 import type { ProcessGroup } from '../process-group';
+import { SplitTrials } from './split-trials';
 
 /** Steps before the first look at the ranks' speeds (which only starts the clock: they include the JIT's warm-up), and the fewest between two looks. */
 export const REBALANCE_EVERY_STEPS = 16;
@@ -11,40 +11,8 @@ export const REBALANCE_EVERY_STEPS = 16;
  */
 const LOOK_SECONDS = 1;
 
-/**
- * How much faster the slowest rank's step must get for a new split to be taken: an uneven split
- * costs a pass over every gradient to weight it by its rows (2 ms a step for the IMDB LSTM's
- * 10.5 MB), and steps vary by a few percent from one window to the next.
- */
-const MIN_GAIN = 0.05;
-
 /** How a fit splits every global batch across ranks: even, by each rank's measured speed, or by fixed parts (one per rank). */
 export type RowSplit = 'even' | 'balanced' | number[];
-
-/**
- * Rows per full batch of `batch` for each rank, in proportion to its speed (1 / secondsPerRow),
- * at least one each while there are rows for every rank; null when the slowest rank's predicted
- * step (its rows x its seconds per row) is not MIN_GAIN shorter than with `current`.
- */
-export function balancedRows(secondsPerRow: readonly number[], batch: number, current: readonly number[]): number[] | null {
-  const rows = weightedCounts(batch, secondsPerRow.map((s) => 1 / s));
-  if (batch >= rows.length) {
-    // A rank with no rows would still wait at every all-reduce: give it one from the largest share.
-    for (let r = 0; r < rows.length; r++) {
-      if (rows[r] > 0) continue;
-      rows[rows.indexOf(Math.max(...rows))]--;
-      rows[r] = 1;
-    }
-  }
-  const slowest = (split: readonly number[]) => Math.max(...split.map((n, r) => n * secondsPerRow[r]));
-  return slowest(rows) < (1 - MIN_GAIN) * slowest(current) ? rows : null;
-}
-
-/** A split being tried: the slowest rank's compute per step before it, and the split to go back to. */
-interface Trial {
-  slowestBefore: number;
-  previous: number[] | null;
-}
 
 /**
  * Splits every global batch across ranks in proportion to their speed, as LB-BSP does for
@@ -53,17 +21,15 @@ interface Trial {
  * slowest. Each rank times its forward and backward (not its waits); at each look the ranks
  * all-gather those times and every rank derives the same decision from the same numbers.
  *
- * A new split is a trial: where a step's time hardly depends on its rows (an MLP's optimizer and
- * per-layer costs dwarf its 32 rows), moving rows does not move the time, so the next look keeps
- * the split only if the slowest rank's compute per step did get shorter, and otherwise goes back
- * and waits twice as many looks as the last time before trying again.
+ * Each new split is a trial that the next look keeps or undoes (SplitTrials).
  *
  * The global batch and its gradient stay the same (each rank's gradient is weighted by its rows),
  * so only the float rounding of the sums changes with the split.
  */
 export class RowBalancer {
-  /** Rows of a full batch per rank; null: even. */
-  private parts: number[] | null;
+  /** Fixed parts, or the balanced split's trials; null: even. */
+  private readonly fixed: number[] | null;
+  private readonly trials: SplitTrials;
   private seconds = 0;
   private rows = 0;
   private steps = 0;
@@ -73,22 +39,19 @@ export class RowBalancer {
   private lastLookStep = 0;
   /** Whether a look has passed: the first window's times include the JIT's warm-up, and decide nothing. */
   private warm = false;
-  private trial: Trial | null = null;
-  /** Looks to let pass before the next trial, and how many the next failed trial costs. */
-  private pausedLooks = 0;
-  private pauseAfterFailure = 1;
 
   constructor(
     private readonly group: ProcessGroup,
     private readonly split: RowSplit,
-    private readonly batchSize: number,
+    batchSize: number,
   ) {
-    this.parts = Array.isArray(split) ? [...split] : null;
+    this.fixed = Array.isArray(split) ? [...split] : null;
+    this.trials = new SplitTrials(batchSize, group.size);
   }
 
   /** The parts to split the next batch by (BatchSchedule.next), or undefined for an even split. */
   get current(): readonly number[] | undefined {
-    return this.parts ?? undefined;
+    return this.fixed ?? this.trials.current ?? undefined;
   }
 
   /** This rank spent `seconds` of a step computing the gradients of `rows` rows. */
@@ -127,28 +90,6 @@ export class RowBalancer {
       this.warm = true;
       return false;
     }
-    const slowest = Math.max(...secondsPerStep);
-    if (this.trial) {
-      const { slowestBefore, previous } = this.trial;
-      this.trial = null;
-      if (slowest < (1 - MIN_GAIN / 2) * slowestBefore) {
-        this.pauseAfterFailure = 1;
-        return false;
-      }
-      this.parts = previous;
-      this.pausedLooks = this.pauseAfterFailure;
-      this.pauseAfterFailure *= 2;
-      return true;
-    }
-    if (this.pausedLooks > 0) {
-      this.pausedLooks--;
-      return false;
-    }
-    const even = weightedCounts(this.batchSize, new Array(this.group.size).fill(1));
-    const next = balancedRows(secondsPerRow, this.batchSize, this.parts ?? even);
-    if (!next) return false;
-    this.trial = { slowestBefore: slowest, previous: this.parts };
-    this.parts = next.every((n, r) => n === even[r]) ? null : next;
-    return true;
+    return this.trials.look(secondsPerRow, secondsPerStep);
   }
 }

@@ -7,35 +7,31 @@ export const SLOW_MARKER = 7;
 
 export interface SlowRowsArgs extends LayerArgs {
   /** Milliseconds of busy work per marked row in a training call. */
-  msPerRow?: number;
-  /** Milliseconds of busy work per training call with any marked row, however many. */
-  msPerCall?: number;
+  msPerRow: number;
 }
 
-/** Identity; in training, spins `msPerRow` for every row whose first column is SLOW_MARKER, plus `msPerCall` if there is one. */
+/** Identity; in training, spins `msPerRow` for every row whose first column is SLOW_MARKER. */
 export class SlowRows extends Layer {
   static override className = 'SlowRows';
   readonly msPerRow: number;
-  readonly msPerCall: number;
 
   constructor(args: SlowRowsArgs) {
     super(args);
-    this.msPerRow = args.msPerRow ?? 0;
-    this.msPerCall = args.msPerCall ?? 0;
+    this.msPerRow = args.msPerRow;
   }
 
   call(inputs: Tensors, args: CallArgs): Tensors {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
     if (args.training) {
       const marked = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.slice(x, [0, 0], [-1, 1]), SLOW_MARKER), 'float32')).dataSync()[0]);
-      const until = performance.now() + marked * this.msPerRow + (marked > 0 ? this.msPerCall : 0);
+      const until = performance.now() + marked * this.msPerRow;
       while (performance.now() < until);
     }
     return tf.clone(x);
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), msPerRow: this.msPerRow, msPerCall: this.msPerCall };
+    return { ...super.getConfig(), msPerRow: this.msPerRow };
   }
 }
 registerLayer(SlowRows);
