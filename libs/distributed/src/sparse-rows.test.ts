@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';
 import type { RankOutcome } from './launch/rank-context';
+import type { DeclaredCall, DeclaredCallResult } from './testing/declared-rows-rank';
 import type { HookReport } from './testing/sparse-hook-rank';
 import type { SparseCase, SparseCaseResult } from './testing/sparse-rows-rank';
 
@@ -95,6 +96,34 @@ describe('RowSparseExchange: the dense all-reduce bits, from the touched rows', 
 
   it('3 ranks over TCP (a ring: each segment summed from its first rank on)', async () => {
     expectDenseBits(await run(3, { transport: 'tcp' }));
+  });
+});
+
+describe('RowSparseExchange of tensors that declare their touched rows', () => {
+  // One exchange in turn: rows that change from call to call (the rows the last call left in its
+  // buffer must not leak into the next), a dense call between, a weighted sum, a rank without rows.
+  const shifted = (touched: number[][], by: number) => touched.map((rows) => rows.map((row) => (row + by) % 100));
+  const calls: DeclaredCall[] = [
+    { touched: overlapping(2, 100, 7), op: 'mean' },
+    { touched: shifted(overlapping(2, 100, 11), 37), op: 'mean' },
+    { touched: [Array.from({ length: 95 }, (_, j) => j), [3, 50]], op: 'mean' },
+    { touched: shifted(overlapping(2, 100, 3), 61), op: 'sum', scale: [0.25, 0.75] },
+    { touched: [[5, 9, 99], []], op: 'mean' },
+  ];
+
+  it.each(['shm', 'tcp'] as const)('reads the declared rows alone and gives the dense all-reduce bits at every call (%s)', async (transport) => {
+    const outcomes: RankOutcome<DeclaredCallResult[]>[] = await launchThreads({
+      ...LIMITS,
+      ...(transport === 'shm' ? { arenaBytes: 1 << 20 } : { transport }),
+      size: 2,
+      entry: join(__dirname, 'testing/declared-rows-rank.ts'),
+      args: { rows: 100, cols: 16, calls },
+    });
+    expect(outcomes.map((o) => (o.ok ? 'ok' : o.error))).toEqual(['ok', 'ok']);
+    for (const { value } of outcomes as { value: DeclaredCallResult[] }[]) {
+      expect(value.map((r) => r.mismatches)).toEqual([0, 0, 0, 0, 0]);
+      expect(value.map((r) => r.sparse)).toEqual([true, true, false, true, true]);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { FlatLayout, tf } from '@weft/tensor';
+import { FlatLayout, tf, valuesOf } from '@weft/tensor';
 import { optimizers } from '@weft/layers';
 import type { ProcessGroup, SumOrderRange } from './process-group';
 import type { BucketReduceOptions } from './gradient-buckets';
@@ -47,6 +47,9 @@ export class RowSparseExchange {
   /** Per row: its place among the rows being summed, else -1. */
   private readonly slotOfRow: Int32Array;
   private readonly touched: Int32Array;
+  private touchedCount = 0;
+  /** The rows of `buffer` the last exchange may have left nonzero; null: any (it went dense). */
+  private leftRows: Int32Array | null = new Int32Array(0);
   /** What this rank sends and what it gathers, kept between steps (fresh arrays cost page faults). */
   private sendSpace = new Float32Array(0);
   private gatherSpace = new Float32Array(0);
@@ -73,29 +76,84 @@ export class RowSparseExchange {
       throw new Error(`RowSparseExchange '${this.name}': the gradient must have ${this.buffer.length} elements. Received: length=${grad.length}`);
     }
     this.buffer.set(grad);
-    return { values: this.buffer, rows: await this.reduceBuffer(options) };
+    return { values: this.buffer, rows: await this.reduceBuffer(this.scannedRows(), options) };
   }
 
   /**
    * The same for a float32 tensor: a new tensor (the caller disposes both), with its touched rows
    * declared after a sparse exchange (declareTouchedRows), so that SGD and Adagrad update them alone.
+   * Where the gradient itself declares its touched rows (an Embedding's does), only those rows are
+   * read: no copy of the whole table, no search for its nonzero rows.
    */
   async allReduceTensor(grad: tf.Tensor, options: RowExchangeOptions = {}): Promise<tf.Tensor> {
-    this.layout.pack({ [this.name]: grad }, this.buffer);
-    const rows = await this.reduceBuffer(options);
+    const declared = optimizers.touchedRowsOf(grad);
+    let rows: Int32Array | null;
+    if (declared) {
+      rows = await this.reduceBuffer(this.declaredRows(grad, declared), options);
+    } else {
+      this.layout.pack({ [this.name]: grad }, this.buffer);
+      rows = await this.reduceBuffer(this.scannedRows(), options);
+    }
     const out = this.layout.unpack(this.buffer)[this.name];
     return rows ? optimizers.declareTouchedRows(out, rows) : out;
   }
 
-  /** Reduces `buffer` in place; returns the rows that may be nonzero, or null when it went dense. */
-  private async reduceBuffer(options: RowExchangeOptions): Promise<Int32Array | null> {
+  /** The rows of the gradient now in `buffer`: found by a scan, copied out of it leaving it all +0. */
+  private scannedRows(): TouchedRows {
+    return {
+      count: () => this.findTouchedRows(),
+      fillBuffer: () => {},
+      copyRows: (into, at, scale) => {
+        const { cols } = this;
+        for (let j = 0; j < this.touchedCount; j++) {
+          const values = this.buffer.subarray(this.touched[j] * cols, (this.touched[j] + 1) * cols);
+          copyScaled(values, into, at + j * cols, scale);
+          values.fill(0); // the rest is +0 already: the array is now all +0
+        }
+        return this.touched.subarray(0, this.touchedCount);
+      },
+    };
+  }
+
+  /**
+   * The rows a tensor declares (all others +0): read from the tensor alone, into a buffer first
+   * cleared of what the last exchange left in it.
+   */
+  private declaredRows(grad: tf.Tensor, rows: Int32Array): TouchedRows {
+    const left = this.leftRows;
+    return {
+      count: () => rows.length,
+      fillBuffer: () => this.layout.pack({ [this.name]: grad }, this.buffer),
+      copyRows: (into, at, scale) => {
+        const { cols } = this;
+        if (left) for (const row of left) this.buffer.fill(0, row * cols, (row + 1) * cols);
+        else this.buffer.fill(0);
+        const values = valuesOf(grad);
+        for (let j = 0; j < rows.length; j++) copyScaled(values.subarray(rows[j] * cols, (rows[j] + 1) * cols), into, at + j * cols, scale);
+        return rows;
+      },
+    };
+  }
+
+  /** Reduces this rank's gradient into `buffer`; returns the rows that may be nonzero, or null when it went dense. */
+  private async reduceBuffer(mine: TouchedRows, options: RowExchangeOptions): Promise<Int32Array | null> {
+    this.leftRows = null; // until this exchange completes
+    this.leftRows = await this.exchange(mine, options);
+    return this.leftRows;
+  }
+
+  private async exchange(source: TouchedRows, options: RowExchangeOptions): Promise<Int32Array | null> {
     const { group, cols } = this;
-    if (options.sparse === false || group.size === 1 || this.rows >= MAX_SPARSE_ROWS) return this.reduceDense(options);
+    const dense = () => {
+      source.fillBuffer();
+      return this.reduceDense(options);
+    };
+    if (options.sparse === false || group.size === 1 || this.rows >= MAX_SPARSE_ROWS) return dense();
     if (this.denseCallsLeft > 0) {
       this.denseCallsLeft--;
-      return this.reduceDense(options);
+      return dense();
     }
-    const count = this.findTouchedRows();
+    const count = source.count();
     const counts = new Float32Array(2 * group.size);
     await group.allGather(new Float32Array([count, this.signature]), counts, { timeoutMs: options.timeoutMs });
     let max = 0;
@@ -112,7 +170,7 @@ export class RowSparseExchange {
     const rowsCost = group.size * max * (cols + 1) * (options.sparseAdvantage ?? 1);
     if (!(rowsCost < 2 * this.rows * cols)) {
       if (rowsCost >= 4 * this.rows * cols) this.denseCallsLeft = DENSE_STREAK - 1;
-      return this.reduceDense(options);
+      return dense();
     }
     const stride = max * (cols + 1);
     if (this.gatherSpace.length < stride * group.size) {
@@ -120,17 +178,9 @@ export class RowSparseExchange {
       this.gatherSpace = new Float32Array(this.sendSpace.length * group.size);
     }
     const mine = this.sendSpace.subarray(0, stride).fill(-1, 0, max);
-    const scale = options.scale ?? 1;
-    for (let j = 0; j < count; j++) {
-      const row = this.touched[j];
-      const values = this.buffer.subarray(row * cols, (row + 1) * cols);
-      mine[j] = row;
-      const at = max + j * cols;
-      // The dense path scales the whole array the same way (GradientBuckets): the same bits.
-      if (scale === 1) mine.set(values, at);
-      else for (let c = 0; c < cols; c++) mine[at + c] = values[c] * scale;
-      values.fill(0); // the rest is +0 already: the array is now all +0
-    }
+    // The dense path scales the whole array the same way (GradientBuckets): the same bits.
+    const rows = source.copyRows(mine, max, options.scale ?? 1);
+    for (let j = 0; j < count; j++) mine[j] = rows[j];
     if (max === 0) return new Int32Array(0);
     const gathered = this.gatherSpace.subarray(0, stride * group.size);
     await group.allGather(mine, gathered, { timeoutMs: options.timeoutMs });
@@ -146,6 +196,7 @@ export class RowSparseExchange {
 
   /** Fills `touched` with the rows holding any set bit (-0 included, as the dense sum sees it); returns their count. */
   private findTouchedRows(): number {
+    this.touchedCount = 0;
     const bits = new Int32Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
     const { cols } = this;
     const whole = cols & ~3;
@@ -157,6 +208,7 @@ export class RowSparseExchange {
       for (let c = at + whole; c < at + cols; c++) any |= bits[c];
       if (any !== 0) this.touched[count++] = row;
     }
+    this.touchedCount = count;
     return count;
   }
 
@@ -226,6 +278,23 @@ export class RowSparseExchange {
     }
     return rows;
   }
+}
+
+/** This rank's touched rows, however they are found. */
+interface TouchedRows {
+  count(): number;
+  /** Puts the whole gradient in `buffer`, for a dense all-reduce. */
+  fillBuffer(): void;
+  /**
+   * Writes each touched row times `scale` into `into` from `at` on, in the order of the rows
+   * returned (ascending), and leaves `buffer` all +0 for the sums.
+   */
+  copyRows(into: Float32Array, at: number, scale: number): Int32Array;
+}
+
+function copyScaled(values: Float32Array, into: Float32Array, at: number, scale: number): void {
+  if (scale === 1) into.set(values, at);
+  else for (let c = 0; c < values.length; c++) into[at + c] = values[c] * scale;
 }
 
 /** A 24-bit FNV-1a hash (exact as a float32). */

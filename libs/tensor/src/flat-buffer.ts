@@ -130,8 +130,11 @@ export class FlatLayout {
   }
 }
 
-/** A tensor's values without a copy where the backend allows (wasm heap, cpu arrays). */
-function valuesOf(t: tf.Tensor): Float32Array {
+/**
+ * A float32 tensor's values without a copy where the backend allows (wasm heap, cpu arrays): read
+ * them at once and do not write them (on wasm the view dies when the heap grows).
+ */
+export function valuesOf(t: tf.Tensor): Float32Array {
   const engine = tf.engine();
   if (engine.backendName === 'wasm') {
     const wasm = engine.backend as BackendWasm;

@@ -2,7 +2,7 @@ export * as tf from '@tensorflow/tfjs-core';
 export { initBackend, activeBackend, BACKEND_REQUESTS, type BackendInfo, type BackendName, type BackendRequest } from './backend';
 export { listGpus, listCpus, gpuWorkerEnv, type Device, type DeviceKind } from './device';
 export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainingKernelNames } from './kernels/register';
-export { FlatLayout, type FlatEntry, type FlatSpec } from './flat-buffer';
+export { FlatLayout, valuesOf, type FlatEntry, type FlatSpec } from './flat-buffer';
 export { adamUpdate, WEFT_ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs, type AdamUpdateResult } from './kernels/adam-update';
 export { rmspropUpdate, WEFT_RMSPROP_UPDATE, type RMSpropUpdateAttrs, type RMSpropUpdateInputs, type RMSpropUpdateResult } from './kernels/rmsprop-update';
 export { gemm, WEFT_GEMM } from './kernels/gemm';

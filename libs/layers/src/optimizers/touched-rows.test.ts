@@ -2,6 +2,7 @@
 import { initBackend, tf } from '@weft/tensor';
 import { maxNorm } from '../constraints';
 import { adagrad, adam, declareTouchedRows, rmsprop, sgd, touchedRowsOf, type Optimizer, type OptimizerTarget } from './index';
+import { distinctRows } from './touched-rows';
 
 const ROWS = 40;
 const COLS = 6;
@@ -94,5 +95,16 @@ describe('declareTouchedRows', () => {
   it('refuses a gradient that is not 2-D and rows out of range', () => {
     expect(() => declareTouchedRows(tf.zeros([4]), Int32Array.from([1]))).toThrow(/needs a 2-D gradient. Received: shape=\[4\]/);
     expect(() => declareTouchedRows(tf.zeros([4, 2]), Int32Array.from([1, 4]))).toThrow(/rows must lie in \[0, 4\)/);
+  });
+});
+
+describe('distinctRows', () => {
+  it('gives the distinct ids within the table, ascending, for few ids in a large table (sorted) and many in a small one (marked)', () => {
+    const ids = [9, 3, 3, -1, 0, 9, 12, 4];
+    // 8 ids, 10 rows: marked; 8 ids, 100 rows: sorted. 12 and -1 lie outside a table of 10 rows.
+    expect(Array.from(distinctRows(ids, 10))).toEqual([0, 3, 4, 9]);
+    expect(Array.from(distinctRows(ids, 100))).toEqual([0, 3, 4, 9, 12]);
+    expect(Array.from(distinctRows([], 100))).toEqual([]);
+    expect(Array.from(distinctRows(new Int32Array([5, 5, 5]), 6))).toEqual([5]);
   });
 });

@@ -23,3 +23,26 @@ export function declareTouchedRows<T extends tf.Tensor>(gradient: T, rows: Int32
 export function touchedRowsOf(gradient: tf.Tensor): Int32Array | null {
   return touched.get(gradient) ?? null;
 }
+
+/** The distinct ids in [0, numRows), ascending: the rows of a table that a lookup of `ids` reads. */
+export function distinctRows(ids: ArrayLike<number>, numRows: number): Int32Array {
+  if (ids.length * 8 < numRows) {
+    // Few ids in a large table: sort them, rather than mark and sweep every row.
+    const sorted = Int32Array.from(ids).sort();
+    let n = 0;
+    for (const id of sorted) if (id >= 0 && id < numRows && (n === 0 || sorted[n - 1] !== id)) sorted[n++] = id;
+    return sorted.slice(0, n);
+  }
+  const seen = new Uint8Array(numRows);
+  let n = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id >= 0 && id < numRows && seen[id] === 0) {
+      seen[id] = 1;
+      n++;
+    }
+  }
+  const rows = new Int32Array(n);
+  for (let row = 0, k = 0; k < n; row++) if (seen[row] === 1) rows[k++] = row;
+  return rows;
+}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend } from '@weft/tensor';
+import { initBackend, variableGradsStaged } from '@weft/tensor';
+import { touchedRowsOf } from '../../optimizers/touched-rows';
 import { runLayerTest } from '../../testing';
 import { Embedding } from './embedding';
 
@@ -41,6 +42,27 @@ describe('Embedding', () => {
     const grad = tf.variableGrads(() => tf.sum(layer.call(ids(), {}) as tf.Tensor), [table]).grads[table.name];
     const untouched = (grad.arraySync() as number[][]).flatMap((row, i) => (row.every((v) => Object.is(v, 0)) ? [i] : []));
     expect(untouched).toEqual([3, 5]);
+  });
+
+  it("declares the rows it looked up on its gradient, which has the bits of tfjs's gather gradient", async () => {
+    const layer = new Embedding({ inputDim: 50, outputDim: 4 });
+    layer.build([null, 6]);
+    const table = layer.embeddings!.variable;
+    const x = tf.tensor2d([[7, 3, 49, 3, 0, 12], [12, 12, 30, 7, 1, 2]], [2, 6], 'int32');
+    const dy = tf.randomNormal([2, 6, 4], 0, 1, 'float32', 5);
+    const loss = (out: () => tf.Tensor) => () => tf.sum(tf.mul(out(), dy)) as tf.Scalar;
+    const staged: tf.Tensor[] = [];
+    const ours = [
+      tf.variableGrads(loss(() => layer.call(x, {}) as tf.Tensor), [table]).grads[table.name],
+      (await variableGradsStaged(loss(() => layer.call(x, {}) as tf.Tensor), [table], (_, g) => void staged.push(g))).grads[0]!,
+    ];
+    const stock = tf.variableGrads(loss(() => tf.reshape(tf.gather(table, tf.reshape(x, [-1])), [2, 6, 4])), [table]).grads[table.name];
+    expect(staged).toHaveLength(1);
+    expect(staged[0]).toBe(ours[1]);
+    for (const grad of ours) {
+      expect(Array.from(touchedRowsOf(grad)!)).toEqual([0, 1, 2, 3, 7, 12, 30, 49]);
+      expect(new Uint32Array(grad.dataSync().buffer)).toEqual(new Uint32Array(stock.dataSync().buffer));
+    }
   });
 
   it('names bad arguments', () => {

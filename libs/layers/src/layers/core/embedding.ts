@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Layer, type CallArgs, type LayerArgs, type MaskArg, type Tensors } from '../../engine/layer';
 import type { LayerVariable } from '../../engine/layer-variable';
 import { registerLayer } from '../../engine/registry';
+import { declareTouchedRows, distinctRows } from '../../optimizers/touched-rows';
 import { singleShape, shapeToString, type Shape } from '../../engine/shape';
 import { assertPositiveInt } from '../../engine/validate';
 import { serializeWeightSpecs, weightSpecs, type WeightArgs, type WeightSpec } from '../../engine/weight-spec';
@@ -75,8 +76,7 @@ export class Embedding extends Layer {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const ids = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
-      const flat = tf.reshape(ids, [-1]);
-      const out = tf.gather(this.embeddings!.read(), flat);
+      const out = lookUp(this.embeddings!.read() as tf.Tensor2D, tf.reshape(ids, [-1]));
       return tf.reshape(out, [...x.shape, this.outputDim]);
     });
   }
@@ -93,5 +93,24 @@ export class Embedding extends Layer {
   }
 }
 registerLayer(Embedding);
+
+/**
+ * gather(table, ids) with tfjs's gradient (the segment sum of dy over the ids), which also declares
+ * the rows it touched (declareTouchedRows): a data-parallel exchange then reads those rows alone,
+ * and SGD or Adagrad update them alone, with no search of the table for its nonzero rows.
+ */
+function lookUp(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const rows = table.shape[0];
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [t, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([ids]);
+    return {
+      value: tf.gather(t, ids),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) =>
+        declareTouchedRows(tf.unsortedSegmentSum(dy, saved as tf.Tensor1D, rows), distinctRows(saved.dataSync(), rows)),
+    };
+  });
+  return op(table) as tf.Tensor2D;
+}
 
 export const embedding = (args: EmbeddingArgs) => new Embedding(args);
