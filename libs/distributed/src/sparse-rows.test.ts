@@ -112,7 +112,7 @@ describe('RowSparseExchange of tensors that declare their touched rows', () => {
   ];
 
   it.each(['shm', 'tcp'] as const)('reads the declared rows alone and gives the dense all-reduce bits at every call (%s)', async (transport) => {
-    const outcomes: RankOutcome<DeclaredCallResult[]>[] = await launchThreads({
+    const outcomes: RankOutcome<{ calls: DeclaredCallResult[]; wrongShape: string }>[] = await launchThreads({
       ...LIMITS,
       ...(transport === 'shm' ? { arenaBytes: 1 << 20 } : { transport }),
       size: 2,
@@ -120,9 +120,10 @@ describe('RowSparseExchange of tensors that declare their touched rows', () => {
       args: { rows: 100, cols: 16, calls },
     });
     expect(outcomes.map((o) => (o.ok ? 'ok' : o.error))).toEqual(['ok', 'ok']);
-    for (const { value } of outcomes as { value: DeclaredCallResult[] }[]) {
-      expect(value.map((r) => r.mismatches)).toEqual([0, 0, 0, 0, 0]);
-      expect(value.map((r) => r.sparse)).toEqual([true, true, false, true, true]);
+    for (const { value } of outcomes as { value: { calls: DeclaredCallResult[]; wrongShape: string } }[]) {
+      expect(value.calls.map((r) => r.mismatches)).toEqual([0, 0, 0, 0, 0]);
+      expect(value.calls.map((r) => r.sparse)).toEqual([true, true, false, true, true]);
+      expect(value.wrongShape).toBe("RowSparseExchange 'table': the gradient must be float32 [100,16]. Received: float32 [100,17]");
     }
   });
 });

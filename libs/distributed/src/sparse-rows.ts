@@ -86,6 +86,9 @@ export class RowSparseExchange {
    * read: no copy of the whole table, no search for its nonzero rows.
    */
   async allReduceTensor(grad: tf.Tensor, options: RowExchangeOptions = {}): Promise<tf.Tensor> {
+    if (grad.dtype !== 'float32' || grad.rank !== 2 || grad.shape[0] !== this.rows || grad.shape[1] !== this.cols) {
+      throw new Error(`RowSparseExchange '${this.name}': the gradient must be float32 [${this.rows},${this.cols}]. Received: ${grad.dtype} [${grad.shape}]`);
+    }
     const declared = optimizers.touchedRowsOf(grad);
     let rows: Int32Array | null;
     if (declared) {
@@ -196,7 +199,6 @@ export class RowSparseExchange {
 
   /** Fills `touched` with the rows holding any set bit (-0 included, as the dense sum sees it); returns their count. */
   private findTouchedRows(): number {
-    this.touchedCount = 0;
     const bits = new Int32Array(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length);
     const { cols } = this;
     const whole = cols & ~3;

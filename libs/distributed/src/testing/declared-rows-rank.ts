@@ -23,9 +23,10 @@ export interface DeclaredCallResult {
 /**
  * Exchanges a sequence of gradient tensors through one RowSparseExchange, each declaring its
  * touched rows and one more that is +0 (as an Embedding's gradient declares every id looked up);
- * compares each result's bits with the dense all-reduce of the same gradient.
+ * compares each result's bits with the dense all-reduce of the same gradient. Then passes a
+ * gradient of the wrong shape, and returns the error.
  */
-export async function main(ctx: RankContext<{ rows: number; cols: number; calls: DeclaredCall[] }>): Promise<DeclaredCallResult[]> {
+export async function main(ctx: RankContext<{ rows: number; cols: number; calls: DeclaredCall[] }>): Promise<{ calls: DeclaredCallResult[]; wrongShape: string }> {
   const group = await ctx.createGroup();
   try {
     await initBackend('wasm');
@@ -48,7 +49,11 @@ export async function main(ctx: RankContext<{ rows: number; cols: number; calls:
       results.push({ mismatches, sparse: optimizers.touchedRowsOf(out) !== null });
       tf.dispose([tensor, out]);
     }
-    return results;
+    const wrongShape = await exchange.allReduceTensor(tf.zeros([rows, cols + 1])).then(
+      () => 'no error',
+      (err: Error) => err.message,
+    );
+    return { calls: results, wrongShape };
   } finally {
     group.destroy();
   }
