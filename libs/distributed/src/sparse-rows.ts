@@ -29,7 +29,8 @@ const MAX_SPARSE_ROWS = 2 ** 24;
 /**
  * The all-reduce of one 2-D gradient whose rows a batch mostly leaves at +0 (an Embedding's
  * table: only the rows it looked up), as TensorFlow's IndexedSlices and Horovod's sparse
- * allgather exchange it. Every rank finds its touched rows (any bit set); the ranks all-gather
+ * allgather exchange it. Every rank takes the rows its gradient declares (declareTouchedRows, as
+ * an Embedding's does) or else finds its touched rows (any bit set); the ranks all-gather
  * their counts, and when the rows send fewer bytes than a dense all-reduce would (by the ring
  * count of ProcessGroup.bytesSent), all-gather [indices | rows] padded to the largest count, and
  * every rank sums each row over the ranks in the order the dense all-reduce of this array would
