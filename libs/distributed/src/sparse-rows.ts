@@ -48,7 +48,6 @@ export class RowSparseExchange {
   /** Per row: its place among the rows being summed, else -1. */
   private readonly slotOfRow: Int32Array;
   private readonly touched: Int32Array;
-  private touchedCount = 0;
   /** The rows of `buffer` the last exchange may have left nonzero; null: any (it went dense). */
   private leftRows: Int32Array | null = new Int32Array(0);
   /** What this rank sends and what it gathers, kept between steps (fresh arrays cost page faults). */
@@ -104,17 +103,18 @@ export class RowSparseExchange {
 
   /** The rows of the gradient now in `buffer`: found by a scan, copied out of it leaving it all +0. */
   private scannedRows(): TouchedRows {
+    let count = 0;
     return {
-      count: () => this.findTouchedRows(),
+      count: () => (count = this.findTouchedRows()),
       fillBuffer: () => {},
       copyRows: (into, at, scale) => {
         const { cols } = this;
-        for (let j = 0; j < this.touchedCount; j++) {
+        for (let j = 0; j < count; j++) {
           const values = this.buffer.subarray(this.touched[j] * cols, (this.touched[j] + 1) * cols);
           copyScaled(values, into, at + j * cols, scale);
           values.fill(0); // the rest is +0 already: the array is now all +0
         }
-        return this.touched.subarray(0, this.touchedCount);
+        return this.touched.subarray(0, count);
       },
     };
   }
@@ -183,8 +183,7 @@ export class RowSparseExchange {
     }
     const mine = this.sendSpace.subarray(0, stride).fill(-1, 0, max);
     // The dense path scales the whole array the same way (GradientBuckets): the same bits.
-    const rows = source.copyRows(mine, max, options.scale ?? 1);
-    for (let j = 0; j < count; j++) mine[j] = rows[j];
+    mine.set(source.copyRows(mine, max, options.scale ?? 1));
     if (max === 0) return new Int32Array(0);
     const gathered = this.gatherSpace.subarray(0, stride * group.size);
     await group.allGather(mine, gathered, { timeoutMs: options.timeoutMs });
@@ -211,7 +210,6 @@ export class RowSparseExchange {
       for (let c = at + whole; c < at + cols; c++) any |= bits[c];
       if (any !== 0) this.touched[count++] = row;
     }
-    this.touchedCount = count;
     return count;
   }
 
