@@ -11,7 +11,7 @@ export { createTcpGroup, type TcpGroupOptions } from './tcp/rendezvous';
 export { StoreServer } from './tcp/store-server';
 export { StoreClient } from './tcp/store-client';
 export { GradientBuckets, DEFAULT_BUCKET_CAP_BYTES, type BucketReduceOptions } from './gradient-buckets';
-export { RowSparseExchange, type RowExchangeOptions, type RowExchangeResult } from './sparse-rows';
+export { RowSparseExchange, type RowExchangeOptions } from './sparse-rows';
 export { readDistributedEnv, type DistributedEnv } from './env';
 export { initProcessGroupFromEnv } from './init-from-env';
 export { launchThreads, type LaunchThreadsOptions } from './launch/launch-threads';

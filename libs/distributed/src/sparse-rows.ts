@@ -1,4 +1,4 @@
-import { FlatLayout, tf, valuesOf } from '@weft/tensor';
+import { FlatLayout, segmentSums, tf, valuesOf } from '@weft/tensor';
 import { optimizers } from '@weft/layers';
 import type { ProcessGroup, SumOrderRange } from './process-group';
 import type { BucketReduceOptions } from './gradient-buckets';
@@ -16,13 +16,6 @@ export interface RowExchangeOptions extends BucketReduceOptions {
 /** After a dense exchange chosen by twice the margin, the next calls skip the counts and go dense (all ranks alike: they decide from the same counts). */
 const DENSE_STREAK = 32;
 
-/** What an exchange did: the rows that may be nonzero in the result (ascending), or null after a dense all-reduce. */
-export interface RowExchangeResult {
-  /** The summed gradient, rows x cols; the exchange's own array, valid until its next call. */
-  values: Float32Array;
-  rows: Int32Array | null;
-}
-
 /** Row indices travel as float32, exact below 2^24. */
 const MAX_SPARSE_ROWS = 2 ** 24;
 
@@ -34,13 +27,14 @@ const MAX_SPARSE_ROWS = 2 ** 24;
  * their counts, and when the rows send fewer bytes than a dense all-reduce would (by the ring
  * count of ProcessGroup.bytesSent), all-gather [indices | rows] padded to the largest count, and
  * every rank sums each row over the ranks in the order the dense all-reduce of this array would
- * (group.sumOrder; missing rows add +0), scaled alike: the result has the dense all-reduce's
- * bits. Otherwise it is that dense all-reduce. Every rank must exchange the same weight in turn.
+ * (group.sumOrder; missing rows add +0), scaled alike, straight into a new tensor (segmentSums):
+ * the result has the dense all-reduce's bits. Otherwise it is that dense all-reduce. Every rank
+ * must exchange the same weight in turn.
  */
 export class RowSparseExchange {
   readonly rows: number;
   readonly cols: number;
-  /** The dense array, in the group's memory where it has room: the dense all-reduce works on it in place. */
+  /** The dense array, in the group's memory where it has room: the dense all-reduce works on it in place, and the scan reads it. */
   private readonly buffer: Float32Array;
   private readonly layout: FlatLayout;
   private readonly signature: number;
@@ -48,11 +42,10 @@ export class RowSparseExchange {
   /** Per row: its place among the rows being summed, else -1. */
   private readonly slotOfRow: Int32Array;
   private readonly touched: Int32Array;
-  /** The rows of `buffer` the last exchange may have left nonzero; null: any (it went dense). */
-  private leftRows: Int32Array | null = new Int32Array(0);
-  /** What this rank sends and what it gathers, kept between steps (fresh arrays cost page faults). */
+  /** What this rank sends, what it gathers and the plan of the sums, kept between steps (fresh arrays cost page faults). */
   private sendSpace = new Float32Array(0);
   private gatherSpace = new Float32Array(0);
+  private planSpace = new Int32Array(0);
   /** Calls left that go dense without counting rows (see DENSE_STREAK). */
   private denseCallsLeft = 0;
 
@@ -70,68 +63,52 @@ export class RowSparseExchange {
     this.touched = new Int32Array(this.rows);
   }
 
-  /** Sums this rank's gradient (rows x cols, row-major) with the other ranks'. */
-  async allReduce(grad: Float32Array, options: RowExchangeOptions = {}): Promise<RowExchangeResult> {
-    if (grad.length !== this.buffer.length) {
-      throw new Error(`RowSparseExchange '${this.name}': the gradient must have ${this.buffer.length} elements. Received: length=${grad.length}`);
-    }
-    this.buffer.set(grad);
-    return { values: this.buffer, rows: await this.reduceBuffer(this.scannedRows(), options) };
-  }
-
   /**
-   * The same for a float32 tensor: a new tensor (the caller disposes both), with its touched rows
-   * declared after a sparse exchange (declareTouchedRows), so that SGD and Adagrad update them alone.
-   * Where the gradient itself declares its touched rows (an Embedding's does), only those rows are
-   * read: no copy of the whole table, no search for its nonzero rows.
+   * Sums this rank's gradient (float32, rows x cols) with the other ranks': a new tensor (the
+   * caller disposes both), with its touched rows declared after a sparse exchange
+   * (declareTouchedRows), so that SGD and Adagrad update them alone. Where the gradient itself
+   * declares its touched rows (an Embedding's does), only those rows are read: no copy of the whole
+   * table, no search for its nonzero rows.
    */
   async allReduceTensor(grad: tf.Tensor, options: RowExchangeOptions = {}): Promise<tf.Tensor> {
     if (grad.dtype !== 'float32' || grad.rank !== 2 || grad.shape[0] !== this.rows || grad.shape[1] !== this.cols) {
       throw new Error(`RowSparseExchange '${this.name}': the gradient must be float32 [${this.rows},${this.cols}]. Received: ${grad.dtype} [${grad.shape}]`);
     }
     const declared = optimizers.touchedRowsOf(grad);
-    let rows: Int32Array | null;
-    if (declared) {
-      rows = await this.reduceBuffer(this.declaredRows(grad, declared), options);
-    } else {
-      this.layout.pack({ [this.name]: grad }, this.buffer);
-      rows = await this.reduceBuffer(this.scannedRows(), options);
-    }
-    const out = this.layout.unpack(this.buffer)[this.name];
-    return rows ? optimizers.declareTouchedRows(out, rows) : out;
+    const summed = await this.exchange(declared ? this.declaredRows(grad, declared) : this.scannedRows(grad), options);
+    if (summed) return optimizers.declareTouchedRows(summed.sums, summed.rows);
+    return this.layout.unpack(this.buffer)[this.name];
   }
 
-  /** The rows of the gradient now in `buffer`: found by a scan, copied out of it leaving it all +0. */
-  private scannedRows(): TouchedRows {
+  /** The rows of a gradient that declares none: the whole gradient copied into `buffer`, and its nonzero rows found there. */
+  private scannedRows(grad: tf.Tensor): TouchedRows {
     let count = 0;
+    let packed = false;
+    const fillBuffer = () => {
+      if (!packed) this.layout.pack({ [this.name]: grad }, this.buffer);
+      packed = true;
+    };
     return {
-      count: () => (count = this.findTouchedRows()),
-      fillBuffer: () => {},
+      count: () => {
+        fillBuffer();
+        return (count = this.findTouchedRows());
+      },
+      fillBuffer,
       copyRows: (into, at, scale) => {
         const { cols } = this;
-        for (let j = 0; j < count; j++) {
-          const values = this.buffer.subarray(this.touched[j] * cols, (this.touched[j] + 1) * cols);
-          copyScaled(values, into, at + j * cols, scale);
-          values.fill(0); // the rest is +0 already: the array is now all +0
-        }
+        for (let j = 0; j < count; j++) copyScaled(this.buffer.subarray(this.touched[j] * cols, (this.touched[j] + 1) * cols), into, at + j * cols, scale);
         return this.touched.subarray(0, count);
       },
     };
   }
 
-  /**
-   * The rows a tensor declares (all others +0): read from the tensor alone, into a buffer first
-   * cleared of what the last exchange left in it.
-   */
+  /** The rows a tensor declares (all others +0): read from the tensor alone. */
   private declaredRows(grad: tf.Tensor, rows: Int32Array): TouchedRows {
-    const left = this.leftRows;
     return {
       count: () => rows.length,
       fillBuffer: () => this.layout.pack({ [this.name]: grad }, this.buffer),
       copyRows: (into, at, scale) => {
         const { cols } = this;
-        if (left) for (const row of left) this.buffer.fill(0, row * cols, (row + 1) * cols);
-        else this.buffer.fill(0);
         const values = valuesOf(grad);
         for (let j = 0; j < rows.length; j++) copyScaled(values.subarray(rows[j] * cols, (rows[j] + 1) * cols), into, at + j * cols, scale);
         return rows;
@@ -139,14 +116,8 @@ export class RowSparseExchange {
     };
   }
 
-  /** Reduces this rank's gradient into `buffer`; returns the rows that may be nonzero, or null when it went dense. */
-  private async reduceBuffer(mine: TouchedRows, options: RowExchangeOptions): Promise<Int32Array | null> {
-    this.leftRows = null; // until this exchange completes
-    this.leftRows = await this.exchange(mine, options);
-    return this.leftRows;
-  }
-
-  private async exchange(source: TouchedRows, options: RowExchangeOptions): Promise<Int32Array | null> {
+  /** The summed rows, or null after a dense all-reduce of `buffer`. */
+  private async exchange(source: TouchedRows, options: RowExchangeOptions): Promise<SummedRows | null> {
     const { group, cols } = this;
     const dense = () => {
       source.fillBuffer();
@@ -184,7 +155,7 @@ export class RowSparseExchange {
     const mine = this.sendSpace.subarray(0, stride).fill(-1, 0, max);
     // The dense path scales the whole array the same way (GradientBuckets): the same bits.
     mine.set(source.copyRows(mine, max, options.scale ?? 1));
-    if (max === 0) return new Int32Array(0);
+    if (max === 0) return { sums: tf.zeros([this.rows, cols]), rows: new Int32Array(0) };
     const gathered = this.gatherSpace.subarray(0, stride * group.size);
     await group.allGather(mine, gathered, { timeoutMs: options.timeoutMs });
     return this.sumRows(gathered, max, options.op === 'mean');
@@ -214,13 +185,13 @@ export class RowSparseExchange {
   }
 
   /**
-   * Sums every gathered row into `buffer` (all +0 on entry) in the dense all-reduce's order. A
-   * rank without the row adds +0 there, which changes nothing but the sign of a zero: skipping it
-   * and then turning -0 into +0 gives the same bits (a sum that has had a +0 added is never -0).
-   * Returns the rows.
+   * Sums every gathered row over the ranks in the dense all-reduce's order, into a new tensor. A
+   * rank without the row adds +0 there, which changes nothing but the sign of a zero: leaving it
+   * out and adding +0 once at the end gives the same bits (a sum that has had a +0 added is never
+   * -0). The plan has a segment per row, or per piece of a row where the order changes mid-row.
    */
-  private sumRows(gathered: Float32Array, max: number, mean: boolean): Int32Array {
-    const { cols, slotOfRow, buffer } = this;
+  private sumRows(gathered: Float32Array, max: number, mean: boolean): SummedRows {
+    const { cols, slotOfRow } = this;
     const size = this.group.size;
     const stride = max * (cols + 1);
     const union: number[] = [];
@@ -242,43 +213,42 @@ export class RowSparseExchange {
         from[slotOfRow[gathered[r * stride + j]] * size + r] = r * stride + max + j * cols;
       }
     }
-    const order = (this.order ??= this.group.sumOrder(buffer));
-    const inverse = Math.fround(1 / size);
-    const sources = new Int32Array(size);
+    const order = (this.order ??= this.group.sumOrder(this.buffer));
+    // Each entry: first element, length, whether to add +0, term count, then where each term starts.
+    const entryInts = 4 + size;
+    const most = (rows.length + order.length) * entryInts;
+    if (this.planSpace.length < most) this.planSpace = new Int32Array(Math.ceil(most * 1.25));
+    const plan = this.planSpace;
+    let count = 0;
     let k = 0;
     for (let u = 0; u < rows.length; u++) {
       const base = rows[u] * cols;
       for (let start = base; start < base + cols; ) {
         while (order[k].end <= start) k++;
         const end = Math.min(order[k].end, base + cols);
+        const e = count++ * entryInts;
         let present = 0;
-        // Where each present rank's copy of element i lies: sources[q] + i.
-        for (const r of order[k].ranks) if (from[u * size + r] >= 0) sources[present++] = from[u * size + r] - base;
-        if (present === 1) {
-          // Most rows: one rank's row, where the others add +0 (size > 1), then the mean, in one pass.
-          const at = sources[0];
-          for (let i = start; i < end; i++) {
-            const v = gathered[at + i];
-            buffer[i] = v === 0 ? 0 : mean ? v * inverse : v;
-          }
-        } else {
-          // A Float32Array store rounds the double sum of two float32s: the float32 sum's bits.
-          for (let i = start; i < end; i++) buffer[i] = gathered[sources[0] + i];
-          for (let q = 1; q < present; q++) for (let i = start; i < end; i++) buffer[i] += gathered[sources[q] + i];
-          const signOfZero = present < size;
-          if (signOfZero || mean) {
-            for (let i = start; i < end; i++) {
-              const v = buffer[i];
-              buffer[i] = signOfZero && v === 0 ? 0 : mean ? v * inverse : v;
-            }
-          }
+        for (const r of order[k].ranks) {
+          const at = from[u * size + r];
+          if (at >= 0) plan[e + 4 + present++] = at + start - base;
         }
+        plan[e] = start;
+        plan[e + 1] = end - start;
+        plan[e + 2] = present < size ? 1 : 0;
+        plan[e + 3] = present;
         start = end;
       }
       slotOfRow[rows[u]] = -1;
     }
-    return rows;
+    const sums = segmentSums([this.rows, cols], gathered, { entries: plan, count, stride: entryInts }, mean ? Math.fround(1 / size) : 1);
+    return { sums, rows };
   }
+}
+
+/** The sum over the ranks of their touched rows: a rows x cols tensor, +0 but in `rows`. */
+interface SummedRows {
+  sums: tf.Tensor;
+  rows: Int32Array;
 }
 
 /** This rank's touched rows, however they are found. */
@@ -286,10 +256,7 @@ interface TouchedRows {
   count(): number;
   /** Puts the whole gradient in `buffer`, for a dense all-reduce. */
   fillBuffer(): void;
-  /**
-   * Writes each touched row times `scale` into `into` from `at` on, in the order of the rows
-   * returned (ascending), and leaves `buffer` all +0 for the sums.
-   */
+  /** Writes each touched row times `scale` into `into` from `at` on, in the order of the rows returned (ascending). */
   copyRows(into: Float32Array, at: number, scale: number): Int32Array;
 }
 

@@ -9,6 +9,7 @@ export { gemm, WEFT_GEMM } from './kernels/gemm';
 export { im2col1d, hasIm2Col } from './kernels/im2col';
 export { maxOverSteps, reluGradFromOutput } from './kernels/select-grad';
 export { dropoutMask, WEFT_DROPOUT_MASK } from './kernels/dropout-mask';
+export { segmentSums, WEFT_SEGMENT_SUMS, type SegmentPlan } from './kernels/segment-sums';
 export {
   hasLstmSequenceKernels,
   lstmSequenceForward,

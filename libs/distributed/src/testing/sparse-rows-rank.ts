@@ -1,3 +1,5 @@
+import { initBackend, tf, valuesOf } from '@weft/tensor';
+import { optimizers } from '@weft/layers';
 import type { RankContext } from '../launch/rank-context';
 import type { ReduceOp } from '../process-group';
 import { RowSparseExchange } from '../sparse-rows';
@@ -46,10 +48,14 @@ export function rowSparseGradient(c: SparseCase, rank: number, salt: number): Fl
   return out;
 }
 
-/** Exchanges each case's gradient sparsely and all-reduces it densely; compares the bits. */
+/**
+ * Exchanges each case's gradient (a tensor that declares no rows: the exchange finds them) and
+ * all-reduces it densely; compares the bits.
+ */
 export async function main(ctx: RankContext<{ cases: SparseCase[] }>): Promise<SparseCaseResult[]> {
   const group = await ctx.createGroup();
   try {
+    await initBackend('wasm');
     const results: SparseCaseResult[] = [];
     for (const [i, c] of ctx.args.cases.entries()) {
       const grad = rowSparseGradient(c, ctx.rank, i);
@@ -62,19 +68,23 @@ export async function main(ctx: RankContext<{ cases: SparseCase[] }>): Promise<S
       await group.allReduce(dense, { op: c.op });
       const denseBytes = group.bytesSent - before;
       const bytesPerCall: number[] = [];
-      let result = await exchange.allReduce(grad, options);
+      const tensor = tf.tensor2d(grad, [c.rows, c.cols]);
+      let result = await exchange.allReduceTensor(tensor, options);
       bytesPerCall.push(group.bytesSent - before - denseBytes);
       for (let call = 1; call < (c.calls ?? 1); call++) {
         const start = group.bytesSent;
-        result = await exchange.allReduce(grad, options);
+        result.dispose();
+        result = await exchange.allReduceTensor(tensor, options);
         bytesPerCall.push(group.bytesSent - start);
       }
-      const { values, rows } = result;
+      const values = valuesOf(result);
+      const rows = optimizers.touchedRowsOf(result);
       const exchangeBytes = bytesPerCall[0];
       const [want, got] = [new Uint32Array(dense.buffer, dense.byteOffset, dense.length), new Uint32Array(values.buffer, values.byteOffset, values.length)];
       let mismatches = 0;
       for (let j = 0; j < want.length; j++) if (want[j] !== got[j]) mismatches++;
       results.push({ mismatches, sparse: rows !== null, rows: rows?.length ?? -1, denseBytes, exchangeBytes, bytesPerCall });
+      tf.dispose([tensor, result]);
     }
     return results;
   } finally {

@@ -17,6 +17,7 @@ import { lstmForwardKernel } from './lstm-forward';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { maxKernel, sumKernel } from './reduce-outer';
 import { maxStepsGradKernel, reluGradKernel } from './select-grad';
+import { segmentSumsKernel } from './segment-sums';
 import { sliceKernel } from './slice';
 import { transposeKernel } from './transpose';
 import { unpackKernel } from './unpack';
@@ -48,6 +49,7 @@ const kernels: WasmKernel<any>[] = [
   transposeKernel,
   sumKernel,
   maxKernel,
+  segmentSumsKernel,
 ];
 
 /** Names of the wasm kernels weft adds or replaces. */
