@@ -1,4 +1,4 @@
-import { FlatLayout, segmentSums, tf, valuesOf } from '@weft/tensor';
+import { FlatLayout, segmentSums, STEP_SPANS, StepTracer, tf, valuesOf, type TraceTrack } from '@weft/tensor';
 import { optimizers } from '@weft/layers';
 import type { ProcessGroup, SumOrderRange } from './process-group';
 import type { BucketReduceOptions } from './gradient-buckets';
@@ -49,10 +49,12 @@ export class RowSparseExchange {
   /** Calls left that go dense without counting rows (see DENSE_STREAK). */
   private denseCallsLeft = 0;
 
+  /** `trace`: where each phase of an exchange is traced (STEP_SPANS.rowCounts and the rest). */
   constructor(
     private readonly group: ProcessGroup,
     readonly name: string,
     shape: readonly number[],
+    private readonly trace: TraceTrack = StepTracer.off,
   ) {
     if (shape.length !== 2) throw new Error(`RowSparseExchange needs a 2-D weight. Received: '${name}' with shape [${shape}]`);
     [this.rows, this.cols] = shape;
@@ -77,7 +79,7 @@ export class RowSparseExchange {
     const declared = optimizers.touchedRowsOf(grad);
     const summed = await this.exchange(declared ? this.declaredRows(grad, declared) : this.scannedRows(grad), options);
     if (summed) return optimizers.declareTouchedRows(summed.sums, summed.rows);
-    return this.layout.unpack(this.buffer)[this.name];
+    return this.trace.span(STEP_SPANS.rowDense, () => this.layout.unpack(this.buffer)[this.name]);
   }
 
   /** The rows of a gradient that declares none: the whole gradient copied into `buffer`, and its nonzero rows found there. */
@@ -118,19 +120,19 @@ export class RowSparseExchange {
 
   /** The summed rows, or null after a dense all-reduce of `buffer`. */
   private async exchange(source: TouchedRows, options: RowExchangeOptions): Promise<SummedRows | null> {
-    const { group, cols } = this;
-    const dense = () => {
-      source.fillBuffer();
-      return this.reduceDense(options);
-    };
+    const { group, cols, trace } = this;
+    const dense = () =>
+      trace.spanAsync(STEP_SPANS.rowDense, () => {
+        source.fillBuffer();
+        return this.reduceDense(options);
+      });
     if (options.sparse === false || group.size === 1 || this.rows >= MAX_SPARSE_ROWS) return dense();
     if (this.denseCallsLeft > 0) {
       this.denseCallsLeft--;
       return dense();
     }
-    const count = source.count();
     const counts = new Float32Array(2 * group.size);
-    await group.allGather(new Float32Array([count, this.signature]), counts, { timeoutMs: options.timeoutMs });
+    await trace.spanAsync(STEP_SPANS.rowCounts, () => group.allGather(new Float32Array([source.count(), this.signature]), counts, { timeoutMs: options.timeoutMs }));
     let max = 0;
     for (let r = 0; r < group.size; r++) {
       if (counts[2 * r + 1] !== this.signature) {
@@ -147,6 +149,7 @@ export class RowSparseExchange {
       if (rowsCost >= 4 * this.rows * cols) this.denseCallsLeft = DENSE_STREAK - 1;
       return dense();
     }
+    if (max === 0) return { sums: tf.zeros([this.rows, cols]), rows: new Int32Array(0) };
     const stride = max * (cols + 1);
     if (this.gatherSpace.length < stride * group.size) {
       this.sendSpace = new Float32Array(Math.ceil(stride * 1.25));
@@ -154,11 +157,10 @@ export class RowSparseExchange {
     }
     const mine = this.sendSpace.subarray(0, stride).fill(-1, 0, max);
     // The dense path scales the whole array the same way (GradientBuckets): the same bits.
-    mine.set(source.copyRows(mine, max, options.scale ?? 1));
-    if (max === 0) return { sums: tf.zeros([this.rows, cols]), rows: new Int32Array(0) };
+    trace.span(STEP_SPANS.rowCopy, () => mine.set(source.copyRows(mine, max, options.scale ?? 1)));
     const gathered = this.gatherSpace.subarray(0, stride * group.size);
-    await group.allGather(mine, gathered, { timeoutMs: options.timeoutMs });
-    return this.sumRows(gathered, max, options.op === 'mean');
+    await trace.spanAsync(STEP_SPANS.rowGather, () => group.allGather(mine, gathered, { timeoutMs: options.timeoutMs }));
+    return trace.span(STEP_SPANS.rowSum, () => this.sumRows(gathered, max, options.op === 'mean'));
   }
 
   private async reduceDense(options: RowExchangeOptions): Promise<null> {

@@ -73,7 +73,7 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
       closeBucket();
       bytes = Infinity;
       itemOf[i] = items.length;
-      items.push({ kind: 'rows', index: i, exchange: new RowSparseExchange(group, names[i], weights[i].shape), grad: null, reduced: null, missing: 1, size: 1 });
+      items.push({ kind: 'rows', index: i, exchange: new RowSparseExchange(group, names[i], weights[i].shape, communication), grad: null, reduced: null, missing: 1, size: 1 });
       continue;
     }
     const size = weights[i].shape.reduce((a, b) => a * b, 1) * 4;

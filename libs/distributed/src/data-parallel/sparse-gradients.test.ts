@@ -51,15 +51,22 @@ describe('DataParallel with sparse embedding gradients', () => {
     expect(bits(sparse)).toEqual(bits(dense));
   });
 
-  it('without the sparse exchange, the table is bucketed with the other gradients: one all-reduce a step', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'weft-dense-rows-'));
+  it('traces each item\'s all-reduce: with the sparse exchange, the table\'s phases inside its own item; without it, the table bucketed with the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-rows-trace-'));
     try {
       const [x, y] = words(24, 3);
-      const path = join(dir, 'trace.json');
-      await bagOfWords('adam').fit(x, y, { batchSize: 12, epochs: 1, verbose: 0, profile: path, distribution: new DataParallel({ workers: 2, sparseGradients: false }) });
-      const { traceEvents } = await readTrace(path);
-      const reduces = traceEvents.filter((e) => e.ph === 'X' && e.pid === 1 && e.name === 'all-reduce' && e.args?.item !== undefined);
-      expect(reduces.map((e) => `${e.args?.item}:${e.args?.kind}`)).toEqual(['0:bucket', '0:bucket']);
+      const items = async (sparseGradients: boolean) => {
+        const path = join(dir, `${sparseGradients}.json`);
+        await bagOfWords('adam').fit(x, y, { batchSize: 12, epochs: 1, verbose: 0, profile: path, distribution: new DataParallel({ workers: 2, sparseGradients }) });
+        const spans = (await readTrace(path)).traceEvents.filter((e) => e.ph === 'X' && e.pid === 1);
+        const reduces = spans.filter((e) => e.name === 'all-reduce' && e.args?.item !== undefined);
+        const inside = (outer: (typeof spans)[number]) =>
+          spans.filter((e) => e.tid === outer.tid && e.name.startsWith('row ') && e.ts >= outer.ts && e.ts + e.dur! <= outer.ts + outer.dur!).map((e) => e.name);
+        return reduces.map((e) => `${e.args?.item}:${e.args?.kind} ${inside(e).join(', ')}`.trim());
+      };
+      const phases = 'row counts, row copy, row gather, row sum';
+      expect(await items(true)).toEqual([`0:bucket`, `1:rows ${phases}`, `0:bucket`, `1:rows ${phases}`]);
+      expect(await items(false)).toEqual(['0:bucket', '0:bucket']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -44,6 +44,15 @@ export const STEP_SPANS = {
   allReduce: 'all-reduce',
   unpack: 'unpack',
   wait: 'wait',
+  /** Inside a row-sparse gradient's all-reduce: the all-gather of every rank's row count, */
+  rowCounts: 'row counts',
+  /** this rank's rows copied out to send, */
+  rowCopy: 'row copy',
+  /** the all-gather of every rank's rows, */
+  rowGather: 'row gather',
+  /** and their sums into the gradient; or the dense all-reduce of the whole table. */
+  rowSum: 'row sum',
+  rowDense: 'row dense',
 } as const;
 
 export const SPAN_CATEGORIES: Readonly<Record<string, TraceCategory>> = {
@@ -56,6 +65,11 @@ export const SPAN_CATEGORIES: Readonly<Record<string, TraceCategory>> = {
   [STEP_SPANS.allReduce]: 'communication',
   [STEP_SPANS.unpack]: 'communication',
   [STEP_SPANS.wait]: 'wait',
+  [STEP_SPANS.rowCounts]: 'communication',
+  [STEP_SPANS.rowCopy]: 'communication',
+  [STEP_SPANS.rowGather]: 'communication',
+  [STEP_SPANS.rowSum]: 'communication',
+  [STEP_SPANS.rowDense]: 'communication',
 };
 
 /**
