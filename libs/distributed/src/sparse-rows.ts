@@ -77,9 +77,8 @@ export class RowSparseExchange {
       throw new Error(`RowSparseExchange '${this.name}': the gradient must be float32 [${this.rows},${this.cols}]. Received: ${grad.dtype} [${grad.shape}]`);
     }
     const declared = optimizers.touchedRowsOf(grad);
-    const summed = await this.exchange(declared ? this.declaredRows(grad, declared) : this.scannedRows(grad), options);
-    if (summed) return optimizers.declareTouchedRows(summed.sums, summed.rows);
-    return this.trace.span(STEP_SPANS.rowDense, () => this.layout.unpack(this.buffer)[this.name]);
+    const { sums, rows } = await this.exchange(declared ? this.declaredRows(grad, declared) : this.scannedRows(grad), options);
+    return rows ? optimizers.declareTouchedRows(sums, rows) : sums;
   }
 
   /** The rows of a gradient that declares none: the whole gradient copied into `buffer`, and its nonzero rows found there. */
@@ -118,13 +117,13 @@ export class RowSparseExchange {
     };
   }
 
-  /** The summed rows, or null after a dense all-reduce of `buffer`. */
-  private async exchange(source: TouchedRows, options: RowExchangeOptions): Promise<SummedRows | null> {
+  private async exchange(source: TouchedRows, options: RowExchangeOptions): Promise<SummedRows> {
     const { group, cols, trace } = this;
     const dense = () =>
-      trace.spanAsync(STEP_SPANS.rowDense, () => {
+      trace.spanAsync(STEP_SPANS.rowDense, async () => {
         source.fillBuffer();
-        return this.reduceDense(options);
+        await this.reduceDense(options);
+        return { sums: this.layout.unpack(this.buffer)[this.name], rows: null };
       });
     if (options.sparse === false || group.size === 1 || this.rows >= MAX_SPARSE_ROWS) return dense();
     if (this.denseCallsLeft > 0) {
@@ -163,11 +162,10 @@ export class RowSparseExchange {
     return trace.span(STEP_SPANS.rowSum, () => this.sumRows(gathered, max, options.op === 'mean'));
   }
 
-  private async reduceDense(options: RowExchangeOptions): Promise<null> {
+  private async reduceDense(options: RowExchangeOptions): Promise<void> {
     const scale = options.scale ?? 1;
     if (scale !== 1) for (let i = 0; i < this.buffer.length; i++) this.buffer[i] *= scale;
     await this.group.allReduce(this.buffer, { op: options.op, timeoutMs: options.timeoutMs });
-    return null;
   }
 
   /** Fills `touched` with the rows holding any set bit (-0 included, as the dense sum sees it); returns their count. */
@@ -247,10 +245,10 @@ export class RowSparseExchange {
   }
 }
 
-/** The sum over the ranks of their touched rows: a rows x cols tensor, +0 but in `rows`. */
+/** The sum over the ranks of a gradient: rows x cols, +0 but in `rows` (null: any row, after a dense all-reduce). */
 interface SummedRows {
   sums: tf.Tensor;
-  rows: Int32Array;
+  rows: Int32Array | null;
 }
 
 /** This rank's touched rows, however they are found. */

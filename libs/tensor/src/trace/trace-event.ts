@@ -44,14 +44,15 @@ export const STEP_SPANS = {
   allReduce: 'all-reduce',
   unpack: 'unpack',
   wait: 'wait',
-  /** Inside a row-sparse gradient's all-reduce: the all-gather of every rank's row count, */
+  /** Inside a row-sparse gradient's all-reduce (RowSparseExchange): the all-gather of every rank's row count. */
   rowCounts: 'row counts',
-  /** this rank's rows copied out to send, */
+  /** This rank's touched rows copied out to send. */
   rowCopy: 'row copy',
-  /** the all-gather of every rank's rows, */
+  /** The all-gather of every rank's rows. */
   rowGather: 'row gather',
-  /** and their sums into the gradient; or the dense all-reduce of the whole table. */
+  /** The rows summed into the gradient tensor. */
   rowSum: 'row sum',
+  /** Instead of the rows: the whole table all-reduced, and made a tensor. */
   rowDense: 'row dense',
 } as const;
 
