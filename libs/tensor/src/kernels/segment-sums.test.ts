@@ -72,11 +72,17 @@ describe('segmentSums (WeftSegmentSums)', () => {
     for (const i of [1, 2, 3, 5, 7]) expect(Object.is(out[i], 0)).toBe(true);
   });
 
-  it('gives a +0 tensor for an empty plan, and rejects a plan too short for its count', () => {
+  it('gives a +0 tensor for an empty plan, and rejects a plan too short for its count or reaching outside its arrays', () => {
     const empty = valuesOf(segmentSums([3, 4], new Float32Array(0), { entries: new Int32Array(0), count: 0, stride: 5 }));
     expect(empty.every((v) => Object.is(v, 0))).toBe(true);
     expect(() => segmentSums([3, 4], new Float32Array(4), { entries: new Int32Array(5), count: 2, stride: 5 })).toThrow(
       'WeftSegmentSums: the plan holds fewer than 2 entries of 5',
     );
+    const one = (entry: number[]) => () => segmentSums([3, 4], new Float32Array(8), { entries: Int32Array.from(entry), count: 1, stride: 6 });
+    expect(one([10, 3, 0, 1, 0, 0])).toThrow('WeftSegmentSums: segment 0 [10,3,0,1,0,0] falls outside the output (12 elements) or the source (8), or has no terms');
+    expect(one([0, 3, 0, 2, 0, 6])).toThrow(/segment 0 \[0,3,0,2,0,6\] falls outside/);
+    expect(one([0, 3, 0, 3, 0, 0])).toThrow(/has no terms/);
+    expect(one([0, 3, 0, 0, 0, 0])).toThrow(/has no terms/);
+    expect(valuesOf(one([9, 3, 1, 2, 0, 5])())).toEqual(Float32Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
   });
 });

@@ -34,8 +34,7 @@ const [AT, LENGTH, PLUS_ZERO, TERMS, FIRST_TERM] = [0, 1, 2, 3, 4];
  *   finish(dst, n, zero, scale): dst[i] = (dst[i] + zero) * scale
  * zero is +0 (turns -0 into +0, leaves the rest) or -0 (changes nothing).
  */
-function elementwise(name: string, params: number[], turn: (vector: boolean) => number[], splats: Array<[number, number]> = []): AsmFunction {
-  const n = params.length === 3 ? 2 : 1;
+function elementwise(name: string, params: number[], n: number, turn: (vector: boolean) => number[], splats: Array<[number, number]> = []): AsmFunction {
   const [i, end] = [params.length, params.length + 1];
   const vectors = splats.map((_, k) => params.length + 2 + k);
   const setEnd = (mask: number) => [...op.get(n), ...op.i32(mask), ...op.i32And, ...op.i32(2), ...op.i32Shl, ...op.set(end)];
@@ -54,21 +53,22 @@ function elementwise(name: string, params: number[], turn: (vector: boolean) => 
 const at = (base: number, i: number) => [...op.get(base), ...op.get(i), ...op.i32Add];
 
 function segmentFunctions(): AsmFunction[] {
-  const [DST, SRC, I] = [0, 1, 3];
+  const [DST, SRC, N, I] = [0, 1, 2, 3];
   const loadStore = (v: boolean) => (v ? [op.v128Load(), op.v128Store(), op.f32x4Add, op.f32x4Mul] : [op.f32Load(), op.f32Store(), op.f32Add, op.f32Mul]);
-  const copy = elementwise('copy', [I32, I32, I32], (v) => {
+  const copy = elementwise('copy', [I32, I32, I32], N, (v) => {
     const [load, store] = loadStore(v);
     return [...at(DST, I), ...at(SRC, I), ...load, ...store];
   });
-  const add = elementwise('add', [I32, I32, I32], (v) => {
+  const add = elementwise('add', [I32, I32, I32], N, (v) => {
     const [load, store, plus] = loadStore(v);
     return [...at(DST, I), ...at(DST, I), ...load, ...at(SRC, I), ...load, ...plus, ...store];
   });
   // finish(dst, n, zero, scale): locals i = 4, end = 5, zero4 = 6, scale4 = 7.
-  const [ZERO, SCALE, I_F, ZERO4, SCALE4] = [2, 3, 4, 6, 7];
+  const [N_F, ZERO, SCALE, I_F, ZERO4, SCALE4] = [1, 2, 3, 4, 6, 7];
   const finish = elementwise(
     'finish',
     [I32, I32, F32, F32],
+    N_F,
     (v) => {
       const [load, store, plus, times] = loadStore(v);
       const [zero, scale] = v ? [ZERO4, SCALE4] : [ZERO, SCALE];
@@ -104,8 +104,26 @@ export function addSegments(out: Float32Array, source: Float32Array, plan: Segme
       const from = entries[e + FIRST_TERM + t] - start;
       for (let i = start; i < end; i++) out[i] += source[from + i];
     }
-    const zero = entries[e + PLUS_ZERO] ? 0 : -0;
-    if (zero === 0 || scale !== 1) for (let i = start; i < end; i++) out[i] = (out[i] + zero) * scale;
+    const plusZero = entries[e + PLUS_ZERO] !== 0;
+    if (!plusZero && scale === 1) continue;
+    const zero = plusZero ? 0 : -0;
+    for (let i = start; i < end; i++) out[i] = (out[i] + zero) * scale;
+  }
+}
+
+/** Every segment within the output and every term within the source: the wasm kernel writes to the heap unchecked. */
+function checkSegments(outSize: number, sourceSize: number, { entries, count, stride }: SegmentPlan): void {
+  if (entries.length < count * stride) throw new Error(`${WEFT_SEGMENT_SUMS}: the plan holds fewer than ${count} entries of ${stride}`);
+  for (let e = 0; e < count * stride; e += stride) {
+    const [at, length, terms] = [entries[e + AT], entries[e + LENGTH], entries[e + TERMS]];
+    let ok = at >= 0 && length >= 0 && at + length <= outSize && terms >= 1 && FIRST_TERM + terms <= stride;
+    for (let t = 0; ok && t < terms; t++) ok = entries[e + FIRST_TERM + t] >= 0 && entries[e + FIRST_TERM + t] + length <= sourceSize;
+    if (!ok) {
+      throw new Error(
+        `${WEFT_SEGMENT_SUMS}: segment ${e / stride} [${Array.from(entries.subarray(e, e + stride))}] falls outside the output (${outSize} elements) ` +
+          `or the source (${sourceSize}), or has no terms`,
+      );
+    }
   }
 }
 
@@ -180,6 +198,7 @@ if (!tf.getKernel(WEFT_SEGMENT_SUMS, 'cpu')) {
  * Backends without the kernel (tensorflow) get the same values built in JavaScript.
  */
 export function segmentSums(shape: number[], source: Float32Array, plan: SegmentPlan, scale = 1): tf.Tensor {
+  checkSegments(tf.util.sizeFromShape(shape), source.length, plan);
   const attrs: SegmentSumsAttrs = { shape, count: plan.count, stride: plan.stride, scale };
   if (!tf.getKernel(WEFT_SEGMENT_SUMS, tf.getBackend())) {
     const values = new Float32Array(tf.util.sizeFromShape(shape));
