@@ -8,7 +8,7 @@ export interface RowExchangeOptions extends BucketReduceOptions {
   sparse?: boolean;
   /**
    * How many times fewer bytes the rows must send than the dense all-reduce to be chosen (default
-   * 1). The rows cost more per byte: a round trip for the counts, and a sum per row in JavaScript.
+   * 1). The rows cost more per byte: a round trip for the counts, and the plan of the row sums.
    */
   sparseAdvantage?: number;
 }
