@@ -89,7 +89,7 @@ describe('weft bench throughput', () => {
     await expect(weft('bench', 'throughput', '--workers', '1,x')).rejects.toThrow('--workers must be an integer >= 1');
     await expect(weft('bench', 'throughput', '--model', 'resnet')).rejects.toThrow("Unknown model 'resnet'. Choices: mlp, imdb-fasttext, imdb-cnn, imdb-lstm");
     await expect(weft('bench', 'throughput', '--transport', 'pigeons')).rejects.toThrow('--transport must be threads or processes');
-    await expect(weft('bench', 'throughput', '--row-split', 'fair')).rejects.toThrow('--row-split must be even or balanced. Received: fair');
+    await expect(weft('bench', 'throughput', '--row-split', 'even,fair')).rejects.toThrow('--row-split must be even, balanced or both (even,balanced). Received: fair');
     await expect(weft('bench', 'throughput', '--device', 'tpu')).rejects.toThrow('--device must be cpu or gpu');
     await expect(weft('bench', 'throughput', '--batch', '-4')).rejects.toThrow('--batch');
     await expect(weft('bench', 'throughput', '--repeat', '0')).rejects.toThrow('--repeat must be an integer >= 1');

@@ -10,6 +10,7 @@ import {
   writeThroughputChart,
   checkChartPath,
   type CollectivesTransport,
+  type RowSplitKind,
   type ThroughputModel,
 } from '@weft/tools';
 import { intOption } from '@weft/tensor';
@@ -40,8 +41,11 @@ Options:
   --warmup N            at least N untimed warm-up steps (default 10; --quick: 1)
   --repeat N            rounds of every run, interleaved; each row keeps its fastest epoch
                         (default 1; more on a busy host, N times as long)
-  --row-split KIND      even (default) | balanced: how data-parallel runs split each global batch
-                        (DataParallel's rowSplit: 'balanced' moves rows to faster workers)
+  --row-split KIND[,KIND]
+                        even (default) | balanced | even,balanced: how data-parallel runs split
+                        each global batch (DataParallel's rowSplit: 'balanced' moves rows to
+                        faster workers); with both, each worker count runs once per split,
+                        interleaved in the same run
   --device KIND         cpu (default: wasm, one worker per thread or process) | gpu (needs
                         @tensorflow/tfjs-node-gpu)
   --chart FILE.svg      also draw samples/s against workers, one line per model, beside the
@@ -100,7 +104,7 @@ async function throughput(args: string[]): Promise<number> {
     warmupSeconds: values['warmup-seconds'] === undefined ? undefined : Number(values['warmup-seconds']),
     repeat: values.repeat === undefined ? undefined : intOption('repeat', values.repeat, 1),
     device: values.device as 'cpu' | 'gpu' | undefined,
-    rowSplit: values['row-split'] as 'even' | 'balanced' | undefined,
+    rowSplits: values['row-split']?.split(',').map((k) => k.trim() as RowSplitKind),
     quick: values.quick ?? false,
     traceDir: values.trace,
     ceiling: values.ceiling ?? false,

@@ -1,6 +1,6 @@
 import { FlatLayout, STEP_SPANS, StepTracer, tf, type TraceTrack } from '@weft/tensor';
 import type { LayerVariable, OverlappedGradientHook } from '@weft/layers';
-import { checkSameLayout, scaleInPlace } from '../gradient-buckets';
+import { checkSameLayout } from '../gradient-buckets';
 import type { ProcessGroup, ReduceOptions } from '../process-group';
 import { RowSparseExchange } from '../sparse-rows';
 
@@ -13,6 +13,21 @@ const isRowSparse = (w: LayerVariable) => w.sparseGradient && w.shape.length ===
  * IMDB LSTM's rows, 6x fewer bytes: 4.2 ms against 7.6 ms dense.
  */
 const SPARSE_ADVANTAGE = 4;
+
+/**
+ * A few floats every rank puts into the step's first reduction, beside its gradients: they come
+ * back as the ranks' mean (the same bits on every rank) with no collective of their own.
+ */
+export interface StepSideband {
+  readonly length: number;
+  /** Fills this rank's floats (zeros before) as its step's reductions start. */
+  write(into: Float32Array): void;
+  /** Hears the mean of every rank's floats once the step's first reduction is done. */
+  read(mean: Float32Array): void;
+}
+
+/** The sideband's name in the first bucket's layout (no weight's name: those are 'index:name'). */
+const SIDEBAND = 'sideband';
 
 /** What is reduced as one: a flat bucket of dense gradients, or one row-sparse gradient with its own exchange. */
 type Item =
@@ -36,6 +51,8 @@ export interface OverlappedHookOptions {
    * their waits for other ranks): the rest of the step was this rank's own computing.
    */
   onGradientsComputed?: (handoverSeconds: number) => void;
+  /** Rides in the first bucket of every step (which holds nothing else when the last weight's gradient is row-sparse). */
+  sideband?: StepSideband;
 }
 
 /**
@@ -46,8 +63,9 @@ export interface OverlappedHookOptions {
  * item of its own, exchanged as its touched rows when that is smaller (RowSparseExchange: the bits
  * of the dense all-reduce either way). Items are reduced strictly in order on every rank (a rank
  * without rows, joining with zeros, issues the same sequence). Every rank's gradients are
- * weighted by its share of the global batch (rows / batch rows), so the sum is the gradient of the
- * global batch's mean loss, whatever the split.
+ * weighted by its share of the global batch (rows / batch rows) by backward itself (lossGradient:
+ * no pass over them), so their sum is the gradient of the global batch's mean loss, whatever the
+ * split.
  */
 export function overlappedGradientHook(group: ProcessGroup, weights: readonly LayerVariable[], options: OverlappedHookOptions): OverlappedGradientHook {
   const tracer = options.tracer ?? StepTracer.off;
@@ -56,8 +74,9 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
   const names = weights.map((w, i) => `${i}:${w.name}`);
   const items: Item[] = [];
   const itemOf: number[] = [];
-  let bytes = Infinity;
-  let specs: { name: string; shape: number[] }[] = [];
+  const sideband = options.sideband;
+  let bytes = sideband ? sideband.length * 4 : Infinity;
+  let specs: { name: string; shape: number[] }[] = sideband ? [{ name: SIDEBAND, shape: [sideband.length] }] : [];
   const closeBucket = () => {
     if (specs.length === 0) return;
     // Cache-line aligned: bucket copies in and out of shared memory run at memcpy speed.
@@ -87,6 +106,7 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
   }
   closeBucket();
   const buckets = items.flatMap((item) => (item.kind === 'bucket' ? [item.layout] : []));
+  const sidebandView = sideband && items[0].kind === 'bucket' ? items[0].layout.views(items[0].buffer)[SIDEBAND] : null;
 
   let chain: Promise<void> = Promise.resolve();
   // The first failed reduction of the step, rethrown where the rank next waits (backward or finish).
@@ -95,26 +115,28 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
   let checked = false;
   let started = false;
   let handoverMs = 0;
-  let reduceOptions: ReduceOptions & { scale: number } = { op: 'mean', scale: 1 };
+  const reduceOptions: ReduceOptions = { op: 'mean', timeoutMs: options.timeoutMs };
   const arrived: boolean[] = weights.map(() => false);
 
   const startStep = () => {
-    const { mine, batch } = options.rows();
-    // An even split is a plain mean; scaling every gradient in JavaScript costs about as much as the reduction.
-    reduceOptions = mine * group.size === batch ? { op: 'mean', scale: 1, timeoutMs: options.timeoutMs } : { op: 'sum', scale: mine / batch, timeoutMs: options.timeoutMs };
     for (const item of items) item.missing = item.size;
     arrived.fill(false);
     failure = null;
     nextToReduce = 0;
     handoverMs = 0;
     started = true;
+    if (sideband) {
+      sidebandView!.fill(0);
+      sideband.write(sidebandView!);
+      items[0].missing--;
+    }
     chain = checked ? Promise.resolve() : checkSameLayout(group, buckets).then(() => void (checked = true));
     chain.catch((err) => void (failure ??= err));
   };
   const reduce = (item: Item): Promise<void> => {
     if (item.kind === 'bucket') {
-      scaleInPlace(item.buffer, reduceOptions.scale);
-      return group.allReduce(item.buffer, reduceOptions);
+      const reduced = group.allReduce(item.buffer, reduceOptions);
+      return sideband && item === items[0] ? reduced.then(() => sideband.read(sidebandView!)) : reduced;
     }
     const grad = item.grad!;
     return item.exchange.allReduceTensor(grad, { ...reduceOptions, sparse: options.sparseGradients ?? true, sparseAdvantage: SPARSE_ADVANTAGE }).then((reduced) => {
@@ -146,12 +168,21 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
         continue;
       }
       const unpacked = item.layout.unpack(item.buffer);
-      for (const { name } of item.layout.entries) out[Number(name.slice(0, name.indexOf(':')))] = unpacked[name];
+      for (const { name } of item.layout.entries) {
+        if (name === SIDEBAND) unpacked[name].dispose();
+        else out[Number(name.slice(0, name.indexOf(':')))] = unpacked[name];
+      }
     }
     return out;
   };
 
   return {
+    lossGradient() {
+      // Mean of the ranks' gradients, each weighted by size x its share of the batch: the gradient
+      // of the global batch's mean loss, whatever the split (exactly 1 for an even one).
+      const { mine, batch } = options.rows();
+      return mine * group.size === batch ? 1 : (group.size * mine) / batch;
+    },
     ready(index, grad) {
       if (failure) throw failure;
       const handedAt = performance.now();

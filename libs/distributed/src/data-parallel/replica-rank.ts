@@ -73,6 +73,8 @@ class Replica implements ReplicaApi {
   ) {
     const job = ctx.args;
     this.tracer = job.trace ? new StepTracer({ rank: ctx.rank, gcPauses: true }) : StepTracer.off;
+    const plan = job.plan;
+    this.balancer = plan ? new RowBalancer(group, job.rowSplit, plan.batchSize) : null;
     const hook =
       group.size > 1
         ? overlappedGradientHook(group, model.trainableWeights, {
@@ -82,14 +84,13 @@ class Replica implements ReplicaApi {
             sparseGradients: job.sparseGradients,
             tracer: this.tracer,
             onGradientsComputed: (handover) => this.balancer?.record((performance.now() - this.stepStartedAt) / 1000 - handover, this.share.mine),
+            sideband: this.balancer?.sideband,
           })
         : null;
     this.trainer = new Trainer(model, hook);
     this.trainer.tracer = this.tracer;
     this.evaluator = new Trainer(model);
-    const plan = job.plan;
     this.schedule = plan ? new BatchSchedule(plan.train.xs[0].shape[0], plan.batchSize, plan.shuffle, plan.seed) : null;
-    this.balancer = plan ? new RowBalancer(group, job.rowSplit, plan.batchSize) : null;
     this.coordinator = ctx.launcher<CoordinatorApi>();
   }
 
@@ -243,7 +244,7 @@ class Replica implements ReplicaApi {
 
   private async nextBatch(data: FitData) {
     const balancer = this.balancer!;
-    if (await balancer.rebalance(this.globalStep, this.ctx.args.timeoutMs)) {
+    if (balancer.rebalance()) {
       rankLogger(this.ctx.rank, { job: 'data-parallel' }).debug({ step: this.globalStep, rows: balancer.current ?? 'even' }, 'batch split across ranks changed');
     }
     const { rows, count, batchSize } = this.schedule!.next(this.group.size, this.group.rank, balancer.current);

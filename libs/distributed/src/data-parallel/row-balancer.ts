@@ -1,15 +1,7 @@
+import { weightedCounts } from '@weft/layers';
 import type { ProcessGroup } from '../process-group';
-import { SplitTrials } from './split-trials';
-
-/** Steps before the first look at the ranks' speeds (which only starts the clock: they include the JIT's warm-up), and the fewest between two looks. */
-export const REBALANCE_EVERY_STEPS = 16;
-
-/**
- * About how many seconds of steps each later look measures: a short step's time varies by more
- * than the 5% a new split must gain (an MLP's 16 steps of 8 ms split 30:34 one look and 36:28 the
- * next on an idle 2-core machine).
- */
-const LOOK_SECONDS = 1;
+import { RowSpeeds, balancedRows } from './balanced-rows';
+import type { StepSideband } from './overlapped-reducer';
 
 /** How a fit splits every global batch across ranks: even, by each rank's measured speed, or by fixed parts (one per rank). */
 export type RowSplit = 'even' | 'balanced' | number[];
@@ -18,78 +10,69 @@ export type RowSplit = 'even' | 'balanced' | number[];
  * Splits every global batch across ranks in proportion to their speed, as LB-BSP does for
  * workers of unequal speed: a rank that computes more slowly (a busier core, a slower device)
  * gets fewer rows, so that all ranks reach each all-reduce together instead of waiting for the
- * slowest. Each rank times its forward and backward (not its waits); at each look the ranks
- * all-gather those times and every rank derives the same decision from the same numbers.
- *
- * Each new split is a trial that the next look keeps or undoes (SplitTrials).
+ * slowest. Each rank times its forward and backward (not its waits) and sends that time and its
+ * rows in the next step's first gradient reduction (the sideband: two floats a rank, no collective
+ * of their own); before every step, every rank derives the same split from the same numbers
+ * (RowSpeeds, balancedRows), one step behind.
  *
  * The global batch and its gradient stay the same (each rank's gradient is weighted by its rows),
  * so only the float rounding of the sums changes with the split.
  */
 export class RowBalancer {
-  /** Fixed parts, or the balanced split's trials; null: even. */
+  /** Fixed parts; null: even or balanced. */
   private readonly fixed: number[] | null;
-  private readonly trials: SplitTrials;
+  /** The balanced split's rows of a full batch per rank; null: even. */
+  private parts: number[] | null = null;
+  private readonly even: number[];
+  private readonly speeds: RowSpeeds;
+  /** This rank's last step: its compute seconds and rows. */
   private seconds = 0;
   private rows = 0;
-  private steps = 0;
-  /** The global step of the next look, and when and where the last one was. */
-  private nextLook = REBALANCE_EVERY_STEPS;
-  private lastLookAt = performance.now();
-  private lastLookStep = 0;
-  /** Whether a look has passed: the first window's times include the JIT's warm-up, and decide nothing. */
-  private warm = false;
 
   constructor(
     private readonly group: ProcessGroup,
     private readonly split: RowSplit,
-    batchSize: number,
+    private readonly batchSize: number,
   ) {
     this.fixed = Array.isArray(split) ? [...split] : null;
-    this.trials = new SplitTrials(batchSize, group.size);
+    this.even = weightedCounts(batchSize, new Array(group.size).fill(1));
+    this.speeds = new RowSpeeds(group.size);
   }
 
   /** The parts to split the next batch by (BatchSchedule.next), or undefined for an even split. */
   get current(): readonly number[] | undefined {
-    return this.fixed ?? this.trials.current ?? undefined;
+    return this.fixed ?? this.parts ?? undefined;
   }
 
-  /** This rank spent `seconds` of a step computing the gradients of `rows` rows. */
+  /** This rank spent `seconds` of its last step computing the gradients of `rows` rows. */
   record(seconds: number, rows: number): void {
-    this.steps++;
-    if (rows === 0) return;
-    this.seconds += seconds;
-    this.rows += rows;
+    this.seconds = seconds;
+    this.rows = rows;
   }
 
-  /**
-   * At the step of the next look (the same on every rank), settles the split being tried or tries
-   * a clearly faster one; returns whether the split changed. Looks come REBALANCE_EVERY_STEPS steps
-   * after the fit's first step, then about LOOK_SECONDS apart; the first only starts the clock.
-   */
-  async rebalance(step: number, timeoutMs: number): Promise<boolean> {
+  /** What a balanced split sends with each step's gradients: this rank's last step, and every rank's back. */
+  get sideband(): StepSideband | undefined {
+    if (this.split !== 'balanced' || this.group.size === 1) return undefined;
+    const { rank, size } = this.group;
+    return {
+      length: 2 * size,
+      write: (into) => {
+        into[2 * rank] = this.seconds;
+        into[2 * rank + 1] = this.rows;
+        this.seconds = this.rows = 0;
+      },
+      // The mean of seconds and of rows: their ratio is each rank's seconds per row.
+      read: (mean) => this.speeds.update(Array.from({ length: size }, (_, r) => mean[2 * r]), Array.from({ length: size }, (_, r) => mean[2 * r + 1])),
+    };
+  }
+
+  /** Before each step (on every rank alike): the split from the speeds heard so far; returns whether it changed. */
+  rebalance(): boolean {
     if (this.split !== 'balanced' || this.group.size === 1) return false;
-    // Ranks resuming mid-fit (all together) look at once, with no speeds yet, and set the next look alike.
-    if (step < this.nextLook) return false;
-    const now = performance.now();
-    const mine = new Float32Array([
-      this.rows > 0 ? this.seconds / this.rows : 0,
-      this.steps > 0 ? this.seconds / this.steps : 0,
-      (now - this.lastLookAt) / 1000,
-    ]);
-    this.seconds = this.rows = this.steps = 0;
-    const all = new Float32Array(3 * this.group.size);
-    await this.group.allGather(mine, all, { timeoutMs });
-    const column = (c: number) => Array.from({ length: this.group.size }, (_, r) => all[3 * r + c]);
-    const [secondsPerRow, secondsPerStep, windowSeconds] = [column(0), column(1), column(2)];
-    const looked = step - this.lastLookStep;
-    this.nextLook = step + Math.max(REBALANCE_EVERY_STEPS, Math.ceil((looked * LOOK_SECONDS) / Math.max(...windowSeconds, 1e-3)));
-    [this.lastLookAt, this.lastLookStep] = [now, step];
-    // A rank that trained no rows since the last look (a resumed rank) has no speed yet.
-    if (!secondsPerRow.every((s) => s > 0) || !this.warm) {
-      this.warm = true;
-      return false;
-    }
-    return this.trials.look(secondsPerRow, secondsPerStep);
+    const secondsPerRow = this.speeds.secondsPerRow;
+    const next = secondsPerRow && balancedRows(secondsPerRow, this.batchSize, this.parts ?? this.even);
+    if (!next) return false;
+    this.parts = next.every((n, r) => n === this.even[r]) ? null : next;
+    return true;
   }
 }

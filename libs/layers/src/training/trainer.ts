@@ -18,6 +18,12 @@ export type GradientHook = (grads: tf.Tensor[], targets: readonly LayerVariable[
  * `ready` settles), then gives the gradients to apply once backward is done.
  */
 export interface OverlappedGradientHook {
+  /**
+   * What backward starts from instead of 1, read once per step as it starts: the gradients
+   * that reach `ready` are this times the loss's (a data-parallel rank's weight in an uneven
+   * split, applied by backward itself rather than by a pass over every gradient).
+   */
+  lossGradient?(): number;
   ready(index: number, grad: tf.Tensor): void | Promise<void>;
   /** Every gradient, in trainableWeights order (zeros where the loss does not depend on a weight); returns new tensors to apply. */
   finish(grads: tf.Tensor[]): Promise<tf.Tensor[]>;
@@ -137,6 +143,7 @@ export class Trainer {
         await tracer.spanAsync(STEP_SPANS.allReduce, async () => hook.ready(i, grad));
         backward(true);
       },
+      hook.lossGradient?.() ?? 1,
     ).finally(() => backward(false));
     this.model.clearCallLosses();
     const ordered = grads.map((g, i) => g ?? tf.zerosLike(targets[i].variable));

@@ -62,3 +62,16 @@ it('disposes what it made when a callback throws', async () => {
   expect(tf.memory().numTensors - before).toBeLessThanOrEqual(1);
   tf.dispose([...vars, x]);
 });
+
+it('starts backward from lossGradient: the bits of variableGrads of lossGradient x loss, with the loss itself returned', async () => {
+  const { vars, x, loss } = mlp('c');
+  const trained = vars.slice(0, 4);
+  const expected = tf.variableGrads(() => tf.mul(loss(), 0.375) as tf.Scalar, trained);
+  const plain = loss();
+  const { value, grads } = await variableGradsStaged(loss, trained, () => undefined, 0.375);
+  expect(value.dataSync()[0]).toBe(plain.dataSync()[0]);
+  trained.forEach((v, i) => expect(Array.from(grads[i]!.dataSync())).toEqual(Array.from(expected.grads[v.name].dataSync())));
+  // Not the unweighted gradient: a seed that was ignored would fail here.
+  expect(grads[0]!.dataSync()[0]).not.toBe(tf.variableGrads(loss, trained).grads[trained[0].name].dataSync()[0]);
+  tf.dispose([value, plain, expected.value, ...Object.values(expected.grads), ...grads.filter((g): g is tf.Tensor => g !== null), ...vars, x]);
+});

@@ -80,11 +80,16 @@ function backprop(engine: EngineInternals, nodes: TapeNode[], grads: Map<number,
  * bits variableGrads gives; tape nodes below the first variable's use (gradients of the inputs
  * only) are skipped. Returns the loss and every gradient (null where the loss does not depend on
  * the variable), kept: the caller disposes them.
+ *
+ * `lossGradient` is what backward starts from, the gradient of the loss itself (1, as in
+ * variableGrads): another value gives the gradients of `lossGradient` x loss, already weighted
+ * when they reach onReady, while the loss returned stays as f computed it.
  */
 export async function variableGradsStaged(
   f: () => tf.Scalar,
   vars: readonly tf.Variable[],
   onReady: GradientReady,
+  lossGradient = 1,
 ): Promise<{ value: tf.Scalar; grads: (tf.Tensor | null)[] }> {
   const engine = tf.engine() as unknown as EngineInternals;
   const value = engine.scopedRun(
@@ -101,7 +106,8 @@ export async function variableGradsStaged(
   const grads: (tf.Tensor | null)[] = vars.map(() => null);
   engine.startScope('backward');
   try {
-    const accumulated = new Map<number, tf.Tensor>([[value.id, tf.onesLike(value)]]);
+    const seed = lossGradient === 1 ? tf.onesLike(value) : tf.fill(value.shape, lossGradient, 'float32');
+    const accumulated = new Map<number, tf.Tensor>([[value.id, seed]]);
     let end = nodes.length;
     for (const stop of stops) {
       backprop(engine, nodes.slice(stop, end), accumulated);

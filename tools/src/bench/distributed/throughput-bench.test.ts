@@ -84,3 +84,15 @@ describe('--device gpu', () => {
     expect(() => checkGpuDevice(installed)).toThrow('2 GPU(s) visible, but this bench measures CPU workers only for now');
   });
 });
+
+describe('--row-split even,balanced', () => {
+  it('runs each worker count once per split, in the same run, and names the split in each data-parallel row', async () => {
+    const rows = await runThroughputBench({ models: ['tiny'], workers: [2], quick: true, rowSplits: ['even', 'balanced'] });
+    expect(rows.map((r) => [r.run, r.workers, r.rowSplit])).toEqual([
+      ['in-process', 1, undefined],
+      ['threads', 2, 'even'],
+      ['threads', 2, 'balanced'],
+    ]);
+    expect(() => validateThroughputOptions({ rowSplits: ['even', 'fair' as 'even'] })).toThrow('--row-split must be even, balanced or both (even,balanced). Received: fair');
+  }, 60_000);
+});

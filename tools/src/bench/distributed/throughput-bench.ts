@@ -45,8 +45,11 @@ export interface ThroughputBenchOptions {
   quick?: boolean;
   /** 'cpu' (default) or 'gpu' (needs @tensorflow/tfjs-node-gpu). */
   device?: 'cpu' | 'gpu';
-  /** How the data-parallel runs split each global batch across workers (DataParallel's rowSplit; default 'even'). */
-  rowSplit?: 'even' | 'balanced';
+  /**
+   * How the data-parallel runs split each global batch across workers (DataParallel's rowSplit;
+   * default ['even']); with both, each worker count is run once per split, interleaved in the same run.
+   */
+  rowSplits?: RowSplitKind[];
   /** Rounds of every configuration, interleaved; each row keeps its fastest (default 1). */
   repeat?: number;
   /** Called with a line after each measurement (progress). */
@@ -61,6 +64,9 @@ export interface ThroughputBenchOptions {
   ceiling?: boolean;
 }
 
+/** The row splits the bench compares (DataParallel's rowSplit without fixed parts). */
+export type RowSplitKind = 'even' | 'balanced';
+
 export interface ThroughputRow {
   model: ThroughputModel;
   /**
@@ -69,6 +75,8 @@ export interface ThroughputRow {
    */
   run: 'in-process' | 'independent' | 'threads' | 'processes';
   workers: number;
+  /** How a data-parallel run split each global batch (DataParallel's rowSplit); absent for the others. */
+  rowSplit?: RowSplitKind;
   /** Where each worker computed ('cpu'; 'gpu' once DataParallel places workers on GPUs). */
   device: 'cpu' | 'gpu';
   /** What each worker is: 'this process' (in-process), 'worker thread' or 'child process'. */
@@ -132,8 +140,8 @@ export function validateThroughputOptions(options: ThroughputBenchOptions): void
   if (options.transport !== undefined && options.transport !== 'threads' && options.transport !== 'processes') {
     throw new Error(`--transport must be threads or processes. Received: ${String(options.transport)}`);
   }
-  if (options.rowSplit !== undefined && options.rowSplit !== 'even' && options.rowSplit !== 'balanced') {
-    throw new Error(`--row-split must be even or balanced. Received: ${String(options.rowSplit)}`);
+  for (const split of options.rowSplits ?? []) {
+    if (split !== 'even' && split !== 'balanced') throw new Error(`--row-split must be even, balanced or both (even,balanced). Received: ${String(split)}`);
   }
   if (options.device !== undefined && options.device !== 'cpu' && options.device !== 'gpu') {
     throw new Error(`--device must be cpu or gpu. Received: ${String(options.device)}`);
@@ -202,7 +210,7 @@ async function measure(
   warmup: WarmupPlan,
   steps: number,
   timedEpochs: number,
-  rowSplit: 'even' | 'balanced',
+  rowSplit: RowSplitKind,
   backend: BackendInfo,
   tracePath: string,
 ): Promise<Measured> {
@@ -268,7 +276,7 @@ async function measureIndependent(
 
 const fastestEpoch = (m: Measured) => Math.min(...m.epochSeconds);
 
-type RunConfig = { run: 'in-process'; workers: 1 } | { run: 'independent' | 'data-parallel'; workers: number };
+type RunConfig = { run: 'in-process' | 'independent'; workers: number } | { run: 'data-parallel'; workers: number; rowSplit: RowSplitKind };
 
 /** Runs the bench: for each model, the in-process baseline then each worker count (and its ceiling, with `ceiling`), in one run. */
 export async function runThroughputBench(options: ThroughputBenchOptions = {}): Promise<ThroughputRow[]> {
@@ -281,16 +289,18 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const minWarmupSteps = options.warmupSteps ?? (options.quick ? 1 : 10);
   const warmupSeconds = options.warmupSeconds ?? (options.quick ? 0 : 5);
   const timedEpochs = options.timedEpochs ?? (options.quick ? 1 : 3);
-  const rowSplit = options.rowSplit ?? 'even';
+  const rowSplits = [...new Set<RowSplitKind>(options.rowSplits ?? ['even'])];
   const backend = await initBackend('wasm');
   const rows: ThroughputRow[] = [];
   const repeat = options.repeat ?? 1;
   const configs: RunConfig[] = [{ run: 'in-process', workers: 1 }];
   for (const workers of workerCounts) {
     if (options.ceiling && workers > 1) configs.push({ run: 'independent', workers });
-    configs.push({ run: 'data-parallel', workers });
+    for (const rowSplit of rowSplits) configs.push({ run: 'data-parallel', workers, rowSplit });
   }
-  const label = (c: RunConfig) => (c.run === 'data-parallel' ? `${transport} x${c.workers}` : c.run === 'independent' ? `independent x${c.workers}` : 'in-process');
+  // The split is named only when the run compares splits.
+  const splitOf = (c: RunConfig) => (c.run === 'data-parallel' && rowSplits.length > 1 ? ` ${c.rowSplit}` : '');
+  const label = (c: RunConfig) => (c.run === 'data-parallel' ? `${transport} x${c.workers}${splitOf(c)}` : c.run === 'independent' ? `independent x${c.workers}` : 'in-process');
   // Every run is traced (a few spans a step: no measurable cost) for the step shares; kept with --trace.
   const traceDir = options.traceDir ?? (await mkdtemp(join(tmpdir(), 'weft-bench-trace-')));
   await mkdir(traceDir, { recursive: true });
@@ -309,8 +319,8 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           const m: Measured =
             config.run === 'independent'
               ? await measureIndependent(name, config.workers, transport, batch, warmupEpochs ?? 1, steps, timedEpochs)
-              : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmup, steps, timedEpochs, rowSplit, backend,
-                  join(traceDir, `${name}-${config.run === 'in-process' ? 'in-process' : `${transport}-x${config.workers}`}${repeat > 1 ? `-round${round + 1}` : ''}.json`));
+              : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmup, steps, timedEpochs, config.run === 'data-parallel' ? config.rowSplit : 'even', backend,
+                  join(traceDir, `${name}-${label(config).replace(/ /g, '-')}${repeat > 1 ? `-round${round + 1}` : ''}.json`));
           rounds[i].push(m);
           warmupEpochs ??= m.warmupEpochs;
           if (repeat > 1) options.onProgress?.(`${name} ${label(config)}, round ${round + 1}/${repeat}: ${((steps * config.workers * batch) / fastestEpoch(m)).toFixed(1)} samples/s`);
@@ -330,6 +340,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           model: name,
           run: config.run === 'data-parallel' ? transport : config.run,
           workers: n,
+          ...(config.run === 'data-parallel' ? { rowSplit: config.rowSplit } : {}),
           device: backend.device,
           worker: config.run === 'in-process' ? 'this process' : transport === 'threads' ? 'worker thread' : 'child process',
           backend: backend.backend,
@@ -355,7 +366,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           loadAverage: loadavg()[0],
         };
         rows.push(row);
-        options.onProgress?.(`${name} ${row.run} x${n}: ${samplesPerSecond.toFixed(1)} samples/s`);
+        options.onProgress?.(`${name} ${label(config)}: ${samplesPerSecond.toFixed(1)} samples/s`);
       }
     }
   } finally {

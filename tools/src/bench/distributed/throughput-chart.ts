@@ -29,8 +29,12 @@ const LOG_SCALE_SPREAD = 10;
 export function throughputChartSpec(rows: ThroughputRow[]): object {
   if (rows.length === 0) throw new Error('throughput chart: no rows to draw (run the bench with at least one model).');
   const points: ChartPoint[] = [];
-  const transports = [...new Set(rows.filter((r) => r.run !== 'in-process').map((r) => r.run))];
-  const measured = `data-parallel (${transports.join(', ') || 'none'})`;
+  const transports = [...new Set(rows.filter((r) => r.run === 'threads' || r.run === 'processes').map((r) => r.run))];
+  const splits = [...new Set(rows.flatMap((r) => (r.rowSplit ? [r.rowSplit] : [])))];
+  // A line per row split when the run compared them (--row-split even,balanced), and one for --ceiling's independent runs.
+  const measuredOf = (row: ThroughputRow) =>
+    row.run === 'independent' ? 'independent (the ceiling)' : `data-parallel (${[transports.join(', ') || 'none', ...(splits.length > 1 ? [row.rowSplit ?? 'even'] : [])].join(', ')})`;
+  const measured = [...new Set(rows.filter((r) => r.run !== 'in-process').map(measuredOf))];
   const ideal = 'ideal: workers x in-process';
   const baseline = 'in-process (no DataParallel)';
   const workerCounts = [...new Set([1, ...rows.map((r) => r.workers)])].sort((a, b) => a - b);
@@ -39,7 +43,7 @@ export function throughputChartSpec(rows: ThroughputRow[]): object {
       points.push({ model: row.model, workers: 1, samplesPerSecond: row.samplesPerSecond, series: baseline, baseline, label: '' });
       for (const n of workerCounts) points.push({ model: row.model, workers: n, samplesPerSecond: n * row.samplesPerSecond, series: ideal, label: '' });
     } else {
-      points.push({ model: row.model, workers: row.workers, samplesPerSecond: row.samplesPerSecond, series: measured, label: row.efficiency.toFixed(2) });
+      points.push({ model: row.model, workers: row.workers, samplesPerSecond: row.samplesPerSecond, series: measuredOf(row), label: row.efficiency.toFixed(2) });
     }
   }
   const rates = points.map((p) => p.samplesPerSecond);
@@ -58,7 +62,7 @@ export function throughputChartSpec(rows: ThroughputRow[]): object {
     field: 'series',
     type: 'nominal',
     title: 'line',
-    scale: { domain: [measured, ideal], range: [[1, 0], [6, 4]] },
+    scale: { domain: [...measured, ideal], range: [...measured.map((_, i) => [[1, 0], [2, 2], [8, 2, 2, 2]][i % 3]), [6, 4]] },
     legend: { labelLimit: 260, symbolType: 'stroke', symbolStrokeColor: 'gray', symbolStrokeWidth: 2 },
   };
   return {
@@ -76,7 +80,7 @@ export function throughputChartSpec(rows: ThroughputRow[]): object {
     data: { values: points },
     layer: [
       {
-        transform: [{ filter: { field: 'series', equal: measured } }],
+        transform: [{ filter: { field: 'series', oneOf: measured } }],
         mark: { type: 'line', strokeWidth: 2 },
         encoding: { x, y, color, strokeDash },
       },
@@ -86,7 +90,7 @@ export function throughputChartSpec(rows: ThroughputRow[]): object {
         encoding: { x, y, color, strokeDash },
       },
       {
-        transform: [{ filter: { field: 'series', equal: measured } }],
+        transform: [{ filter: { field: 'series', oneOf: measured } }],
         mark: { type: 'point', filled: true, size: 40, opacity: 1 },
         encoding: { x, y, color },
       },
@@ -96,7 +100,7 @@ export function throughputChartSpec(rows: ThroughputRow[]): object {
         encoding: { x, y, color, shape: { field: 'baseline', type: 'nominal', title: 'point', scale: { range: ['diamond'] }, legend: { labelLimit: 260 } } },
       },
       {
-        transform: [{ filter: { field: 'series', equal: measured } }],
+        transform: [{ filter: { field: 'series', oneOf: measured } }],
         mark: { type: 'text', dx: 16, dy: -8, fontSize: 10 },
         encoding: { x, y, color, text: { field: 'label' } },
       },

@@ -36,4 +36,12 @@ describe('throughput table columns', () => {
     expect(legend).toContain("coord CPU s: CPU seconds the coordinator's main thread spent over the fit");
     expect(legend).toContain('(rank 0/rank 1/...)');
   });
+
+  it("names each data-parallel run's row split when some run was balanced", () => {
+    const [inProcess, two] = rowsOf('tiny', 100, { 2: 0.9 });
+    const table = formatThroughputBench([inProcess, { ...two, rowSplit: 'even' }, { ...two, rowSplit: 'balanced' }]).split('\n');
+    expect(table[0]).toMatch(/start-up s\s+split\s+load$/);
+    expect(table.slice(1, 4).map((line) => line.match(/(-|even|balanced)\s+[\d.]+$/)?.[1])).toEqual(['-', 'even', 'balanced']);
+    expect(table.join('\n')).toContain("split: how a data-parallel run split each global batch");
+  });
 });

@@ -30,6 +30,11 @@ const COLUMNS: Column[] = [
 /** Columns printed when some row has the field (filled by the runs that measure it). */
 const OPTIONAL_COLUMNS: { has: (r: ThroughputRow) => boolean; columns: Column[]; legend: string }[] = [
   {
+    has: (r) => r.rowSplit === 'balanced',
+    columns: [{ header: 'split', cell: (r) => r.rowSplit ?? '-', text: true }],
+    legend: "split: how a data-parallel run split each global batch (DataParallel's rowSplit: 'balanced' gives faster workers more rows).",
+  },
+  {
     has: (r) => r.coordinatorCpuSeconds !== undefined,
     columns: [{ header: 'coord CPU s', cell: (r) => r.coordinatorCpuSeconds?.toFixed(2) ?? '-' }],
     legend: "coord CPU s: CPU seconds the coordinator's main thread spent over the fit.",
