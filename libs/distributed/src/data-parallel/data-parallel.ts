@@ -54,10 +54,10 @@ export interface DataParallelOptions {
   /**
    * How every global batch is split across workers (fit on tensors). 'even' (default): the same
    * rows each. Fixed parts, one per worker ([3, 1]: three quarters of every batch to worker 0),
-   * for workers of known unequal speed (two kinds of GPU). 'balanced': by each worker's measured
-   * forward and backward time per row, tried and kept only where the slowest worker's step gets
-   * shorter, for a worker that stays slower (a busier host, a slower device); where workers are
-   * alike it moves rows after passing noise and pays a pass over the gradients to weight them.
+   * for workers of known unequal speed (two kinds of GPU). 'balanced': by each worker's forward
+   * and backward time per row, measured every step (RowBalancer), so that a worker on a busier
+   * core or a slower device gets fewer rows and the others do not wait for it at the all-reduce;
+   * its splits follow the timings, so unlike 'even' two runs' weights differ in their last bits.
    * The global batch and its gradient are the same whatever the split: only the rounding of the
    * sums changes.
    */
