@@ -64,7 +64,7 @@ export interface OverlappedHookOptions {
  * of the dense all-reduce either way). Items are reduced strictly in order on every rank (a rank
  * without rows, joining with zeros, issues the same sequence). Every rank's gradients are
  * weighted by its share of the global batch (rows / batch rows) by backward itself (lossGradient:
- * no pass over them), so their sum is the gradient of the global batch's mean loss, whatever the
+ * no pass over them), so their mean is the gradient of the global batch's mean loss, whatever the
  * split.
  */
 export function overlappedGradientHook(group: ProcessGroup, weights: readonly LayerVariable[], options: OverlappedHookOptions): OverlappedGradientHook {
@@ -106,7 +106,9 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
   }
   closeBucket();
   const buckets = items.flatMap((item) => (item.kind === 'bucket' ? [item.layout] : []));
-  const sidebandView = sideband && items[0].kind === 'bucket' ? items[0].layout.views(items[0].buffer)[SIDEBAND] : null;
+  // The sideband's floats in the first bucket (which it opened).
+  const first = items[0];
+  const side = sideband && first.kind === 'bucket' ? { band: sideband, view: first.layout.views(first.buffer)[SIDEBAND], bucket: first } : null;
 
   let chain: Promise<void> = Promise.resolve();
   // The first failed reduction of the step, rethrown where the rank next waits (backward or finish).
@@ -125,10 +127,10 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
     nextToReduce = 0;
     handoverMs = 0;
     started = true;
-    if (sideband) {
-      sidebandView!.fill(0);
-      sideband.write(sidebandView!);
-      items[0].missing--;
+    if (side) {
+      side.view.fill(0);
+      side.band.write(side.view);
+      side.bucket.missing--;
     }
     chain = checked ? Promise.resolve() : checkSameLayout(group, buckets).then(() => void (checked = true));
     chain.catch((err) => void (failure ??= err));
@@ -136,7 +138,7 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
   const reduce = (item: Item): Promise<void> => {
     if (item.kind === 'bucket') {
       const reduced = group.allReduce(item.buffer, reduceOptions);
-      return sideband && item === items[0] ? reduced.then(() => sideband.read(sidebandView!)) : reduced;
+      return item === side?.bucket ? reduced.then(() => side.band.read(side.view)) : reduced;
     }
     const grad = item.grad!;
     return item.exchange.allReduceTensor(grad, { ...reduceOptions, sparse: options.sparseGradients ?? true, sparseAdvantage: SPARSE_ADVANTAGE }).then((reduced) => {

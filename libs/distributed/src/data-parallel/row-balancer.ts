@@ -13,7 +13,7 @@ export type RowSplit = 'even' | 'balanced' | number[];
  * slowest. Each rank times its forward and backward (not its waits) and sends that time and its
  * rows in the next step's first gradient reduction (the sideband: two floats a rank, no collective
  * of their own); before every step, every rank derives the same split from the same numbers
- * (RowSpeeds, balancedRows), one step behind.
+ * (RowSpeeds, balancedRows): step k + 1's split follows the times of step k - 1 and before.
  *
  * The global batch and its gradient stay the same (each rank's gradient is weighted by its rows),
  * so only the float rounding of the sums changes with the split.

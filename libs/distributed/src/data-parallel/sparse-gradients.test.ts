@@ -72,6 +72,30 @@ describe('DataParallel with sparse embedding gradients', () => {
     }
   });
 
+  it("'balanced' with a table as the last weight: the split's sideband rides a bucket of its own before the table's rows, and the weights are the in-process ones", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-rows-sideband-'));
+    try {
+      // A logistic regression on averaged word scores: the table is the model's only weight.
+      const make = () => {
+        const model = new Sequential({ layers: [layers.embedding({ inputDim: 600, outputDim: 1, inputLength: 6 }), layers.globalAveragePooling1d(), layers.activation({ activation: 'sigmoid' })] });
+        model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+        return model;
+      };
+      const serial = make();
+      const parallel = twin(serial, make);
+      const [x, y] = words(48, 6);
+      const args = { batchSize: 12, epochs: 2, shuffle: false, verbose: 0 as const };
+      await serial.fit(x, y, args);
+      const path = join(dir, 'balanced.json');
+      await parallel.fit(x, y, { ...args, profile: path, distribution: new DataParallel({ workers: 2, rowSplit: 'balanced' }) });
+      expectSameWeights(parallel, serial);
+      const reduces = (await readTrace(path)).traceEvents.filter((e) => e.ph === 'X' && e.pid === 1 && e.name === 'all-reduce' && e.args?.item !== undefined);
+      expect(reduces.map((e) => `${e.args?.item}:${e.args?.kind}`)).toEqual(new Array(8).fill(['0:bucket', '1:rows']).flat());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a sparseGradients that is not a boolean', () => {
     expect(() => new DataParallel({ workers: 2, sparseGradients: 'yes' as unknown as boolean })).toThrow(/sparseGradients must be true or false. Received: sparseGradients=yes/);
   });

@@ -86,10 +86,11 @@ describe('--device gpu', () => {
 });
 
 describe('--row-split even,balanced', () => {
-  it('runs each worker count once per split, in the same run, and names the split in each data-parallel row', async () => {
-    const rows = await runThroughputBench({ models: ['tiny'], workers: [2], quick: true, rowSplits: ['even', 'balanced'] });
+  it('runs each worker count above 1 once per split, in the same run, and names the split in each data-parallel row', async () => {
+    const rows = await runThroughputBench({ models: ['tiny'], workers: [1, 2], quick: true, rowSplits: ['even', 'balanced'] });
     expect(rows.map((r) => [r.run, r.workers, r.rowSplit])).toEqual([
       ['in-process', 1, undefined],
+      ['threads', 1, 'even'],
       ['threads', 2, 'even'],
       ['threads', 2, 'balanced'],
     ]);

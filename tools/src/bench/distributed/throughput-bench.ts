@@ -296,10 +296,11 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const configs: RunConfig[] = [{ run: 'in-process', workers: 1 }];
   for (const workers of workerCounts) {
     if (options.ceiling && workers > 1) configs.push({ run: 'independent', workers });
-    for (const rowSplit of rowSplits) configs.push({ run: 'data-parallel', workers, rowSplit });
+    // One worker has nothing to split: it runs once.
+    for (const rowSplit of workers > 1 ? rowSplits : rowSplits.slice(0, 1)) configs.push({ run: 'data-parallel', workers, rowSplit });
   }
   // The split is named only when the run compares splits.
-  const splitOf = (c: RunConfig) => (c.run === 'data-parallel' && rowSplits.length > 1 ? ` ${c.rowSplit}` : '');
+  const splitOf = (c: RunConfig) => (c.run === 'data-parallel' && c.workers > 1 && rowSplits.length > 1 ? ` ${c.rowSplit}` : '');
   const label = (c: RunConfig) => (c.run === 'data-parallel' ? `${transport} x${c.workers}${splitOf(c)}` : c.run === 'independent' ? `independent x${c.workers}` : 'in-process');
   // Every run is traced (a few spans a step: no measurable cost) for the step shares; kept with --trace.
   const traceDir = options.traceDir ?? (await mkdtemp(join(tmpdir(), 'weft-bench-trace-')));
