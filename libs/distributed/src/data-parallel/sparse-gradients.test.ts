@@ -87,7 +87,7 @@ describe('DataParallel with sparse embedding gradients', () => {
       const args = { batchSize: 12, epochs: 2, shuffle: false, verbose: 0 as const };
       await serial.fit(x, y, args);
       const path = join(dir, 'balanced.json');
-      await parallel.fit(x, y, { ...args, profile: path, distribution: new DataParallel({ workers: 2, rowSplit: 'balanced' }) });
+      await parallel.fit(x, y, { ...args, profile: path, distribution: new DataParallel({ workers: 2, rowSplit: 'balanced', sparseGradients: true }) });
       expectSameWeights(parallel, serial);
       const reduces = (await readTrace(path)).traceEvents.filter((e) => e.ph === 'X' && e.pid === 1 && e.name === 'all-reduce' && e.args?.item !== undefined);
       expect(reduces.map((e) => `${e.args?.item}:${e.args?.kind}`)).toEqual(new Array(8).fill(['0:bucket', '1:rows']).flat());
