@@ -20,14 +20,6 @@ export const MAX_SKEW = 0.5;
 const MIN_GAIN = 0.02;
 
 /**
- * Rows move between ranks in steps of this many: weft's wasm matmul is compiled for each inner
- * dimension, which a weight's gradient takes from the batch's rows, and a freshly compiled one
- * runs V8's baseline code until it is hot. A split that wandered row by row made the MLP, CNN and
- * fastText 5-15% slower on 2 threads; in steps of 4 a rank meets at most 9 row counts.
- */
-export const ROW_STEP = 4;
-
-/**
  * Each rank's running compute seconds per row (an exponential average), from the seconds and rows
  * every rank reports after each step. Every rank holds the same numbers from the same reports, so
  * every rank derives the same split.
@@ -59,19 +51,14 @@ export class RowSpeeds {
 
 /**
  * Rows per full batch of `batch` for each rank, in proportion to its speed (1 / secondsPerRow)
- * within MAX_SKEW of an even share, in multiples of ROW_STEP (the rows past the last multiple
- * shared out by speed too) where an even share is at least 4 of them, at least one each
- * while there are rows for every rank; null when the slowest rank's predicted step (its rows x
- * its seconds per row) is not MIN_GAIN shorter than with `current`.
+ * within MAX_SKEW of an even share, at least one each while there are rows for every rank; null
+ * when the slowest rank's predicted step (its rows x its seconds per row) is not MIN_GAIN shorter
+ * than with `current`.
  */
 export function balancedRows(secondsPerRow: readonly number[], batch: number, current: readonly number[]): number[] | null {
   const speeds = secondsPerRow.map((s) => 1 / s);
   const mean = speeds.reduce((a, b) => a + b, 0) / speeds.length;
-  const parts = speeds.map((v) => Math.min(1 + MAX_SKEW, Math.max(1 - MAX_SKEW, v / mean)));
-  const step = batch >= 4 * ROW_STEP * parts.length ? ROW_STEP : 1;
-  const steps = Math.floor(batch / step);
-  const rest = weightedCounts(batch - steps * step, parts);
-  const rows = weightedCounts(steps, parts).map((n, r) => n * step + rest[r]);
+  const rows = weightedCounts(batch, speeds.map((v) => Math.min(1 + MAX_SKEW, Math.max(1 - MAX_SKEW, v / mean))));
   if (batch >= rows.length) {
     // A rank with no rows would still wait at every all-reduce: give it one from the largest share.
     for (let r = 0; r < rows.length; r++) {
