@@ -2,7 +2,7 @@ import { weightedCounts } from '@weft/layers';
 
 /**
  * Weight of the newest step in each rank's running seconds per row: about the last four steps
- * count. A rank's core here turns 1.3-1.75x slower than the other's for stretches of 3-6 s
+ * count. A rank's core here turns 1.2-1.75x slower than the other's for stretches of 3-6 s
  * (40-100 steps of the IMDB LSTM, hundreds of the MLP's), so the split must follow within a few
  * steps; a single step's stall (a collection, a burst of other work) moves it only a quarter of
  * the way.
@@ -12,7 +12,7 @@ export const SMOOTHING = 0.25;
 /**
  * How far a rank's share may move from an even one, either way, as a fraction of it: where a
  * step's time hardly depends on its rows (an MLP's optimizer and weight traffic are half of its
- * 32-row step), timing feedback would otherwise push rows to one side without end.
+ * 32-row step), timing feedback would otherwise push most rows to one side.
  */
 export const MAX_SKEW = 0.5;
 
