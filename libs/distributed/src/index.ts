@@ -18,5 +18,6 @@ export { launchThreads, type LaunchThreadsOptions } from './launch/launch-thread
 export { launchProcesses, type LaunchProcessesOptions } from './launch/launch-processes';
 export type { RankContext, RankMain, RankOutcome, LaunchOptions } from './launch/rank-context';
 export { DataParallel, type DataParallelOptions } from './data-parallel/data-parallel';
+export type { RowSplit } from './data-parallel/row-balancer';
 export { BYTES_SENT_COUNTER } from './data-parallel/replica-rank';
 export { overlappedGradientHook, type OverlappedHookOptions } from './data-parallel/overlapped-reducer';

@@ -26,17 +26,22 @@ const MIN_GAIN = 0.02;
  */
 export class RowSpeeds {
   private readonly running: (number | null)[];
-  private readonly reports: number[];
+  /** Whether each rank's first report (dropped) has come. */
+  private readonly heard: boolean[];
 
   constructor(ranks: number) {
     this.running = new Array(ranks).fill(null);
-    this.reports = new Array(ranks).fill(0);
+    this.heard = new Array(ranks).fill(false);
   }
 
   /** One step's reports; a rank that trained no rows tells nothing. A rank's first report (the JIT's first run) is dropped. */
   update(seconds: readonly number[], rows: readonly number[]): void {
     for (let r = 0; r < this.running.length; r++) {
-      if (!(rows[r] > 0 && seconds[r] > 0) || this.reports[r]++ === 0) continue;
+      if (!(rows[r] > 0 && seconds[r] > 0)) continue;
+      if (!this.heard[r]) {
+        this.heard[r] = true;
+        continue;
+      }
       const perRow = seconds[r] / rows[r];
       const old = this.running[r];
       this.running[r] = old === null ? perRow : old + SMOOTHING * (perRow - old);

@@ -72,6 +72,7 @@ it('starts backward from lossGradient: the bits of variableGrads of lossGradient
   expect(value.dataSync()[0]).toBe(plain.dataSync()[0]);
   trained.forEach((v, i) => expect(Array.from(grads[i]!.dataSync())).toEqual(Array.from(expected.grads[v.name].dataSync())));
   // Not the unweighted gradient: a seed that was ignored would fail here.
-  expect(grads[0]!.dataSync()[0]).not.toBe(tf.variableGrads(loss, trained).grads[trained[0].name].dataSync()[0]);
-  tf.dispose([value, plain, expected.value, ...Object.values(expected.grads), ...grads.filter((g): g is tf.Tensor => g !== null), ...vars, x]);
+  const unweighted = tf.variableGrads(loss, trained);
+  expect(grads[0]!.dataSync()[0]).not.toBe(unweighted.grads[trained[0].name].dataSync()[0]);
+  tf.dispose([value, plain, expected.value, ...Object.values(expected.grads), unweighted.value, ...Object.values(unweighted.grads), ...grads.filter((g): g is tf.Tensor => g !== null), ...vars, x]);
 });

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, listGpus, readTrace, summarizeTrace, tf, threadCpuSeconds, tracePid, type BackendInfo, type TraceEvent } from '@weft/tensor';
-import { BYTES_SENT_COUNTER, DataParallel, launchProcesses, launchThreads, type RankOutcome } from '@weft/distributed';
+import { BYTES_SENT_COUNTER, DataParallel, launchProcesses, launchThreads, type RankOutcome, type RowSplit } from '@weft/distributed';
 import type { IndependentRunArgs, IndependentRunTiming } from './independent-rank';
 import { StepClock, type WarmupPlan } from './step-clock';
 import { stepSharesFromTrace, type ThroughputStepShares } from './step-shares';
@@ -65,7 +65,7 @@ export interface ThroughputBenchOptions {
 }
 
 /** The row splits the bench compares (DataParallel's rowSplit without fixed parts). */
-export type RowSplitKind = 'even' | 'balanced';
+export type RowSplitKind = Exclude<RowSplit, number[]>;
 
 export interface ThroughputRow {
   model: ThroughputModel;
