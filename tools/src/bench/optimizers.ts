@@ -1,6 +1,8 @@
 /**
  * Optimizer step time, ours beside tfjs-core's tf.train.* in the same run, on the weights of the
- * IMDB LSTM (Embedding 20000x128, LSTM(128), Dense(1)).
+ * IMDB LSTM (Embedding 20000x128, LSTM(128), Dense(1)): with fresh state, and again after
+ * DECAY_STEPS steps of zero gradients, when a moment that decays by 0.9 a step has turned
+ * subnormal (ours flushes it to zero: see libs/tensor/src/kernels/subnormal.ts).
  * Run: npx tsx tools/src/bench/optimizers.ts [--backend wasm|cpu]
  */
 import { choiceOption, initBackend, parseFlags, tf } from '@weft/tensor';
@@ -18,6 +20,9 @@ const SHAPES: Record<string, number[]> = {
   'dense/kernel': [128, 1],
   'dense/bias': [1],
 };
+
+/** Zero-gradient steps after which 0.9^n x a first step's state (about 1e-5) is below 2^-126. */
+const DECAY_STEPS = 800;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,16 +52,22 @@ async function main(): Promise<void> {
     ['Adam', () => adam(), () => tf.train.adam(0.001, 0.9, 0.999, 1e-7)],
   ];
   console.log(`backend ${backend}, ${Object.keys(SHAPES).length} weights, ${(grads.reduce((a, g) => a + g.size, 0) / 1e6).toFixed(2)}M parameters, median of ${steps} steps`);
-  console.log('optimizer          weft ms   tfjs ms   weft/tfjs');
+  const zeros = grads.map((g) => tf.zerosLike(g));
+  const row = (label: string, oursMs: number, refMs: number) =>
+    console.log(`${label.padEnd(36)} ${oursMs.toFixed(1).padStart(7)}   ${refMs.toFixed(1).padStart(7)}   ${(oursMs / refMs).toFixed(2).padStart(9)}`);
+  console.log('optimizer                            weft ms   tfjs ms   weft/tfjs');
   for (const [name, ours, theirs] of cases) {
     const targets: OptimizerTarget[] = Object.entries(SHAPES).map(([n, s]) => ({ name: n, variable: tf.variable(tf.zeros(s)) }));
     const opt = ours();
-    const oursMs = timeSteps(() => opt.applyGradients(grads, targets), steps);
     const vars = Object.values(SHAPES).map((s) => tf.variable(tf.zeros(s)));
     const ref = theirs();
-    const named = Object.fromEntries(vars.map((v, i) => [v.name, grads[i]]));
-    const refMs = timeSteps(() => ref.applyGradients(named), steps);
-    console.log(`${name.padEnd(18)} ${oursMs.toFixed(1).padStart(7)}   ${refMs.toFixed(1).padStart(7)}   ${(oursMs / refMs).toFixed(2).padStart(9)}`);
+    const named = (gs: tf.Tensor[]) => Object.fromEntries(vars.map((v, i) => [v.name, gs[i]]));
+    row(name, timeSteps(() => opt.applyGradients(grads, targets), steps), timeSteps(() => ref.applyGradients(named(grads)), steps));
+    for (let i = 0; i < DECAY_STEPS; i++) {
+      opt.applyGradients(zeros, targets);
+      ref.applyGradients(named(zeros));
+    }
+    row(`${name}, ${DECAY_STEPS} zero-gradient steps on`, timeSteps(() => opt.applyGradients(zeros, targets), steps), timeSteps(() => ref.applyGradients(named(zeros)), steps));
     opt.dispose();
     ref.dispose();
     tf.dispose([...vars, ...targets.map((t) => t.variable)]);

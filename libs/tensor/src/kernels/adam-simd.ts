@@ -1,3 +1,4 @@
+import { flushSubnormalCode } from './subnormal';
 import { countedLoop, F32, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
 
 /*
@@ -7,8 +8,8 @@ import { countedLoop, F32, I32, instantiateOn, op, V128, type AsmFunction, type 
  * (func (export "adam") (param $w $g $m $v $wOut $mOut $vOut i32) (param $n i32)
  *       (param $alpha $c1 $c2 $eps f32)          ;; c1 = 1 - beta1, c2 = 1 - beta2
  *   for i in 0..n step 4 (SIMD, f32x4.splat of the scalars), then the scalar tail:
- *     mi = m[i] + (g[i] - m[i]) * c1;             mOut[i] = mi
- *     vi = v[i] + (g[i] * g[i] - v[i]) * c2;      vOut[i] = vi
+ *     mi = flushSubnormal(m[i] + (g[i] - m[i]) * c1);          mOut[i] = mi   (see subnormal.ts)
+ *     vi = flushSubnormal(v[i] + (g[i] * g[i] - v[i]) * c2);   vOut[i] = vi
  *     wOut[i] = w[i] - (mi * alpha) / (sqrt(vi) + eps))
  */
 
@@ -29,8 +30,10 @@ function turn(lanes: 4 | 1): number[] {
   return [
     ...at(G), ...load, ...op.set(g),
     ...at(M), ...load, ...op.get(g), ...at(M), ...load, ...sub, ...op.get(c1), ...mul, ...add, ...op.set(m),
+    ...flushSubnormalCode(m, lanes),
     ...at(M_OUT), ...op.get(m), ...store,
     ...at(V), ...load, ...op.get(g), ...op.get(g), ...mul, ...at(V), ...load, ...sub, ...op.get(c2), ...mul, ...add, ...op.set(vv),
+    ...flushSubnormalCode(vv, lanes),
     ...at(V_OUT), ...op.get(vv), ...store,
     ...at(W_OUT), ...at(W), ...load, ...op.get(m), ...op.get(alpha), ...mul, ...op.get(vv), ...sqrt, ...op.get(eps), ...add, ...div, ...sub, ...store,
   ];

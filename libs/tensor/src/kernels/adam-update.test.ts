@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate, type AdamUpdateAttrs } from './adam-update';
 import { maxRelativeError, randomValues } from './kernel-test-utils';
 import { registerWasmTrainingKernels } from './register';
+import { flushSubnormal, SMALLEST_NORMAL_F32 } from './subnormal';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;
@@ -82,4 +83,35 @@ describe('WeftAdamUpdate: one fused pass equals the per-op Keras 3 Adam update o
       expect(() => adamUpdate({ variable: w, gradient: w, momentum: w, velocity: w }, { ...attrs, amsgrad: true })).toThrow(/velocityHat/);
     });
   });
+});
+
+describe('WeftAdamUpdate: moments that turn subnormal are flushed to zero, and the weights keep the per-op bits', () => {
+  // Under a zero gradient m' = 0.9 m and v' = 0.999 v: 0.9 x 2^-126 is subnormal, 0.9 x 2^-125 is
+  // not (v' likewise); NaN, 0 and a subnormal input pass through the rule too. 1031 weights: the
+  // SIMD turns and the scalar tail.
+  const pattern = [SMALLEST_NORMAL_F32, 2 * SMALLEST_NORMAL_F32, NaN, 0, SMALLEST_NORMAL_F32 / 4, 1];
+  const size = 1031;
+
+  async function check(backend: 'cpu' | 'wasm'): Promise<void> {
+    if (backend === 'wasm') registerWasmTrainingKernels();
+    await tf.setBackend(backend);
+    tf.tidy(() => {
+      const state = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => pattern[i % pattern.length]));
+      const w = tf.tensor1d(randomValues(size, 1));
+      const g = tf.zeros([size]);
+      const attrs = { alpha: 0.01, beta1: BETA1, beta2: BETA2, epsilon: 1e-7, amsgrad: false };
+      const fused = adamUpdate({ variable: w, gradient: g, momentum: state, velocity: state }, attrs)!;
+      const perOp = perOpStep(w, g, state, state, null, attrs);
+      const flushedM = Float32Array.from(perOp.momentum.dataSync(), flushSubnormal);
+      expect(Array.from(flushedM.slice(0, 6))).toEqual([0, Math.fround(0.9 * 2 * SMALLEST_NORMAL_F32), NaN, 0, 0, Math.fround(0.9)]);
+      expect(fused.momentum.dataSync()).toEqual(flushedM);
+      const flushedV = Float32Array.from(perOp.velocity.dataSync(), flushSubnormal);
+      expect(flushedV[4]).toBe(0);
+      expect(fused.velocity.dataSync()).toEqual(flushedV);
+      expect(fused.variable.dataSync()).toEqual(perOp.variable.dataSync());
+    });
+  }
+
+  it('wasm (SIMD and tail)', () => check('wasm'));
+  it('cpu', () => check('cpu'));
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamSimdOn } from './adam-simd';
+import { flushSubnormal } from './subnormal';
 import { cpuF32, updateKernelInputs, type CpuBackend } from './update-kernel-inputs';
 import { heapF32, heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
@@ -20,7 +21,8 @@ type Arrays = { w: Float32Array; g: Float32Array; m: Float32Array; v: Float32Arr
 /**
  * Keras 3's Adam step for one variable in one pass, written to new arrays (inputs are never written:
  * tensors may share memory). Every intermediate is rounded to float32 exactly where the per-op
- * update (sub, mul, add, square, sqrt, div) rounds, so both give the same bits:
+ * update (sub, mul, add, square, sqrt, div) rounds, so both give the same bits, but for moments
+ * that turn subnormal, which are flushed to zero (subnormal.ts):
  *   m' = m + (g - m)(1 - b1);  v' = v + (g^2 - v)(1 - b2);  vHat' = max(vHat, v')
  *   w' = w - m' alpha / (sqrt(v' or vHat') + epsilon)
  */
@@ -34,8 +36,8 @@ function adamPass(inp: Arrays, out: Arrays, attrs: AdamUpdateAttrs): void {
   const { w: wOut, m: mOut, v: vOut, vHat: vHatOut } = out;
   for (let i = 0; i < w.length; i++) {
     const gi = g[i];
-    const mi = f(m[i] + f(f(gi - m[i]) * oneMinusB1));
-    const vi = f(v[i] + f(f(f(gi * gi) - v[i]) * oneMinusB2));
+    const mi = flushSubnormal(f(m[i] + f(f(gi - m[i]) * oneMinusB1)));
+    const vi = flushSubnormal(f(v[i] + f(f(f(gi * gi) - v[i]) * oneMinusB2)));
     mOut[i] = mi;
     vOut[i] = vi;
     let second = vi;

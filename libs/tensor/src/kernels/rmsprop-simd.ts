@@ -1,3 +1,4 @@
+import { flushSubnormalCode } from './subnormal';
 import { countedLoop, F32, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
 
 /*
@@ -8,7 +9,7 @@ import { countedLoop, F32, I32, instantiateOn, op, V128, type AsmFunction, type 
  * (func (export "rmsprop") (param $w $g $v $wOut $vOut i32) (param $n i32)
  *       (param $lr $rho $c $eps f32)              ;; c = 1 - rho
  *   for i in 0..n step 4 (SIMD, f32x4.splat of the scalars), then the scalar tail:
- *     vi = v[i] * rho + (g[i] * g[i]) * c;        vOut[i] = vi
+ *     vi = flushSubnormal(v[i] * rho + (g[i] * g[i]) * c);   vOut[i] = vi   (see subnormal.ts)
  *     wOut[i] = w[i] - (g[i] * lr) / sqrt(vi + eps)
  */
 
@@ -29,6 +30,7 @@ function turn(lanes: 4 | 1): number[] {
   return [
     ...at(G), ...load, ...op.set(g),
     ...at(V), ...load, ...op.get(rho), ...mul, ...op.get(g), ...op.get(g), ...mul, ...op.get(c), ...mul, ...add, ...op.set(vv),
+    ...flushSubnormalCode(vv, lanes),
     ...at(V_OUT), ...op.get(vv), ...store,
     ...at(W_OUT), ...at(W), ...load, ...op.get(g), ...op.get(lr), ...mul, ...op.get(vv), ...op.get(eps), ...add, ...sqrt, ...div, ...sub, ...store,
   ];

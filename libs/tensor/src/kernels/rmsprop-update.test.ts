@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { rmspropUpdate, type RMSpropUpdateAttrs } from './rmsprop-update';
 import { randomValues } from './kernel-test-utils';
 import { registerWasmTrainingKernels } from './register';
+import { flushSubnormal, SMALLEST_NORMAL_F32 } from './subnormal';
 
 /** The per-op Keras 3 update the fused kernel replaces (as RMSprop.updateStep writes it without the kernel). */
 function perOpStep(w: tf.Tensor, g: tf.Tensor, velocity: tf.Tensor, momentum: tf.Tensor | null, a: RMSpropUpdateAttrs) {
@@ -84,4 +85,34 @@ describe('WeftRMSpropUpdate: one fused pass has the bits of the per-op Keras 3 R
       expect(() => rmspropUpdate({ variable: w, gradient: w, velocity: w }, { ...attrs, momentum: 0.9 })).toThrow(/momentum slot/);
     });
   });
+});
+
+describe('WeftRMSpropUpdate: a velocity that turns subnormal is flushed to zero, and the weights keep the per-op bits', () => {
+  // Under a zero gradient v' = 0.9 v: 0.9 x 2^-126 is subnormal, 0.9 x 2^-125 is not; NaN, 0 and a
+  // subnormal input pass through the rule too. 1031 weights: the SIMD turns and the scalar tail.
+  const pattern = [SMALLEST_NORMAL_F32, 2 * SMALLEST_NORMAL_F32, NaN, 0, SMALLEST_NORMAL_F32 / 4, 1];
+  const size = 1031;
+
+  async function check(backend: 'cpu' | 'wasm', momentum: number): Promise<void> {
+    if (backend === 'wasm') registerWasmTrainingKernels();
+    await tf.setBackend(backend);
+    tf.tidy(() => {
+      const velocity = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => pattern[i % pattern.length]));
+      const w = tf.tensor1d(randomValues(size, 1));
+      const g = tf.zeros([size]);
+      const m = momentum > 0 ? tf.fill([size], SMALLEST_NORMAL_F32) : null;
+      const attrs = { learningRate: 0.01, rho: 0.9, epsilon: 1e-7, momentum };
+      const fused = rmspropUpdate({ variable: w, gradient: g, velocity, momentum: m ?? undefined }, attrs)!;
+      const perOp = perOpStep(w, g, velocity, m, attrs);
+      const flushed = Float32Array.from(perOp.velocity.dataSync(), flushSubnormal);
+      expect(Array.from(flushed.slice(0, 6))).toEqual([0, Math.fround(0.9 * 2 * SMALLEST_NORMAL_F32), NaN, 0, 0, Math.fround(0.9)]);
+      expect(fused.velocity.dataSync()).toEqual(flushed);
+      expect(fused.variable.dataSync()).toEqual(perOp.variable.dataSync());
+      if (m) expect(fused.momentum!.dataSync()).toEqual(Float32Array.from(perOp.momentum!.dataSync(), flushSubnormal));
+    });
+  }
+
+  it('wasm (SIMD and tail)', () => check('wasm', 0));
+  it('cpu', () => check('cpu', 0));
+  it('cpu with momentum: the momentum slot too', () => check('cpu', 0.9));
 });

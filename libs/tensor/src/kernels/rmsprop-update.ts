@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rmspropSimdOn } from './rmsprop-simd';
+import { flushSubnormal } from './subnormal';
 import { cpuF32, updateKernelInputs, type CpuBackend } from './update-kernel-inputs';
 import { heapF32, heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
@@ -19,7 +20,8 @@ type Arrays = { w: Float32Array; g: Float32Array; velocity: Float32Array; moment
 /**
  * Keras 3's RMSprop step (not centered) for one variable in one pass, written to new arrays
  * (inputs are never written: tensors may share memory). Every intermediate is rounded to float32
- * where the per-op update (mul, square, add, sqrt, div, sub) rounds, so both give the same bits:
+ * where the per-op update (mul, square, add, sqrt, div, sub) rounds, so both give the same bits,
+ * but for state that turns subnormal, which is flushed to zero (subnormal.ts):
  *   v' = v rho + g^2 (1 - rho);  step = g lr / sqrt(v' + epsilon)
  *   momentum: m' = m momentum + step, w' = w - m';  else w' = w - step
  */
@@ -34,11 +36,11 @@ function rmspropPass(inp: Arrays, out: Arrays, attrs: RMSpropUpdateAttrs): void 
   const { w: wOut, velocity: vOut, momentum: mOut } = out;
   for (let i = 0; i < w.length; i++) {
     const gi = g[i];
-    const vi = f(f(velocity[i] * rho) + f(f(gi * gi) * oneMinusRho));
+    const vi = flushSubnormal(f(f(velocity[i] * rho) + f(f(gi * gi) * oneMinusRho)));
     vOut[i] = vi;
     const step = f(f(gi * lr) / f(Math.sqrt(f(vi + eps))));
     if (momentum) {
-      const mi = f(f(momentum[i] * mom) + step);
+      const mi = flushSubnormal(f(f(momentum[i] * mom) + step));
       mOut![i] = mi;
       wOut[i] = f(w[i] - mi);
     } else wOut[i] = f(w[i] - step);

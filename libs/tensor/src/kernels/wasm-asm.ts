@@ -66,6 +66,7 @@ export const op = {
   f32Mul: [0x94],
   f32Div: [0x95],
   f32Sqrt: [0x91],
+  f32Abs: [0x8b],
   f32Lt: [0x5d],
   f32Eq: [0x5b],
   f32Gt: [0x5e],
@@ -75,6 +76,8 @@ export const op = {
   /** v128.load32_splat: one float from memory into all four lanes. */
   v128Load32Splat: (offset = 0) => [...simd(0x09), 2, ...uleb(offset)],
   v128Zero: [...simd(0x0c), ...Array(16).fill(0)],
+  /** v128.const: `value` in all four float lanes. */
+  f32x4Const: (value: number) => [...simd(0x0c), ...[0, 1, 2, 3].flatMap(() => f32Bytes(value))],
   f32x4Splat: simd(0x13),
   f32x4Extract: (lane: number) => [...simd(0x1f), lane],
   f32x4Add: simd(0xe4),
@@ -86,10 +89,14 @@ export const op = {
   /** pmax(a, b) = a < b ? b : a */
   f32x4Pmax: simd(0xeb),
   f32x4Sqrt: simd(0xe3),
+  f32x4Abs: simd(0xe0),
   /** Lane masks (all ones where true). */
   f32x4Eq: simd(0x41),
+  f32x4Lt: simd(0x43),
   f32x4Gt: simd(0x44),
   v128And: simd(0x4e),
+  /** andnot(a, b) = a & ~b */
+  v128Andnot: simd(0x4f),
   i32x4Add: simd(0xae),
   i32x4Shl: simd(0xab),
   i32x4Splat: simd(0x11),
