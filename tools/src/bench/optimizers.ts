@@ -54,8 +54,8 @@ async function main(): Promise<void> {
   console.log(`backend ${backend}, ${Object.keys(SHAPES).length} weights, ${(grads.reduce((a, g) => a + g.size, 0) / 1e6).toFixed(2)}M parameters, median of ${steps} steps`);
   const zeros = grads.map((g) => tf.zerosLike(g));
   const row = (label: string, oursMs: number, refMs: number) =>
-    console.log(`${label.padEnd(36)} ${oursMs.toFixed(1).padStart(7)}   ${refMs.toFixed(1).padStart(7)}   ${(oursMs / refMs).toFixed(2).padStart(9)}`);
-  console.log('optimizer                            weft ms   tfjs ms   weft/tfjs');
+    console.log(`${label.padEnd(46)} ${oursMs.toFixed(1).padStart(7)}   ${refMs.toFixed(1).padStart(7)}   ${(oursMs / refMs).toFixed(2).padStart(9)}`);
+  console.log(`${'optimizer'.padEnd(46)} weft ms   tfjs ms   weft/tfjs`);
   for (const [name, ours, theirs] of cases) {
     const targets: OptimizerTarget[] = Object.entries(SHAPES).map(([n, s]) => ({ name: n, variable: tf.variable(tf.zeros(s)) }));
     const opt = ours();

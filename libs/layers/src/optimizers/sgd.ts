@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { sgdMomentumUpdate } from '@weft/tensor';
 import { check } from '../activations/lookup';
 import { Optimizer, type OptimizerArgs } from './optimizer';
 
@@ -32,6 +33,13 @@ export class SGD extends Optimizer {
       return;
     }
     const m = slot('momentum');
+    // One pass per variable where the backend has the fused kernel (wasm, cpu): same bits as the ops below.
+    const fused = sgdMomentumUpdate({ variable: v, gradient: g, momentum: m }, { learningRate: lr, momentum: this.momentum, nesterov: this.nesterov });
+    if (fused) {
+      m.assign(fused.momentum);
+      v.assign(fused.variable);
+      return;
+    }
     m.assign(tf.sub(tf.mul(m, this.momentum), tf.mul(g, lr)));
     if (this.nesterov) v.assign(tf.add(v, tf.sub(tf.mul(m, this.momentum), tf.mul(g, lr))));
     else v.assign(tf.add(v, m));

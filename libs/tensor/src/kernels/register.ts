@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { adamUpdateKernel } from './adam-update';
 import { rmspropUpdateKernel } from './rmsprop-update';
+import { sgdMomentumUpdateKernel } from './sgd-momentum-update';
 import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input';
@@ -37,6 +38,7 @@ const kernels: WasmKernel<any>[] = [
   identityKernel,
   adamUpdateKernel,
   rmspropUpdateKernel,
+  sgdMomentumUpdateKernel,
   gemmKernel,
   reluGradKernel,
   maxStepsGradKernel,

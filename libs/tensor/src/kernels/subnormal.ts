@@ -1,7 +1,8 @@
 import { op } from './wasm-asm';
 
 /*
- * Optimizer state flushed to zero where it turns subnormal (|x| < 2^-126, "denormal").
+ * Optimizer state flushed to zero where it turns subnormal (|x| < 2^-126, "denormal"), by the
+ * fused Adam, RMSprop and SGD-momentum updates.
  *
  * A moment or velocity whose gradient stays 0 (an input pixel that is always 0, an embedding row no
  * batch touches) decays by beta or rho at every step and turns subnormal after some hundreds of
