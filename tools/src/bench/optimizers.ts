@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const cases: [string, () => Optimizer, () => tf.Optimizer][] = [
     ['SGD momentum 0.9', () => sgd({ learningRate: 0.01, momentum: 0.9 }), () => tf.train.momentum(0.01, 0.9)],
     ['RMSprop', () => rmsprop(), () => tf.train.rmsprop(0.001, 0.9, 0, 1e-7)],
+    ['RMSprop momentum 0.9', () => rmsprop({ momentum: 0.9 }), () => tf.train.rmsprop(0.001, 0.9, 0.9, 1e-7)],
     ['Adam', () => adam(), () => tf.train.adam(0.001, 0.9, 0.999, 1e-7)],
   ];
   console.log(`backend ${backend}, ${Object.keys(SHAPES).length} weights, ${(grads.reduce((a, g) => a + g.size, 0) / 1e6).toFixed(2)}M parameters, median of ${steps} steps`);

@@ -57,12 +57,13 @@ function rmspropUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<RMSpropUpd
   const infos = checkInputs(inputs as tf.NamedTensorInfoMap, attrs);
   const outs = infos.filter((_, i) => i !== 1).map((t) => backend.makeOutput(t.shape, 'float32'));
   const memory = heapMemory(backend);
-  const simd = memory && attrs.momentum === 0 ? rmspropSimdOn(memory) : null;
+  const simd = memory ? rmspropSimdOn(memory) : null;
   if (simd) {
     const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
-    const [w, g, v] = infos.map(offset);
-    const [wOut, vOut] = outs.map(offset);
-    simd(w, g, v, wOut, vOut, tf.util.sizeFromShape(infos[0].shape), attrs.learningRate, attrs.rho, Math.fround(1 - attrs.rho), attrs.epsilon);
+    const [w, g, v, m = 0] = infos.map(offset);
+    const [wOut, vOut, mOut = 0] = outs.map(offset);
+    const pass = attrs.momentum > 0 ? simd.rmspropMomentum : simd.rmsprop;
+    pass(w, g, v, m, wOut, vOut, mOut, tf.util.sizeFromShape(infos[0].shape), attrs.learningRate, attrs.rho, Math.fround(1 - attrs.rho), attrs.epsilon, attrs.momentum);
     return outs;
   }
   // Views taken after the last allocation: makeOutput may grow (and so move) the heap.
@@ -111,12 +112,10 @@ export interface RMSpropUpdateResult {
 
 /**
  * One fused RMSprop step (not centered) as new tensors (the caller assigns them), or null when the
- * active backend has no fused kernel, or when it would be slower than separate ops: on wasm with
- * momentum, which has no SIMD pass (measured: a JS loop is slower than tfjs's SIMD ops there).
+ * active backend has no fused kernel (the caller then updates with separate ops).
  */
 export function rmspropUpdate(inputs: RMSpropUpdateInputs, attrs: RMSpropUpdateAttrs): RMSpropUpdateResult | null {
   if (!tf.getKernel(WEFT_RMSPROP_UPDATE, tf.getBackend())) return null;
-  if (tf.getBackend() === 'wasm' && attrs.momentum > 0) return null;
   if ((attrs.momentum > 0) !== !!inputs.momentum) {
     throw new Error(`rmspropUpdate: the momentum slot must be given exactly when momentum > 0. Received: momentum=${attrs.momentum}`);
   }
