@@ -1,5 +1,5 @@
 import { flushSubnormalCode } from './subnormal';
-import { countedLoop, F32, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
+import { elementwiseLoops, F32, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
 
 /*
  * The Adam update as a hand-assembled wasm SIMD function run on the wasm backend's own memory (the
@@ -39,9 +39,6 @@ function turn(lanes: 4 | 1): number[] {
   ];
 }
 
-/** end = (n & mask) * 4 bytes */
-const setEnd = (mask: number) => [...op.get(N), ...op.i32(mask), ...op.i32And, ...op.i32(2), ...op.i32Shl, ...op.set(END)];
-
 function adamFunction(): AsmFunction {
   const splat = (from: number, to: number) => [...op.get(from), ...op.f32x4Splat, ...op.set(to)];
   return {
@@ -50,8 +47,7 @@ function adamFunction(): AsmFunction {
     locals: [I32, I32, V128, V128, V128, F32, F32, F32, V128, V128, V128, V128],
     code: [
       ...splat(ALPHA, ALPHA4), ...splat(C1, C14), ...splat(C2, C24), ...splat(EPS, EPS4),
-      ...setEnd(-4), ...countedLoop(I, END, 16, turn(4)),
-      ...setEnd(-1), ...countedLoop(I, END, 4, turn(1)),
+      ...elementwiseLoops(N, I, END, turn),
     ],
   };
 }

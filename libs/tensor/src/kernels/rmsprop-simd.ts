@@ -1,5 +1,5 @@
 import { flushSubnormalCode } from './subnormal';
-import { countedLoop, F32, frame, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
+import { elementwiseLoops, F32, frame, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
 
 /*
  * The RMSprop update (not centered) as hand-assembled wasm SIMD functions run on the wasm
@@ -53,9 +53,6 @@ function turn(lanes: 4 | 1, withMomentum: boolean): number[] {
   ];
 }
 
-/** end = (n & mask) * 4 bytes */
-const setEnd = (mask: number) => [...op.get($.n), ...op.i32(mask), ...op.i32And, ...op.i32(2), ...op.i32Shl, ...op.set($.end)];
-
 function rmspropFunction(withMomentum: boolean): AsmFunction {
   const splat = (from: number, to: number) => [...op.get(from), ...op.f32x4Splat, ...op.set(to)];
   return {
@@ -64,8 +61,7 @@ function rmspropFunction(withMomentum: boolean): AsmFunction {
     locals: RMSPROP.locals,
     code: [
       ...splat($.lr, $.lrV), ...splat($.rho, $.rhoV), ...splat($.c, $.cV), ...splat($.eps, $.epsV), ...splat($.momentum, $.momentumV),
-      ...setEnd(-4), ...countedLoop($.i, $.end, 16, turn(4, withMomentum)),
-      ...setEnd(-1), ...countedLoop($.i, $.end, 4, turn(1, withMomentum)),
+      ...elementwiseLoops($.n, $.i, $.end, (lanes) => turn(lanes, withMomentum)),
     ],
   };
 }

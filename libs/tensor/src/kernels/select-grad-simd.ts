@@ -1,4 +1,4 @@
-import { countedLoop, I32, instantiateOn, op, type AsmFunction, type WasmMemory } from './wasm-asm';
+import { countedLoop, elementwiseLoops, I32, instantiateOn, op, type AsmFunction, type WasmMemory } from './wasm-asm';
 
 /*
  * Two gradients that pass dy where a condition holds and 0 elsewhere, as hand-assembled wasm SIMD
@@ -33,12 +33,11 @@ function reluGradFunction(): AsmFunction {
       rhs: lanes === 4 ? op.v128Zero : op.f32(0),
       cond: lanes === 4 ? op.f32x4Gt : op.f32Gt,
     });
-  const setEnd = (mask: number) => [...op.get(N), ...op.i32(mask), ...op.i32And, ...op.i32(2), ...op.i32Shl, ...op.set(END)];
   return {
     name: 'reluGrad',
     params: [I32, I32, I32, I32],
     locals: [I32, I32],
-    code: [...setEnd(-4), ...countedLoop(I, END, 16, pass(4)), ...setEnd(-1), ...countedLoop(I, END, 4, pass(1))],
+    code: elementwiseLoops(N, I, END, pass),
   };
 }
 

@@ -1,5 +1,5 @@
 import { flushSubnormalCode } from './subnormal';
-import { countedLoop, F32, frame, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
+import { elementwiseLoops, F32, frame, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
 
 /*
  * Keras 3's SGD step with momentum as hand-assembled wasm SIMD functions on the wasm backend's own
@@ -42,9 +42,6 @@ function turn(lanes: 4 | 1, nesterov: boolean): number[] {
   ];
 }
 
-/** end = (n & mask) * 4 bytes */
-const setEnd = (mask: number) => [...op.get($.n), ...op.i32(mask), ...op.i32And, ...op.i32(2), ...op.i32Shl, ...op.set($.end)];
-
 function sgdFunction(nesterov: boolean): AsmFunction {
   const splat = (from: number, to: number) => [...op.get(from), ...op.f32x4Splat, ...op.set(to)];
   return {
@@ -53,8 +50,7 @@ function sgdFunction(nesterov: boolean): AsmFunction {
     locals: SGD.locals,
     code: [
       ...splat($.lr, $.lrV), ...splat($.momentum, $.momentumV),
-      ...setEnd(-4), ...countedLoop($.i, $.end, 16, turn(4, nesterov)),
-      ...setEnd(-1), ...countedLoop($.i, $.end, 4, turn(1, nesterov)),
+      ...elementwiseLoops($.n, $.i, $.end, (lanes) => turn(lanes, nesterov)),
     ],
   };
 }

@@ -115,6 +115,16 @@ export const countedLoop = (i: number, end: number, step: number, body: number[]
   0x0c, 0, 0x0b, 0x0b,
 ];
 
+/**
+ * An element-wise pass over n floats (i32 locals n, i, end; i counts bytes from 0): four floats a
+ * turn while four remain, then one a turn. `turn(lanes)` is the code of one turn at byte i.
+ */
+export const elementwiseLoops = (n: number, i: number, end: number, turn: (lanes: 4 | 1) => number[]): number[] => {
+  // end = (n & mask) * 4 bytes
+  const setEnd = (mask: number) => [...op.get(n), ...op.i32(mask), ...op.i32And, ...op.i32(2), ...op.i32Shl, ...op.set(end)];
+  return [...setEnd(-4), ...countedLoop(i, end, 16, turn(4)), ...setEnd(-1), ...countedLoop(i, end, 4, turn(1))];
+};
+
 /** do { body } while (i < end), i32 locals: for loops known to run at least once. */
 export const doWhileBelow = (i: number, end: number, body: number[]): number[] => [
   0x03, 0x40, ...body, ...op.get(i), ...op.get(end), ...op.i32LtU, 0x0d, 0, 0x0b,
