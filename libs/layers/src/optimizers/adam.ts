@@ -36,7 +36,8 @@ export class Adam extends Optimizer {
     const m = slot('momentum');
     const velocity = slot('velocity');
     const vHat = this.amsgrad ? slot('velocityHat') : undefined;
-    // One pass per variable where the backend has the fused kernel (wasm, cpu): same bits as the ops below.
+    // One pass per variable where the backend has the fused kernel (wasm, cpu): the bits of the ops below,
+    // but for state that turns subnormal, which it flushes to zero (as TensorFlow's CPU kernels do).
     const fused = adamUpdate(
       { variable: v, gradient: g, momentum: m, velocity, velocityHat: vHat },
       { alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad },

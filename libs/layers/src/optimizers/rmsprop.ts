@@ -29,7 +29,8 @@ export class RMSprop extends Optimizer {
 
   protected updateStep(g: tf.Tensor, v: tf.Variable, lr: number, slot: (n: string) => tf.Variable): void {
     const velocity = slot('velocity');
-    // One pass per variable where the backend has the fused kernel (wasm, cpu): same bits as the ops below.
+    // One pass per variable where the backend has the fused kernel (wasm, cpu): the bits of the ops below,
+    // but for state that turns subnormal, which it flushes to zero (as TensorFlow's CPU kernels do).
     if (!this.centered) {
       const m = this.momentum > 0 ? slot('momentum') : undefined;
       const fused = rmspropUpdate({ variable: v, gradient: g, velocity, momentum: m }, { learningRate: lr, rho: this.rho, epsilon: this.epsilon, momentum: this.momentum });

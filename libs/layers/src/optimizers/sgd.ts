@@ -33,7 +33,8 @@ export class SGD extends Optimizer {
       return;
     }
     const m = slot('momentum');
-    // One pass per variable where the backend has the fused kernel (wasm, cpu): same bits as the ops below.
+    // One pass per variable where the backend has the fused kernel (wasm, cpu): the bits of the ops below,
+    // but for state that turns subnormal, which it flushes to zero (as TensorFlow's CPU kernels do).
     const fused = sgdMomentumUpdate({ variable: v, gradient: g, momentum: m }, { learningRate: lr, momentum: this.momentum, nesterov: this.nesterov });
     if (fused) {
       m.assign(fused.momentum);
