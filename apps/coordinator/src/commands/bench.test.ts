@@ -69,6 +69,9 @@ describe('weft bench throughput', () => {
       expect(r.speedup).toBeCloseTo(r.samplesPerSecond / single, 6);
       expect(r.efficiency).toBeCloseTo(r.samplesPerSecond / (r.workers * single), 6);
       expect(r.startupSeconds).toBeGreaterThanOrEqual(0);
+      // The coordinator's share of a core while the ranks train (in-process it is the trainer: none).
+      if (r.run === 'in-process') expect(r.coordinatorCpuShare).toBeUndefined();
+      else expect(r.coordinatorCpuShare).toBeGreaterThanOrEqual(0);
       expect(r.backend).toBe('wasm');
       expect(r.device).toBe('cpu');
     }

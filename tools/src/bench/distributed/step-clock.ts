@@ -1,4 +1,5 @@
 import { Callback, type Logs } from '@weft/layers';
+import { threadCpuSeconds } from '@weft/tensor';
 
 /**
  * How long a run warms up before its timed epochs: a fixed number of epochs, or as many epochs as
@@ -17,6 +18,9 @@ export class StepClock extends Callback {
   epochBegin: number | null = null;
   /** The first timed epoch, once the warm-up is over. */
   private firstTimed: number | null = null;
+  /** This thread's CPU seconds and the wall clock (ms) where the timed epochs begin and end. */
+  private timedFrom: { cpu: number; wall: number } | null = null;
+  private timedTo: { cpu: number; wall: number } | null = null;
 
   constructor(
     private readonly stepsPerEpoch: number,
@@ -49,10 +53,23 @@ export class StepClock extends Callback {
   }
   override onEpochEnd(epoch: number): void {
     if (this.firstTimed === null) {
-      if (this.warmedUp(epoch)) this.firstTimed = epoch + 1;
+      if (this.warmedUp(epoch)) {
+        this.firstTimed = epoch + 1;
+        this.timedFrom = { cpu: threadCpuSeconds(), wall: performance.now() };
+      }
     } else if (epoch + 1 >= this.firstTimed + this.timedEpochs) {
+      this.timedTo = { cpu: threadCpuSeconds(), wall: performance.now() };
       this.requireModel().stopTraining = true;
     }
+  }
+
+  /**
+   * The CPU this thread spent over the timed epochs, as a share of one core (0.02: 2%). On a
+   * data-parallel fit's coordinator, what it takes from the cores the ranks train on.
+   */
+  cpuShareWhileTimed(): number {
+    if (!this.timedFrom || !this.timedTo) throw new Error('throughput bench: the run ended before its timed epochs did');
+    return (this.timedTo.cpu - this.timedFrom.cpu) / ((this.timedTo.wall - this.timedFrom.wall) / 1000);
   }
 
   private warmedUp(epoch: number): boolean {

@@ -114,6 +114,8 @@ export interface ThroughputRow {
   loadAverage: number;
   /** CPU seconds of the coordinator's main thread over the fit (threadCpuSeconds), when measured. */
   coordinatorCpuSeconds?: number;
+  /** Data-parallel runs: the coordinator main thread's CPU over the timed epochs, as a share of one core. */
+  coordinatorCpuShare?: number;
   /** Per rank (index = rank), from the step traces (--trace): the share of the step each part took. */
   stepShares?: ThroughputStepShares[];
   /** Gradient bytes each rank all-reduces per step. */
@@ -198,6 +200,8 @@ interface Measured {
   warmupEpochs: number;
   startupSeconds: number;
   coordinatorCpuSeconds: number;
+  /** This thread's CPU over the timed epochs, as a share of one core. */
+  coordinatorCpuShare: number;
   stepShares: ThroughputStepShares[];
   bytesPerStep: number;
 }
@@ -238,6 +242,7 @@ async function measure(
       warmupEpochs: clock.warmupEpochs,
       startupSeconds: ((clock.epochBegin ?? start) - start) / 1000,
       coordinatorCpuSeconds,
+      coordinatorCpuShare: clock.cpuShareWhileTimed(),
       stepShares,
       bytesPerStep: workers === null ? 0 : bytesPerStep(traceEvents, clock.warmupSteps),
     };
@@ -271,7 +276,7 @@ async function measureIndependent(
   // Every run trains as many samples; the slowest sets the pace a lockstep job would have. The
   // runs start together, so their k-th epochs fall in about the same seconds.
   const epochSeconds = perRun[0].map((_, k) => Math.max(...perRun.map((seconds) => seconds[k])));
-  return { epochSeconds, warmupEpochs, startupSeconds: 0, coordinatorCpuSeconds: 0, stepShares: [], bytesPerStep: 0 };
+  return { epochSeconds, warmupEpochs, startupSeconds: 0, coordinatorCpuSeconds: 0, coordinatorCpuShare: 0, stepShares: [], bytesPerStep: 0 };
 }
 
 const fastestEpoch = (m: Measured) => Math.min(...m.epochSeconds);
@@ -362,6 +367,8 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
           efficiency: samplesPerSecond / (n * single),
           startupSeconds: Math.min(...rounds[i].map((m) => m.startupSeconds)),
           coordinatorCpuSeconds: measuredHere ? fastest.coordinatorCpuSeconds : undefined,
+          // In-process, the coordinator is the training thread: its share says nothing.
+          coordinatorCpuShare: config.run === 'data-parallel' ? fastest.coordinatorCpuShare : undefined,
           bytesPerStep: measuredHere ? fastest.bytesPerStep : undefined,
           stepShares: measuredHere ? fastest.stepShares : undefined,
           loadAverage: loadavg()[0],

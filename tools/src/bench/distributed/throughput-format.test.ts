@@ -16,6 +16,7 @@ describe('throughput table columns', () => {
   it('prints coordinator CPU, MB/step and each rank\'s step shares when the rows have them, with their legend', () => {
     const [inProcess, two] = rowsOf('tiny', 100, { 2: 0.9 });
     two.coordinatorCpuSeconds = 1.234;
+    two.coordinatorCpuShare = 0.0123;
     two.bytesPerStep = 3 * 2 ** 20;
     // Rank 0: 60 ms compute, 20 all-reduce, 15 wait, 5 data of a 100 ms step; rank 1: 70 compute, 20 all-reduce, 10 uncovered.
     const events = [
@@ -29,11 +30,12 @@ describe('throughput table columns', () => {
     expect(two.stepShares[1].other).toBeCloseTo(0.1, 9);
 
     const table = formatThroughputBench([inProcess, two]).split('\n');
-    expect(table[0]).toMatch(/start-up s\s+coord CPU s\s+MB\/step\s+compute %\s+all-reduce %\s+wait %\s+other %\s+load$/);
-    expect(table[1]).toMatch(/0\.50\s+-\s+-\s+-\s+-\s+-\s+-\s+1\.5$/);
-    expect(table[2]).toMatch(/0\.50\s+1\.23\s+3\.00\s+60\/70\s+20\/20\s+15\/0\s+5\/10\s+1\.5$/);
+    expect(table[0]).toMatch(/start-up s\s+coord CPU s\s+coord CPU %\s+MB\/step\s+compute %\s+all-reduce %\s+wait %\s+other %\s+load$/);
+    expect(table[1]).toMatch(/0\.50\s+-\s+-\s+-\s+-\s+-\s+-\s+-\s+1\.5$/);
+    expect(table[2]).toMatch(/0\.50\s+1\.23\s+1\.2\s+3\.00\s+60\/70\s+20\/20\s+15\/0\s+5\/10\s+1\.5$/);
     const legend = table.join('\n');
     expect(legend).toContain("coord CPU s: CPU seconds the coordinator's main thread spent over the fit");
+    expect(legend).toContain("coord CPU %: the coordinator's main thread's CPU while the ranks trained the timed epochs");
     expect(legend).toContain('(rank 0/rank 1/...)');
   });
 

@@ -37,7 +37,12 @@ const OPTIONAL_COLUMNS: { has: (r: ThroughputRow) => boolean; columns: Column[];
   {
     has: (r) => r.coordinatorCpuSeconds !== undefined,
     columns: [{ header: 'coord CPU s', cell: (r) => r.coordinatorCpuSeconds?.toFixed(2) ?? '-' }],
-    legend: "coord CPU s: CPU seconds the coordinator's main thread spent over the fit.",
+    legend: "coord CPU s: CPU seconds the coordinator's main thread spent over the fit (start-up, handing the data over and writing the traces included).",
+  },
+  {
+    has: (r) => r.coordinatorCpuShare !== undefined,
+    columns: [{ header: 'coord CPU %', cell: (r) => (r.coordinatorCpuShare === undefined ? '-' : (100 * r.coordinatorCpuShare).toFixed(1)) }],
+    legend: "coord CPU %: the coordinator's main thread's CPU while the ranks trained the timed epochs, as a share of one core (data-parallel runs).",
   },
   {
     has: (r) => r.bytesPerStep !== undefined,
