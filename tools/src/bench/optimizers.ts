@@ -8,7 +8,7 @@
 import { choiceOption, initBackend, parseFlags, tf } from '@weft/tensor';
 import { optimizers } from '@weft/layers';
 
-const { adam, rmsprop, sgd } = optimizers;
+const { adadelta, adam, rmsprop, sgd } = optimizers;
 type Optimizer = optimizers.Optimizer;
 type OptimizerTarget = optimizers.OptimizerTarget;
 
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     ['RMSprop', () => rmsprop(), () => tf.train.rmsprop(0.001, 0.9, 0, 1e-7)],
     ['RMSprop momentum 0.9', () => rmsprop({ momentum: 0.9 }), () => tf.train.rmsprop(0.001, 0.9, 0.9, 1e-7)],
     ['Adam', () => adam(), () => tf.train.adam(0.001, 0.9, 0.999, 1e-7)],
+    ['Adadelta', () => adadelta(), () => tf.train.adadelta(0.001, 0.95, 1e-7)],
   ];
   console.log(`backend ${backend}, ${Object.keys(SHAPES).length} weights, ${(grads.reduce((a, g) => a + g.size, 0) / 1e6).toFixed(2)}M parameters, median of ${steps} steps`);
   const zeros = grads.map((g) => tf.zerosLike(g));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { adadeltaUpdate } from '@weft/tensor';
 import { Optimizer, type OptimizerArgs } from './optimizer';
 
 export interface AdadeltaArgs extends OptimizerArgs {
@@ -22,6 +23,15 @@ export class Adadelta extends Optimizer {
   protected updateStep(g: tf.Tensor, v: tf.Variable, lr: number, slot: (n: string) => tf.Variable): void {
     const accGrad = slot('accumulatedGrad');
     const accDelta = slot('accumulatedDeltaVar');
+    // One pass per variable where the backend has the fused kernel (wasm, cpu): the bits of the ops below,
+    // but for state that turns subnormal, which it flushes to zero (as TensorFlow's CPU kernels do).
+    const fused = adadeltaUpdate({ variable: v, gradient: g, accumulatedGrad: accGrad, accumulatedDelta: accDelta }, { learningRate: lr, rho: this.rho, epsilon: this.epsilon });
+    if (fused) {
+      accGrad.assign(fused.accumulatedGrad);
+      accDelta.assign(fused.accumulatedDelta);
+      v.assign(fused.variable);
+      return;
+    }
     const rms = (x: tf.Tensor) => tf.sqrt(tf.add(x, this.epsilon));
     accGrad.assign(tf.add(tf.mul(accGrad, this.rho), tf.mul(tf.square(g), 1 - this.rho)));
     const delta = tf.neg(tf.div(tf.mul(g, rms(accDelta)), rms(accGrad)));

@@ -28,7 +28,6 @@ const STEP = frame(
 );
 const $ = STEP.slot;
 
-const NEG = [0xfd, 0xe1, 0x01]; // f32x4.neg
 const splat = (value: number) => [...op.f32(value), ...op.f32x4Splat];
 const at = (base: number, offset: number) => [...op.get(base), ...op.get(offset), ...op.i32Add];
 const load = (base: number, offset: number) => [...at(base, offset), ...op.v128Load()];
@@ -59,7 +58,7 @@ function exp(): number[] {
 }
 
 /** 1 / (1 + exp(-v)) of the v128 on the stack. */
-const sigmoid = (): number[] => [...NEG, ...exp(), ...splat(1), ...op.f32x4Add, ...op.set($.scratch), ...splat(1), ...op.get($.scratch), ...op.f32x4Div];
+const sigmoid = (): number[] => [...op.f32x4Neg, ...exp(), ...splat(1), ...op.f32x4Add, ...op.set($.scratch), ...splat(1), ...op.get($.scratch), ...op.f32x4Div];
 
 function stepCode(): number[] {
   /** A gate's sigmoid (of 2z for the candidate) into slot `s` and into the sigmoids array. */

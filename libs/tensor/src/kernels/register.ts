@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { adadeltaUpdateKernel } from './adadelta-update';
 import { adamUpdateKernel } from './adam-update';
 import { rmspropUpdateKernel } from './rmsprop-update';
 import { sgdMomentumUpdateKernel } from './sgd-momentum-update';
@@ -37,6 +38,7 @@ const kernels: WasmKernel<any>[] = [
   unpackKernel,
   identityKernel,
   adamUpdateKernel,
+  adadeltaUpdateKernel,
   rmspropUpdateKernel,
   sgdMomentumUpdateKernel,
   gemmKernel,

@@ -2,7 +2,7 @@ import { op } from './wasm-asm';
 
 /*
  * Optimizer state flushed to zero where it turns subnormal (|x| < 2^-126, "denormal"), by the
- * fused Adam, RMSprop and SGD-momentum updates.
+ * fused Adam, RMSprop, SGD-momentum and Adadelta updates.
  *
  * A moment or velocity whose gradient stays 0 (an input pixel that is always 0, an embedding row no
  * batch touches) decays by beta or rho at every step and turns subnormal after some hundreds of

@@ -67,6 +67,7 @@ export const op = {
   f32Div: [0x95],
   f32Sqrt: [0x91],
   f32Abs: [0x8b],
+  f32Neg: [0x8c],
   f32Lt: [0x5d],
   f32Eq: [0x5b],
   f32Gt: [0x5e],
@@ -90,6 +91,7 @@ export const op = {
   f32x4Pmax: simd(0xeb),
   f32x4Sqrt: simd(0xe3),
   f32x4Abs: simd(0xe0),
+  f32x4Neg: simd(0xe1),
   /** Lane masks (all ones where true). */
   f32x4Eq: simd(0x41),
   f32x4Lt: simd(0x43),

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { adadeltaSimdOn } from './adadelta-simd';
+import { flushSubnormal } from './subnormal';
+import { cpuF32, updateKernelInputs, type CpuBackend } from './update-kernel-inputs';
+import { heapF32, heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+
+/** Name of the fused Adadelta update kernel (ours; registered on wasm and cpu). */
+export const WEFT_ADADELTA_UPDATE = 'WeftAdadeltaUpdate';
+
+export interface AdadeltaUpdateAttrs {
+  learningRate: number;
+  rho: number;
+  epsilon: number;
+}
+
+type Arrays = { w: Float32Array; g: Float32Array; accGrad: Float32Array; accDelta: Float32Array };
+
+/**
+ * Keras 3's Adadelta step for one variable in one pass, written to new arrays (inputs are never
+ * written: tensors may share memory). Every intermediate is rounded to float32 where the per-op
+ * update (mul, square, add, sqrt, div, neg) rounds, so both give the same bits, but for
+ * accumulators that turn subnormal, which are flushed to zero (subnormal.ts):
+ *   accGrad' = accGrad rho + g^2 (1 - rho)
+ *   delta = -(g sqrt(accDelta + epsilon) / sqrt(accGrad' + epsilon))
+ *   accDelta' = accDelta rho + delta^2 (1 - rho);  w' = w + delta lr
+ */
+function adadeltaPass(inp: Arrays, out: Arrays, attrs: AdadeltaUpdateAttrs): void {
+  const f = Math.fround;
+  const lr = f(attrs.learningRate);
+  const rho = f(attrs.rho);
+  const c = f(1 - attrs.rho);
+  const eps = f(attrs.epsilon);
+  const rms = (x: number) => f(Math.sqrt(f(x + eps)));
+  const { w, g, accGrad, accDelta } = inp;
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i];
+    const ag = flushSubnormal(f(f(accGrad[i] * rho) + f(f(gi * gi) * c)));
+    out.accGrad[i] = ag;
+    const delta = -f(f(gi * rms(accDelta[i])) / rms(ag));
+    out.accDelta[i] = flushSubnormal(f(f(accDelta[i] * rho) + f(f(delta * delta) * c)));
+    out.w[i] = f(w[i] + f(delta * lr));
+  }
+}
+
+const NAMES = ['variable', 'gradient', 'accumulatedGrad', 'accumulatedDelta'];
+const asArrays = (list: Float32Array[]): Arrays => ({ w: list[0], g: list[1], accGrad: list[2], accDelta: list[3] });
+
+function adadeltaUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<AdadeltaUpdateAttrs>): tf.TensorInfo[] {
+  const infos = updateKernelInputs(WEFT_ADADELTA_UPDATE, inputs as tf.NamedTensorInfoMap, NAMES);
+  const outs = infos.filter((_, i) => i !== 1).map((t) => backend.makeOutput(t.shape, 'float32'));
+  const memory = heapMemory(backend);
+  const simd = memory ? adadeltaSimdOn(memory) : null;
+  if (simd) {
+    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
+    const [w, g, accGrad, accDelta] = infos.map(offset);
+    const [wOut, accGradOut, accDeltaOut] = outs.map(offset);
+    simd(w, g, accGrad, accDelta, wOut, accGradOut, accDeltaOut, tf.util.sizeFromShape(infos[0].shape), attrs.learningRate, attrs.rho, Math.fround(1 - attrs.rho), attrs.epsilon);
+    return outs;
+  }
+  // Views taken after the last allocation: makeOutput may grow (and so move) the heap.
+  const view = (t: tf.TensorInfo) => heapF32(backend, t);
+  const inp = asArrays(infos.map(view));
+  const [w, accGrad, accDelta] = outs.map(view);
+  adadeltaPass(inp, { w, g: inp.g, accGrad, accDelta }, attrs);
+  return outs;
+}
+
+function adadeltaUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo[] {
+  const cpu = backend as CpuBackend;
+  const infos = updateKernelInputs(WEFT_ADADELTA_UPDATE, inputs, NAMES);
+  const inp = asArrays(infos.map((t) => cpuF32(cpu, t)));
+  const size = inp.w.length;
+  const out = { w: new Float32Array(size), g: inp.g, accGrad: new Float32Array(size), accDelta: new Float32Array(size) };
+  adadeltaPass(inp, out, attrs as unknown as AdadeltaUpdateAttrs);
+  return [out.w, out.accGrad, out.accDelta].map((values) => cpu.makeTensorInfo(infos[0].shape, 'float32', values));
+}
+
+export const adadeltaUpdateKernel: WasmKernel<AdadeltaUpdateAttrs> = {
+  kernelName: WEFT_ADADELTA_UPDATE,
+  kernelFunc: adadeltaUpdateWasm as unknown as WasmKernel<AdadeltaUpdateAttrs>['kernelFunc'],
+};
+
+// The cpu backend gets it at load (the wasm one with the other training kernels, in register.ts).
+if (!tf.getKernel(WEFT_ADADELTA_UPDATE, 'cpu')) {
+  tf.registerKernel({ kernelName: WEFT_ADADELTA_UPDATE, backendName: 'cpu', kernelFunc: adadeltaUpdateCpu as unknown as tf.KernelFunc });
+}
+
+export interface AdadeltaUpdateInputs {
+  variable: tf.Tensor;
+  gradient: tf.Tensor;
+  accumulatedGrad: tf.Tensor;
+  accumulatedDelta: tf.Tensor;
+}
+
+/**
+ * One fused Adadelta step as new tensors (the caller assigns them), or null when the active
+ * backend has no fused kernel (the caller then updates with separate ops).
+ */
+export function adadeltaUpdate(inputs: AdadeltaUpdateInputs, attrs: AdadeltaUpdateAttrs): { variable: tf.Tensor; accumulatedGrad: tf.Tensor; accumulatedDelta: tf.Tensor } | null {
+  if (!tf.getKernel(WEFT_ADADELTA_UPDATE, tf.getBackend())) return null;
+  const out = tf.engine().runKernel(WEFT_ADADELTA_UPDATE, { ...inputs }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+  return { variable: out[0], accumulatedGrad: out[1], accumulatedDelta: out[2] };
+}
