@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { countedLoop, F32, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
+import { elementwiseLoops, F32, I32, instantiateOn, op, V128, type AsmFunction, type WasmMemory } from './wasm-asm';
 import { heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the segment sums kernel (ours; registered on wasm and cpu). */
@@ -37,15 +37,13 @@ const [AT, LENGTH, PLUS_ZERO, TERMS, FIRST_TERM] = [0, 1, 2, 3, 4];
 function elementwise(name: string, params: number[], n: number, turn: (vector: boolean) => number[], splats: Array<[number, number]> = []): AsmFunction {
   const [i, end] = [params.length, params.length + 1];
   const vectors = splats.map((_, k) => params.length + 2 + k);
-  const setEnd = (mask: number) => [...op.get(n), ...op.i32(mask), ...op.i32And, ...op.i32(2), ...op.i32Shl, ...op.set(end)];
   return {
     name,
     params,
     locals: [I32, I32, ...splats.map(() => V128)],
     code: [
       ...splats.flatMap(([from], k) => [...op.get(from), ...op.f32x4Splat, ...op.set(vectors[k])]),
-      ...setEnd(-4), ...countedLoop(i, end, 16, turn(true)),
-      ...setEnd(-1), ...countedLoop(i, end, 4, turn(false)),
+      ...elementwiseLoops(n, i, end, (lanes) => turn(lanes === 4)),
     ],
   };
 }
