@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adadeltaSimdOn } from './adadelta-simd';
 import { flushSubnormal } from './subnormal';
-import { cpuF32, updateKernelInputs, type CpuBackend } from './update-kernel-inputs';
-import { heapF32, heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { cpuF32, fusedUpdateKernel, updateKernelInputs, type CpuBackend, type CpuKernelArgs } from './update-kernel-inputs';
+import { heapF32, heapMemory, heapOffset, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the fused Adadelta update kernel (ours; registered on wasm and cpu). */
 export const WEFT_ADADELTA_UPDATE = 'WeftAdadeltaUpdate';
@@ -65,7 +65,7 @@ function adadeltaUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<AdadeltaU
   return outs;
 }
 
-function adadeltaUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo[] {
+function adadeltaUpdateCpu({ inputs, backend, attrs }: CpuKernelArgs): tf.TensorInfo[] {
   const cpu = backend as CpuBackend;
   const infos = updateKernelInputs(WEFT_ADADELTA_UPDATE, inputs, NAMES);
   const inp = asArrays(infos.map((t) => cpuF32(cpu, t)));
@@ -75,15 +75,7 @@ function adadeltaUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorI
   return [out.w, out.accGrad, out.accDelta].map((values) => cpu.makeTensorInfo(infos[0].shape, 'float32', values));
 }
 
-export const adadeltaUpdateKernel: WasmKernel<AdadeltaUpdateAttrs> = {
-  kernelName: WEFT_ADADELTA_UPDATE,
-  kernelFunc: adadeltaUpdateWasm as unknown as WasmKernel<AdadeltaUpdateAttrs>['kernelFunc'],
-};
-
-// The cpu backend gets it at load (the wasm one with the other training kernels, in register.ts).
-if (!tf.getKernel(WEFT_ADADELTA_UPDATE, 'cpu')) {
-  tf.registerKernel({ kernelName: WEFT_ADADELTA_UPDATE, backendName: 'cpu', kernelFunc: adadeltaUpdateCpu as unknown as tf.KernelFunc });
-}
+export const adadeltaUpdateKernel = fusedUpdateKernel(WEFT_ADADELTA_UPDATE, adadeltaUpdateWasm, adadeltaUpdateCpu);
 
 export interface AdadeltaUpdateInputs {
   variable: tf.Tensor;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamSimdOn } from './adam-simd';
 import { flushSubnormal } from './subnormal';
-import { cpuF32, updateKernelInputs, type CpuBackend } from './update-kernel-inputs';
-import { heapF32, heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { cpuF32, fusedUpdateKernel, updateKernelInputs, type CpuBackend, type CpuKernelArgs } from './update-kernel-inputs';
+import { heapF32, heapMemory, heapOffset, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the fused Adam update kernel (ours; registered on wasm and cpu). */
 export const WEFT_ADAM_UPDATE = 'WeftAdamUpdate';
@@ -78,7 +78,7 @@ function adamUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<AdamUpdateAtt
   return outs;
 }
 
-function adamUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo[] {
+function adamUpdateCpu({ inputs, backend, attrs }: CpuKernelArgs): tf.TensorInfo[] {
   const cpu = backend as CpuBackend;
   const a = attrs as unknown as AdamUpdateAttrs;
   const infos = checkInputs(inputs, a);
@@ -90,15 +90,7 @@ function adamUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoM
   return [out.w, out.m, out.v, ...(out.vHat ? [out.vHat] : [])].map((values) => cpu.makeTensorInfo(shape, 'float32', values));
 }
 
-export const adamUpdateKernel: WasmKernel<AdamUpdateAttrs> = {
-  kernelName: WEFT_ADAM_UPDATE,
-  kernelFunc: adamUpdateWasm as unknown as WasmKernel<AdamUpdateAttrs>['kernelFunc'],
-};
-
-// The cpu backend gets it at load (the wasm one with the other training kernels, in register.ts).
-if (!tf.getKernel(WEFT_ADAM_UPDATE, 'cpu')) {
-  tf.registerKernel({ kernelName: WEFT_ADAM_UPDATE, backendName: 'cpu', kernelFunc: adamUpdateCpu as unknown as tf.KernelFunc });
-}
+export const adamUpdateKernel = fusedUpdateKernel(WEFT_ADAM_UPDATE, adamUpdateWasm, adamUpdateCpu);
 
 export interface AdamUpdateInputs {
   variable: tf.Tensor;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rmspropSimdOn } from './rmsprop-simd';
 import { flushSubnormal } from './subnormal';
-import { cpuF32, updateKernelInputs, type CpuBackend } from './update-kernel-inputs';
-import { heapF32, heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { cpuF32, fusedUpdateKernel, updateKernelInputs, type CpuBackend, type CpuKernelArgs } from './update-kernel-inputs';
+import { heapF32, heapMemory, heapOffset, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the fused RMSprop update kernel (ours; registered on wasm and cpu). */
 export const WEFT_RMSPROP_UPDATE = 'WeftRMSpropUpdate';
@@ -74,7 +74,7 @@ function rmspropUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<RMSpropUpd
   return outs;
 }
 
-function rmspropUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo[] {
+function rmspropUpdateCpu({ inputs, backend, attrs }: CpuKernelArgs): tf.TensorInfo[] {
   const cpu = backend as CpuBackend;
   const a = attrs as unknown as RMSpropUpdateAttrs;
   const infos = checkInputs(inputs, a);
@@ -86,15 +86,7 @@ function rmspropUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorIn
   return [out.w, out.velocity, ...(out.momentum ? [out.momentum] : [])].map((values) => cpu.makeTensorInfo(shape, 'float32', values));
 }
 
-export const rmspropUpdateKernel: WasmKernel<RMSpropUpdateAttrs> = {
-  kernelName: WEFT_RMSPROP_UPDATE,
-  kernelFunc: rmspropUpdateWasm as unknown as WasmKernel<RMSpropUpdateAttrs>['kernelFunc'],
-};
-
-// The cpu backend gets it at load (the wasm one with the other training kernels, in register.ts).
-if (!tf.getKernel(WEFT_RMSPROP_UPDATE, 'cpu')) {
-  tf.registerKernel({ kernelName: WEFT_RMSPROP_UPDATE, backendName: 'cpu', kernelFunc: rmspropUpdateCpu as unknown as tf.KernelFunc });
-}
+export const rmspropUpdateKernel = fusedUpdateKernel(WEFT_RMSPROP_UPDATE, rmspropUpdateWasm, rmspropUpdateCpu);
 
 export interface RMSpropUpdateInputs {
   variable: tf.Tensor;

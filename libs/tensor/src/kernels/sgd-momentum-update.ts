@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sgdMomentumSimdOn } from './sgd-momentum-simd';
 import { flushSubnormal } from './subnormal';
-import { cpuF32, updateKernelInputs, type CpuBackend } from './update-kernel-inputs';
-import { heapF32, heapMemory, heapOffset, type WasmKernel, type WasmKernelArgs } from './wasm-kernel-utils';
+import { cpuF32, fusedUpdateKernel, updateKernelInputs, type CpuBackend, type CpuKernelArgs } from './update-kernel-inputs';
+import { heapF32, heapMemory, heapOffset, type WasmKernelArgs } from './wasm-kernel-utils';
 
 /** Name of the fused SGD-with-momentum update kernel (ours; registered on wasm and cpu). */
 export const WEFT_SGD_MOMENTUM_UPDATE = 'WeftSGDMomentumUpdate';
@@ -61,7 +61,7 @@ function sgdMomentumUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<SgdMom
   return outs;
 }
 
-function sgdMomentumUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: unknown }): tf.TensorInfo[] {
+function sgdMomentumUpdateCpu({ inputs, backend, attrs }: CpuKernelArgs): tf.TensorInfo[] {
   const cpu = backend as CpuBackend;
   const infos = checkInputs(inputs);
   const [w, g, m] = infos.map((t) => cpuF32(cpu, t));
@@ -70,15 +70,7 @@ function sgdMomentumUpdateCpu({ inputs, backend, attrs }: { inputs: tf.NamedTens
   return [out.w, out.m].map((values) => cpu.makeTensorInfo(infos[0].shape, 'float32', values));
 }
 
-export const sgdMomentumUpdateKernel: WasmKernel<SgdMomentumUpdateAttrs> = {
-  kernelName: WEFT_SGD_MOMENTUM_UPDATE,
-  kernelFunc: sgdMomentumUpdateWasm as unknown as WasmKernel<SgdMomentumUpdateAttrs>['kernelFunc'],
-};
-
-// The cpu backend gets it at load (the wasm one with the other training kernels, in register.ts).
-if (!tf.getKernel(WEFT_SGD_MOMENTUM_UPDATE, 'cpu')) {
-  tf.registerKernel({ kernelName: WEFT_SGD_MOMENTUM_UPDATE, backendName: 'cpu', kernelFunc: sgdMomentumUpdateCpu as unknown as tf.KernelFunc });
-}
+export const sgdMomentumUpdateKernel = fusedUpdateKernel(WEFT_SGD_MOMENTUM_UPDATE, sgdMomentumUpdateWasm, sgdMomentumUpdateCpu);
 
 export interface SgdMomentumUpdateInputs {
   variable: tf.Tensor;

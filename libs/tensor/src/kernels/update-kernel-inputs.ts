@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { WasmKernel, WasmKernelArgs } from './wasm-kernel-utils';
 
 /** The inputs of a fused optimizer update, in `names` order: each present, float32 and of the variable's (the first's) shape. */
 export function updateKernelInputs(kernelName: string, inputs: tf.NamedTensorInfoMap, names: string[]): tf.TensorInfo[] {
@@ -24,3 +25,23 @@ export interface CpuBackend {
 
 /** A float32 input's values on the cpu backend. */
 export const cpuF32 = (cpu: CpuBackend, info: tf.TensorInfo): Float32Array => cpu.data.get(info.dataId).values as Float32Array;
+
+/** What a cpu-backend kernel function receives. */
+export interface CpuKernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}
+
+/**
+ * A fused update's kernel: the wasm function as a WasmKernel (register.ts registers it with the
+ * other training kernels), and the cpu function registered on the cpu backend now, at load.
+ */
+export function fusedUpdateKernel<A>(
+  kernelName: string,
+  wasm: (args: WasmKernelArgs<A>) => tf.TensorInfo[],
+  cpu: (args: CpuKernelArgs) => tf.TensorInfo[],
+): WasmKernel<A> {
+  if (!tf.getKernel(kernelName, 'cpu')) tf.registerKernel({ kernelName, backendName: 'cpu', kernelFunc: cpu as unknown as tf.KernelFunc });
+  return { kernelName, kernelFunc: wasm as unknown as WasmKernel<A>['kernelFunc'] };
+}
