@@ -5,6 +5,7 @@ export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, wasmTrainin
 export { FlatLayout, valuesOf, type FlatEntry, type FlatSpec } from './flat-buffer';
 export { adamUpdate, WEFT_ADAM_UPDATE, type AdamUpdateAttrs, type AdamUpdateInputs, type AdamUpdateResult } from './kernels/adam-update';
 export { rmspropUpdate, WEFT_RMSPROP_UPDATE, type RMSpropUpdateAttrs, type RMSpropUpdateInputs, type RMSpropUpdateResult } from './kernels/rmsprop-update';
+export { adagradUpdate, WEFT_ADAGRAD_UPDATE, type AdagradUpdateAttrs, type AdagradUpdateInputs } from './kernels/adagrad-update';
 export { adadeltaUpdate, WEFT_ADADELTA_UPDATE, type AdadeltaUpdateAttrs, type AdadeltaUpdateInputs } from './kernels/adadelta-update';
 export { sgdMomentumUpdate, WEFT_SGD_MOMENTUM_UPDATE, type SgdMomentumUpdateAttrs, type SgdMomentumUpdateInputs } from './kernels/sgd-momentum-update';
 export { gemm, WEFT_GEMM } from './kernels/gemm';

@@ -8,7 +8,7 @@
 import { choiceOption, initBackend, parseFlags, tf } from '@weft/tensor';
 import { optimizers } from '@weft/layers';
 
-const { adadelta, adam, rmsprop, sgd } = optimizers;
+const { adadelta, adagrad, adam, rmsprop, sgd } = optimizers;
 type Optimizer = optimizers.Optimizer;
 type OptimizerTarget = optimizers.OptimizerTarget;
 
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     ['RMSprop momentum 0.9', () => rmsprop({ momentum: 0.9 }), () => tf.train.rmsprop(0.001, 0.9, 0.9, 1e-7)],
     ['Adam', () => adam(), () => tf.train.adam(0.001, 0.9, 0.999, 1e-7)],
     ['Adadelta', () => adadelta(), () => tf.train.adadelta(0.001, 0.95, 1e-7)],
+    ['Adagrad', () => adagrad(), () => tf.train.adagrad(0.001, 0.1)],
   ];
   console.log(`backend ${backend}, ${Object.keys(SHAPES).length} weights, ${(grads.reduce((a, g) => a + g.size, 0) / 1e6).toFixed(2)}M parameters, median of ${steps} steps`);
   const zeros = grads.map((g) => tf.zerosLike(g));

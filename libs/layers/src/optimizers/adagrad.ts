@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { adagradUpdate } from '@weft/tensor';
 import { check } from '../activations/lookup';
 import { Optimizer, type OptimizerArgs } from './optimizer';
 
@@ -30,6 +31,13 @@ export class Adagrad extends Optimizer {
     g: tf.Tensor, v: tf.Variable, lr: number, slot: (n: string, init?: number) => tf.Variable,
   ): void {
     const accumulator = slot('accumulator', this.initialAccumulatorValue);
+    // One pass per variable where the backend has the fused kernel (wasm, cpu): the bits of the ops below.
+    const fused = adagradUpdate({ variable: v, gradient: g, accumulator }, { learningRate: lr, epsilon: this.epsilon });
+    if (fused) {
+      accumulator.assign(fused.accumulator);
+      v.assign(fused.variable);
+      return;
+    }
     accumulator.assign(tf.add(accumulator, tf.square(g)));
     v.assign(tf.sub(v, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(accumulator, this.epsilon)))));
   }

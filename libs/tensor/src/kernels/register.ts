@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { adadeltaUpdateKernel } from './adadelta-update';
+import { adagradUpdateKernel } from './adagrad-update';
 import { adamUpdateKernel } from './adam-update';
 import { rmspropUpdateKernel } from './rmsprop-update';
 import { sgdMomentumUpdateKernel } from './sgd-momentum-update';
@@ -39,6 +40,7 @@ const kernels: WasmKernel<any>[] = [
   identityKernel,
   adamUpdateKernel,
   adadeltaUpdateKernel,
+  adagradUpdateKernel,
   rmspropUpdateKernel,
   sgdMomentumUpdateKernel,
   gemmKernel,
