@@ -69,11 +69,15 @@ export async function launchProcesses<A, R>(options: LaunchProcessesOptions<A>):
         timeoutMs: options.groupTimeoutMs,
       },
     };
-    child.send(start);
+    // A send can meet a channel the child has just closed (comlink releases a proxy from a
+    // finalizer, at any time): the error then goes to the callback, not to an unheard 'error'
+    // event that would end this process. The child's exit reports the rank's end.
     const post = (message: unknown) => {
-      if (child.connected) child.send(message as Serializable);
+      if (child.connected) child.send(message as Serializable, () => undefined);
     };
+    post(start);
     child.on('message', rankChannel<R>(rank, post, settle, options));
+    child.on('error', (err) => settle({ rank, ok: false, error: `rank ${rank}'s process failed: ${err.message}` }));
     child.on('exit', (code, signal) =>
       settle({
         rank,
