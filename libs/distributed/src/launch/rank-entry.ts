@@ -61,7 +61,8 @@ if (!isMainThread && parentPort) {
   process.once('message', (start: RankStart) =>
     void runRank(start, {
       post: (report) => {
-        if (process.connected) process.send!(report);
+        // Errors of a send the closing channel cut short go to the callback (the 'disconnect' above ends the rank).
+        if (process.connected) process.send!(report, () => undefined);
       },
       listen: (handler) => process.on('message', handler),
     }),
