@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adadeltaUpdate, type AdadeltaUpdateAttrs } from './adadelta-update';
-import { randomValues } from './kernel-test-utils';
-import { registerWasmTrainingKernels } from './register';
+import { randomValues, updateTrajectory, useBackend } from './kernel-test-utils';
 import { flushSubnormal, SMALLEST_NORMAL_F32 } from './subnormal';
 
 /** The per-op Keras 3 update the fused kernel replaces (as Adadelta.updateStep writes it without the kernel). */
@@ -13,47 +12,29 @@ function perOpStep(w: tf.Tensor, g: tf.Tensor, accGrad: tf.Tensor, accDelta: tf.
   return { variable: tf.add(w, tf.mul(delta, a.learningRate)), accumulatedGrad: accGrad2, accumulatedDelta: accDelta2 };
 }
 
-async function use(backend: 'cpu' | 'wasm'): Promise<void> {
-  if (backend === 'wasm') registerWasmTrainingKernels();
-  await tf.setBackend(backend);
-}
-
 const ATTRS = { learningRate: 0.5, rho: 0.95, epsilon: 1e-7 };
 
-/** `steps` Adadelta steps on a [size] weight with a weight-dependent gradient; returns [w, accGrad, accDelta] after each step. */
+/** `steps` Adadelta steps; [w, accGrad, accDelta] after each step. */
 function trajectory(size: number, steps: number, fused: boolean): Float32Array[][] {
-  return tf.tidy(() => {
-    let state: { variable: tf.Tensor; accumulatedGrad: tf.Tensor; accumulatedDelta: tf.Tensor } = {
-      variable: tf.tensor1d(randomValues(size, 1)),
-      accumulatedGrad: tf.zeros([size]),
-      accumulatedDelta: tf.zeros([size]),
-    };
-    const noise = tf.tensor1d(randomValues(size, 2));
-    const out: Float32Array[][] = [];
-    for (let t = 1; t <= steps; t++) {
-      // Non-linear in w, with some exact zeros (a row no batch touched).
-      const g = tf.mul(tf.add(tf.pow(state.variable, 3), noise), tf.cast(tf.greater(noise, -0.6), 'float32'));
-      const before = state.variable.dataSync().slice();
-      state = fused ? adadeltaUpdate({ ...state, gradient: g }, ATTRS)! : perOpStep(state.variable, g, state.accumulatedGrad, state.accumulatedDelta, ATTRS);
-      expect(state).not.toBeNull();
-      out.push([state.variable, state.accumulatedGrad, state.accumulatedDelta].map((x) => x.dataSync() as Float32Array));
-      expect(before).not.toEqual(out[out.length - 1][0]);
-    }
-    return out;
-  });
+  return updateTrajectory(
+    size,
+    steps,
+    (variable) => ({ variable, accumulatedGrad: tf.zeros([size]), accumulatedDelta: tf.zeros([size]) }),
+    (state, g) => (fused ? adadeltaUpdate({ ...state, gradient: g }, ATTRS) : perOpStep(state.variable, g, state.accumulatedGrad, state.accumulatedDelta, ATTRS)),
+  );
 }
 
 describe('WeftAdadeltaUpdate: one fused pass has the bits of the per-op Keras 3 Adadelta update over 6 steps', () => {
   // 1031: the SIMD loop's 4-float turns and the scalar tail.
   for (const backend of ['wasm', 'cpu'] as const) {
     it(`${backend} (1031 weights)`, async () => {
-      await use(backend);
+      await useBackend(backend);
       expect(trajectory(1031, 6, true)).toEqual(trajectory(1031, 6, false));
     });
   }
 
   it('writes new tensors and leaves its inputs unchanged', async () => {
-    await use('wasm');
+    await useBackend('wasm');
     tf.tidy(() => {
       const [w, g, a, d] = [1, 2, 3, 4].map((seed) => (seed > 2 ? tf.abs(tf.tensor1d(randomValues(9, seed))) : tf.tensor1d(randomValues(9, seed))));
       const copies = [w, g, a, d].map((x) => x.dataSync().slice());
@@ -64,7 +45,7 @@ describe('WeftAdadeltaUpdate: one fused pass has the bits of the per-op Keras 3 
   });
 
   it('rejects mismatched shapes', async () => {
-    await use('cpu');
+    await useBackend('cpu');
     tf.tidy(() => {
       const w = tf.zeros([3]);
       expect(() => adadeltaUpdate({ variable: w, gradient: tf.zeros([4]), accumulatedGrad: w, accumulatedDelta: w }, ATTRS)).toThrow(
@@ -81,7 +62,7 @@ describe('WeftAdadeltaUpdate: accumulators that turn subnormal are flushed to ze
   const size = 1031;
   for (const backend of ['wasm', 'cpu'] as const) {
     it(backend, async () => {
-      await use(backend);
+      await useBackend(backend);
       tf.tidy(() => {
         const state = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => pattern[i % pattern.length]));
         const w = tf.tensor1d(randomValues(size, 1));

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adagradUpdate, type AdagradUpdateAttrs } from './adagrad-update';
-import { randomValues } from './kernel-test-utils';
-import { registerWasmTrainingKernels } from './register';
+import { randomValues, updateTrajectory, useBackend } from './kernel-test-utils';
 
 /** The per-op Keras 3 update the fused kernel replaces (as Adagrad.updateStep writes it without the kernel). */
 function perOpStep(w: tf.Tensor, g: tf.Tensor, accumulator: tf.Tensor, a: AdagradUpdateAttrs) {
@@ -9,43 +8,29 @@ function perOpStep(w: tf.Tensor, g: tf.Tensor, accumulator: tf.Tensor, a: Adagra
   return { variable: tf.sub(w, tf.div(tf.mul(g, a.learningRate), tf.sqrt(tf.add(acc2, a.epsilon)))), accumulator: acc2 };
 }
 
-async function use(backend: 'cpu' | 'wasm'): Promise<void> {
-  if (backend === 'wasm') registerWasmTrainingKernels();
-  await tf.setBackend(backend);
-}
-
 const ATTRS = { learningRate: 0.05, epsilon: 1e-7 };
 
-/** `steps` Adagrad steps on a [size] weight with a weight-dependent gradient; returns [w, accumulator] after each step. */
+/** `steps` Adagrad steps from accumulators of 0.1; [w, accumulator] after each step. */
 function trajectory(size: number, steps: number, fused: boolean): Float32Array[][] {
-  return tf.tidy(() => {
-    let state: { variable: tf.Tensor; accumulator: tf.Tensor } = { variable: tf.tensor1d(randomValues(size, 1)), accumulator: tf.fill([size], 0.1) };
-    const noise = tf.tensor1d(randomValues(size, 2));
-    const out: Float32Array[][] = [];
-    for (let t = 1; t <= steps; t++) {
-      // Non-linear in w, with some exact zeros (a row no batch touched).
-      const g = tf.mul(tf.add(tf.pow(state.variable, 3), noise), tf.cast(tf.greater(noise, -0.6), 'float32'));
-      const before = state.variable.dataSync().slice();
-      state = fused ? adagradUpdate({ ...state, gradient: g }, ATTRS)! : perOpStep(state.variable, g, state.accumulator, ATTRS);
-      expect(state).not.toBeNull();
-      out.push([state.variable, state.accumulator].map((x) => x.dataSync() as Float32Array));
-      expect(before).not.toEqual(out[out.length - 1][0]);
-    }
-    return out;
-  });
+  return updateTrajectory(
+    size,
+    steps,
+    (variable) => ({ variable, accumulator: tf.fill([size], 0.1) }),
+    (state, g) => (fused ? adagradUpdate({ ...state, gradient: g }, ATTRS) : perOpStep(state.variable, g, state.accumulator, ATTRS)),
+  );
 }
 
 describe('WeftAdagradUpdate: one fused pass has the bits of the per-op Keras 3 Adagrad update over 6 steps', () => {
   // 1031: the SIMD loop's 4-float turns and the scalar tail.
   for (const backend of ['wasm', 'cpu'] as const) {
     it(`${backend} (1031 weights)`, async () => {
-      await use(backend);
+      await useBackend(backend);
       expect(trajectory(1031, 6, true)).toEqual(trajectory(1031, 6, false));
     });
   }
 
   it('writes new tensors and leaves its inputs unchanged', async () => {
-    await use('wasm');
+    await useBackend('wasm');
     tf.tidy(() => {
       const [w, g] = [1, 2].map((seed) => tf.tensor1d(randomValues(9, seed)));
       const acc = tf.abs(tf.tensor1d(randomValues(9, 3)));
@@ -57,7 +42,7 @@ describe('WeftAdagradUpdate: one fused pass has the bits of the per-op Keras 3 A
   });
 
   it('rejects mismatched shapes', async () => {
-    await use('cpu');
+    await useBackend('cpu');
     tf.tidy(() => {
       const w = tf.zeros([3]);
       expect(() => adagradUpdate({ variable: w, gradient: tf.zeros([4]), accumulator: w }, ATTRS)).toThrow(/variable's shape \[3\]. Received: \[4\]/);

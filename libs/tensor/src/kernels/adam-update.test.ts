@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate, type AdamUpdateAttrs } from './adam-update';
-import { maxRelativeError, randomValues } from './kernel-test-utils';
-import { registerWasmTrainingKernels } from './register';
+import { maxRelativeError, randomValues, updateTrajectory, useBackend } from './kernel-test-utils';
 import { flushSubnormal, SMALLEST_NORMAL_F32 } from './subnormal';
 
 const BETA1 = 0.9;
@@ -16,36 +15,23 @@ function perOpStep(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, vHat:
   return { variable: w2, momentum: m2, velocity: v2, velocityHat: vHat2 };
 }
 
-/** `steps` Adam steps on a [size] weight with a weight-dependent gradient; returns [w, m, v(, vHat)] after each step. */
+/** `steps` Adam steps (learning rate 0.01); [w, m, v(, vHat)] after each step. */
 function trajectory(size: number, steps: number, amsgrad: boolean, fused: boolean): Float32Array[][] {
-  return tf.tidy(() => {
-    let state = {
-      variable: tf.tensor1d(randomValues(size, 1)),
-      momentum: tf.zeros([size]),
-      velocity: tf.zeros([size]),
-      velocityHat: amsgrad ? tf.zeros([size]) : null,
-    } as { variable: tf.Tensor; momentum: tf.Tensor; velocity: tf.Tensor; velocityHat: tf.Tensor | null };
-    const noise = tf.tensor1d(randomValues(size, 2));
-    const out: Float32Array[][] = [];
-    for (let t = 1; t <= steps; t++) {
-      // Non-linear in w, with some exact zeros (an embedding row no batch touched).
-      const g = tf.mul(tf.add(tf.pow(state.variable, 3), noise), tf.cast(tf.greater(noise, -0.6), 'float32'));
+  return updateTrajectory(
+    size,
+    steps,
+    (variable) => ({ variable, momentum: tf.zeros([size]), velocity: tf.zeros([size]), velocityHat: amsgrad ? tf.zeros([size]) : null }),
+    (state, g, t) => {
       const attrs = { alpha: (0.01 * Math.sqrt(1 - BETA2 ** t)) / (1 - BETA1 ** t), beta1: BETA1, beta2: BETA2, epsilon: 1e-7, amsgrad };
-      const before = state.variable.dataSync().slice();
-      state = fused
-        ? adamUpdate({ ...state, gradient: g, velocityHat: state.velocityHat ?? undefined }, attrs)!
+      return fused
+        ? adamUpdate({ ...state, gradient: g, velocityHat: state.velocityHat ?? undefined }, attrs)
         : perOpStep(state.variable, g, state.momentum, state.velocity, state.velocityHat, attrs);
-      expect(state).not.toBeNull();
-      out.push([state.variable, state.momentum, state.velocity, ...(state.velocityHat ? [state.velocityHat] : [])].map((x) => x.dataSync() as Float32Array));
-      expect(before).not.toEqual(out[out.length - 1][0]);
-    }
-    return out;
-  });
+    },
+  );
 }
 
 async function expectFusedMatchesPerOp(backend: 'cpu' | 'wasm', size: number, amsgrad: boolean): Promise<void> {
-  if (backend === 'wasm') registerWasmTrainingKernels();
-  await tf.setBackend(backend);
+  await useBackend(backend);
   const expected = trajectory(size, 6, amsgrad, false);
   const actual = trajectory(size, 6, amsgrad, true);
   for (let t = 0; t < expected.length; t++) {
@@ -62,8 +48,7 @@ describe('WeftAdamUpdate: one fused pass equals the per-op Keras 3 Adam update o
   }
 
   it('writes new tensors and leaves its inputs unchanged', async () => {
-    registerWasmTrainingKernels();
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     tf.tidy(() => {
       const [w, g, m, v] = [1, 2, 3, 4].map((seed) => tf.tensor1d(randomValues(9, seed)));
       const v0 = tf.abs(v);
@@ -75,7 +60,7 @@ describe('WeftAdamUpdate: one fused pass equals the per-op Keras 3 Adam update o
   });
 
   it('rejects mismatched shapes and a missing velocityHat with amsgrad', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     tf.tidy(() => {
       const w = tf.zeros([3]);
       const attrs = { alpha: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false };
@@ -93,8 +78,7 @@ describe('WeftAdamUpdate: moments that turn subnormal are flushed to zero, and t
   const size = 1031;
 
   async function check(backend: 'cpu' | 'wasm'): Promise<void> {
-    if (backend === 'wasm') registerWasmTrainingKernels();
-    await tf.setBackend(backend);
+    await useBackend(backend);
     tf.tidy(() => {
       const state = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => pattern[i % pattern.length]));
       const w = tf.tensor1d(randomValues(size, 1));

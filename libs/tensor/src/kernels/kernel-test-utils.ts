@@ -51,3 +51,42 @@ export async function expectWasmMatchesCpu(f: () => tf.Tensor | tf.Tensor[], tol
     expect(maxRelativeError(actual[i], expected[i])).toBeLessThanOrEqual(tolerance);
   }
 }
+
+/** Makes `backend` the active one ('wasm' with our kernels registered). */
+export async function useBackend(backend: 'cpu' | 'wasm'): Promise<void> {
+  if (backend === 'wasm') registerWasmTrainingKernels();
+  await tf.setBackend(backend);
+}
+
+/** An optimizer update's state: the weight and its slots (null: a slot this configuration has not). */
+export type UpdateState = { variable: tf.Tensor } & Record<string, tf.Tensor | null>;
+
+/**
+ * `steps` updates of a [size] weight, each with a gradient non-linear in the weight and with exact
+ * zeros (rows no batch touched): w^3 + noise, masked. `initial(weight)` gives the first state and
+ * `update(state, gradient, t)` step t's (null fails the test). Returns the state's arrays after
+ * each step, in `initial`'s key order, absent slots left out; every step must move the weight.
+ */
+export function updateTrajectory<S extends UpdateState>(
+  size: number,
+  steps: number,
+  initial: (weight: tf.Tensor) => S,
+  update: (state: S, gradient: tf.Tensor, t: number) => S | null,
+): Float32Array[][] {
+  return tf.tidy(() => {
+    let state = initial(tf.tensor1d(randomValues(size, 1)));
+    const keys = Object.keys(state);
+    const noise = tf.tensor1d(randomValues(size, 2));
+    const out: Float32Array[][] = [];
+    for (let t = 1; t <= steps; t++) {
+      const g = tf.mul(tf.add(tf.pow(state.variable, 3), noise), tf.cast(tf.greater(noise, -0.6), 'float32'));
+      const before = state.variable.dataSync().slice();
+      const next = update(state, g, t);
+      expect(next).not.toBeNull();
+      state = next!;
+      out.push(keys.flatMap((k) => (state[k] ? [state[k]!.dataSync() as Float32Array] : [])));
+      expect(before).not.toEqual(out[out.length - 1][0]);
+    }
+    return out;
+  });
+}

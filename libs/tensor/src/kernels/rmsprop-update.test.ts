@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rmspropUpdate, type RMSpropUpdateAttrs } from './rmsprop-update';
-import { randomValues } from './kernel-test-utils';
-import { registerWasmTrainingKernels } from './register';
+import { randomValues, updateTrajectory, useBackend } from './kernel-test-utils';
 import { flushSubnormal, SMALLEST_NORMAL_F32 } from './subnormal';
 
 /** The per-op Keras 3 update the fused kernel replaces (as RMSprop.updateStep writes it without the kernel). */
@@ -13,35 +12,22 @@ function perOpStep(w: tf.Tensor, g: tf.Tensor, velocity: tf.Tensor, momentum: tf
   return { variable: tf.sub(w, m2), velocity: v2, momentum: m2 };
 }
 
-/** `steps` RMSprop steps on a [size] weight with a weight-dependent gradient; returns [w, v(, m)] after each step. */
+/** `steps` RMSprop steps (learning rate 0.01, rho 0.9); [w, v(, m)] after each step. */
 function trajectory(size: number, steps: number, momentum: number, fused: boolean): Float32Array[][] {
-  return tf.tidy(() => {
-    let state = {
-      variable: tf.tensor1d(randomValues(size, 1)),
-      velocity: tf.zeros([size]),
-      momentum: momentum > 0 ? tf.zeros([size]) : null,
-    } as { variable: tf.Tensor; velocity: tf.Tensor; momentum: tf.Tensor | null };
-    const noise = tf.tensor1d(randomValues(size, 2));
-    const attrs = { learningRate: 0.01, rho: 0.9, epsilon: 1e-7, momentum };
-    const out: Float32Array[][] = [];
-    for (let t = 1; t <= steps; t++) {
-      // Non-linear in w, with some exact zeros (a row no batch touched).
-      const g = tf.mul(tf.add(tf.pow(state.variable, 3), noise), tf.cast(tf.greater(noise, -0.6), 'float32'));
-      const before = state.variable.dataSync().slice();
-      state = fused
-        ? rmspropUpdate({ ...state, gradient: g, momentum: state.momentum ?? undefined }, attrs)!
-        : perOpStep(state.variable, g, state.velocity, state.momentum, attrs);
-      expect(state).not.toBeNull();
-      out.push([state.variable, state.velocity, ...(state.momentum ? [state.momentum] : [])].map((x) => x.dataSync() as Float32Array));
-      expect(before).not.toEqual(out[out.length - 1][0]);
-    }
-    return out;
-  });
+  const attrs = { learningRate: 0.01, rho: 0.9, epsilon: 1e-7, momentum };
+  return updateTrajectory(
+    size,
+    steps,
+    (variable) => ({ variable, velocity: tf.zeros([size]), momentum: momentum > 0 ? tf.zeros([size]) : null }),
+    (state, g) =>
+      fused
+        ? rmspropUpdate({ ...state, gradient: g, momentum: state.momentum ?? undefined }, attrs)
+        : perOpStep(state.variable, g, state.velocity, state.momentum, attrs),
+  );
 }
 
 async function expectFusedMatchesPerOp(backend: 'cpu' | 'wasm', size: number, momentum: number): Promise<void> {
-  if (backend === 'wasm') registerWasmTrainingKernels();
-  await tf.setBackend(backend);
+  await useBackend(backend);
   const expected = trajectory(size, 6, momentum, false);
   const actual = trajectory(size, 6, momentum, true);
   // Same bits: every intermediate is rounded to float32 where the ops round.
@@ -56,8 +42,7 @@ describe('WeftRMSpropUpdate: one fused pass has the bits of the per-op Keras 3 R
   it('cpu: with momentum', () => expectFusedMatchesPerOp('cpu', 257, 0.9));
 
   it('writes new tensors and leaves its inputs unchanged', async () => {
-    registerWasmTrainingKernels();
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     tf.tidy(() => {
       const [w, g, v] = [1, 2, 3].map((seed) => tf.tensor1d(randomValues(9, seed)));
       const v0 = tf.abs(v);
@@ -69,7 +54,7 @@ describe('WeftRMSpropUpdate: one fused pass has the bits of the per-op Keras 3 R
   });
 
   it('rejects mismatched shapes and a momentum slot that does not match momentum', async () => {
-    await tf.setBackend('cpu');
+    await useBackend('cpu');
     tf.tidy(() => {
       const w = tf.zeros([3]);
       const attrs = { learningRate: 0.1, rho: 0.9, epsilon: 1e-7, momentum: 0 };
@@ -86,8 +71,7 @@ describe('WeftRMSpropUpdate: a velocity that turns subnormal is flushed to zero,
   const size = 1031;
 
   async function check(backend: 'cpu' | 'wasm', momentum: number): Promise<void> {
-    if (backend === 'wasm') registerWasmTrainingKernels();
-    await tf.setBackend(backend);
+    await useBackend(backend);
     tf.tidy(() => {
       const velocity = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => pattern[i % pattern.length]));
       const w = tf.tensor1d(randomValues(size, 1));

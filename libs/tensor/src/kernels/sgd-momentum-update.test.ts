@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sgdMomentumUpdate, type SgdMomentumUpdateAttrs } from './sgd-momentum-update';
-import { randomValues } from './kernel-test-utils';
-import { registerWasmTrainingKernels } from './register';
+import { randomValues, updateTrajectory, useBackend } from './kernel-test-utils';
 import { flushSubnormal, SMALLEST_NORMAL_F32 } from './subnormal';
 
 /** The per-op Keras 3 update the fused kernel replaces (as SGD.updateStep writes it without the kernel). */
@@ -11,29 +10,15 @@ function perOpStep(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, a: SgdMomentumUpdat
   return { variable: w2, momentum: m2 };
 }
 
-async function use(backend: 'cpu' | 'wasm'): Promise<void> {
-  if (backend === 'wasm') registerWasmTrainingKernels();
-  await tf.setBackend(backend);
-}
-
-/** `steps` SGD steps on a [size] weight with a weight-dependent gradient; returns [w, m] after each step. */
+/** `steps` SGD steps (learning rate 0.01, momentum 0.9); [w, m] after each step. */
 function trajectory(size: number, steps: number, nesterov: boolean, fused: boolean): Float32Array[][] {
-  return tf.tidy(() => {
-    let state: { variable: tf.Tensor; momentum: tf.Tensor } = { variable: tf.tensor1d(randomValues(size, 1)), momentum: tf.zeros([size]) };
-    const noise = tf.tensor1d(randomValues(size, 2));
-    const attrs = { learningRate: 0.01, momentum: 0.9, nesterov };
-    const out: Float32Array[][] = [];
-    for (let t = 1; t <= steps; t++) {
-      // Non-linear in w, with some exact zeros (a row no batch touched).
-      const g = tf.mul(tf.add(tf.pow(state.variable, 3), noise), tf.cast(tf.greater(noise, -0.6), 'float32'));
-      const before = state.variable.dataSync().slice();
-      state = fused ? sgdMomentumUpdate({ ...state, gradient: g }, attrs)! : perOpStep(state.variable, g, state.momentum, attrs);
-      expect(state).not.toBeNull();
-      out.push([state.variable, state.momentum].map((x) => x.dataSync() as Float32Array));
-      expect(before).not.toEqual(out[out.length - 1][0]);
-    }
-    return out;
-  });
+  const attrs = { learningRate: 0.01, momentum: 0.9, nesterov };
+  return updateTrajectory(
+    size,
+    steps,
+    (variable) => ({ variable, momentum: tf.zeros([size]) }),
+    (state, g) => (fused ? sgdMomentumUpdate({ ...state, gradient: g }, attrs) : perOpStep(state.variable, g, state.momentum, attrs)),
+  );
 }
 
 describe('WeftSGDMomentumUpdate: one fused pass has the bits of the per-op Keras 3 SGD update over 6 steps', () => {
@@ -41,14 +26,14 @@ describe('WeftSGDMomentumUpdate: one fused pass has the bits of the per-op Keras
   for (const backend of ['wasm', 'cpu'] as const) {
     for (const nesterov of [false, true]) {
       it(`${backend}: ${nesterov ? 'Nesterov' : 'momentum'} (1031 weights)`, async () => {
-        await use(backend);
+        await useBackend(backend);
         expect(trajectory(1031, 6, nesterov, true)).toEqual(trajectory(1031, 6, nesterov, false));
       });
     }
   }
 
   it('writes new tensors and leaves its inputs unchanged', async () => {
-    await use('wasm');
+    await useBackend('wasm');
     tf.tidy(() => {
       const [w, g, m] = [1, 2, 3].map((seed) => tf.tensor1d(randomValues(9, seed)));
       const copies = [w, g, m].map((x) => x.dataSync().slice());
@@ -59,7 +44,7 @@ describe('WeftSGDMomentumUpdate: one fused pass has the bits of the per-op Keras
   });
 
   it('rejects momentum 0 and mismatched shapes', async () => {
-    await use('cpu');
+    await useBackend('cpu');
     tf.tidy(() => {
       const w = tf.zeros([3]);
       expect(() => sgdMomentumUpdate({ variable: w, gradient: w, momentum: w }, { learningRate: 0.1, momentum: 0, nesterov: false })).toThrow(/momentum must be > 0/);
@@ -78,7 +63,7 @@ describe('WeftSGDMomentumUpdate: a moment that turns subnormal is flushed to zer
   for (const backend of ['wasm', 'cpu'] as const) {
     for (const nesterov of [false, true]) {
       it(`${backend}${nesterov ? ', Nesterov' : ''}`, async () => {
-        await use(backend);
+        await useBackend(backend);
         tf.tidy(() => {
           const m = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => pattern[i % pattern.length]));
           const w = tf.tensor1d(Float32Array.from({ length: size }, (_, i) => 1 + i / size));
