@@ -128,6 +128,11 @@ export abstract class ProcessGroup {
     return new Float32Array(length);
   }
 
+  /** Whether allReduce(data) works on `data` where it lies, with no copy in or out (an array from a shared-memory group's allocate()). */
+  reducesInPlace(_data: Float32Array): boolean {
+    return false;
+  }
+
   /**
    * The order in which allReduce(data) adds the ranks' values, range by range: float32 sums round
    * at every addition, so the order fixes the bits, and a sparse exchange that follows it gets the

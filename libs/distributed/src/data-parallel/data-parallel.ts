@@ -24,11 +24,12 @@ import type { CoordinatorApi, ReplicaJob, StepsResult } from './fit-job';
 import { callbacksReadWeights, callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
 import { gpuRankEnvs } from './gpu-placement';
 import { fitLaunched } from './launched-fit';
+import { gradientArenaBytes } from './overlapped-reducer';
 import { prepareEvaluate, prepareFit, preparePredict } from './prepare-fit';
 import { Replicas } from './replicas';
 import { learningRateOf, startingPoint } from './starting-point';
 import type { TrainingCheckpoint } from './training-checkpoint';
-import type { RowSplit } from './row-balancer';
+import { sidebandLength, type RowSplit } from './row-balancer';
 
 export interface DataParallelOptions {
   /** Worker threads or processes; default: one per CPU core. */
@@ -222,12 +223,17 @@ export class DataParallel implements Distribution {
     // Running logs cost a small collective per step: only when a callback (a live progress bar included) reads them.
     const job: ReplicaJob = { ...this.replicaJob(spec), plan: { ...plan, batchLogs: callbacksWantBatchLogs(args) }, trace: args.profile !== undefined };
     const checkpointing = this.maxRestarts > 0 || store.path !== null;
+    const arenaBytes = gradientArenaBytes(model.trainableWeights, {
+      capBytes: this.bucketCapBytes,
+      sparseGradients: this.sparseGradients,
+      sidebandLength: sidebandLength(this.rowSplit, this.workers),
+    });
     const elastic = new ElasticRanks({
       maxRestarts: this.maxRestarts,
       checkpointEverySteps: checkpointing ? this.checkpointEverySteps : null,
       stepsPerEpoch: plan.stepsPerEpoch,
       store,
-      start: (from) => this.startFrom(job, from, prepared.gradientBytes, coordinator, gpuEnvs),
+      start: (from) => this.startFrom(job, from, arenaBytes, coordinator, gpuEnvs),
     });
     this.lastRestarts = elastic.restarts;
     let epochEnd: StepsResult | null = null;

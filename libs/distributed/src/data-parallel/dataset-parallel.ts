@@ -22,7 +22,8 @@ import {
 } from '@weft/layers';
 import type { CoordinatorApi, FitData, PredictionShard, RankDataset, ReplicaJob } from './fit-job';
 import { batchRelay, callbacksReadWeights, callbacksWantBatchLogs } from './fit-reporting';
-import { gradientBytesOf, toFitData } from './prepare-fit';
+import { toFitData } from './prepare-fit';
+import { gradientArenaBytes } from './overlapped-reducer';
 import type { Replicas } from './replicas';
 import { learningRateOf } from './starting-point';
 import { shardRange } from '../shard-range';
@@ -107,7 +108,9 @@ export async function fitDatasetParallel(ranks: DatasetRanks, model: Model, data
     ...ranks.job(describeModel(model)),
     datasetPlan: { train: ref, validation, classWeight: args.classWeight ?? null, batchLogs: callbacksWantBatchLogs(args) },
   };
-  const replicas = await ranks.start(job, gradientBytesOf(model), relay.coordinator);
+  // No balanced split for datasets: no sideband.
+  const arenaBytes = gradientArenaBytes(model.trainableWeights, { capBytes: job.bucketCapBytes, sparseGradients: job.sparseGradients, sidebandLength: 0 });
+  const replicas = await ranks.start(job, arenaBytes, relay.coordinator);
   // Rank 0's state comes over at every epoch's end only for callbacks that read weights, else once at the end.
   const statePerEpoch = callbacksReadWeights(args);
   try {

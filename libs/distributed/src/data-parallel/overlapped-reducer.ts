@@ -5,7 +5,7 @@ import type { ProcessGroup, ReduceOptions } from '../process-group';
 import { RowSparseExchange } from '../sparse-rows';
 
 /** A weight whose gradient is 2-D and usually zero in most rows (an Embedding's table). */
-const isRowSparse = (w: LayerVariable) => w.sparseGradient && w.shape.length === 2;
+const isRowSparse = (w: GradientShape) => w.sparseGradient && w.shape.length === 2;
 
 /**
  * How many times fewer bytes an Embedding's touched rows must send than its dense all-reduce.
@@ -55,6 +55,63 @@ export interface OverlappedHookOptions {
   sideband?: StepSideband;
 }
 
+/** How the hook groups the gradients: flat buckets (with the weights' indices), or one row-sparse weight apart. */
+type ItemPlan = { kind: 'bucket'; layout: FlatLayout; indices: number[] } | { kind: 'rows'; index: number };
+
+/**
+ * The hook's items, in the order backward finishes them (reverse weight order): buckets of at
+ * most `capBytes` (the sideband's floats open the first), each row-sparse weight apart when
+ * `rowsApart`. Every rank plans alike from the same weights.
+ */
+function planItems(weights: readonly GradientShape[], capBytes: number, rowsApart: boolean, sidebandLength: number): ItemPlan[] {
+  const items: ItemPlan[] = [];
+  let bytes = sidebandLength > 0 ? sidebandLength * 4 : Infinity;
+  let specs: { name: string; shape: readonly number[] }[] = sidebandLength > 0 ? [{ name: SIDEBAND, shape: [sidebandLength] }] : [];
+  let indices: number[] = [];
+  const closeBucket = () => {
+    if (specs.length === 0) return;
+    // Cache-line aligned: bucket copies in and out of shared memory run at memcpy speed.
+    items.push({ kind: 'bucket', layout: new FlatLayout(specs, { alignFloats: 16 }), indices });
+    specs = [];
+    indices = [];
+  };
+  for (let i = weights.length - 1; i >= 0; i--) {
+    // Without the sparse exchange a row-sparse gradient is dense like the rest, and joins a bucket:
+    // every separate item costs its own collective, and with it a wait for the slowest rank.
+    if (rowsApart && isRowSparse(weights[i])) {
+      closeBucket();
+      bytes = Infinity;
+      items.push({ kind: 'rows', index: i });
+      continue;
+    }
+    const size = weights[i].shape.reduce((a, b) => a * b, 1) * 4;
+    if (bytes + size > capBytes) {
+      closeBucket();
+      bytes = 0;
+    }
+    specs.push({ name: `${i}:${weights[i].name}`, shape: weights[i].shape });
+    indices.push(i);
+    bytes += size;
+  }
+  closeBucket();
+  return items;
+}
+
+/** What planItems reads of a weight. */
+type GradientShape = Pick<LayerVariable, 'name' | 'shape' | 'sparseGradient'>;
+
+/**
+ * The shared-memory arena a rank's gradient hook fills (ProcessGroupShm.allocate): its buckets
+ * and row-sparse tables, each rounded as allocate rounds. Sized any smaller, a bucket that does
+ * not fit is reduced through the group's slots instead of in place: copies in and out, in rounds.
+ */
+export function gradientArenaBytes(weights: readonly GradientShape[], options: { capBytes: number; sparseGradients: boolean; sidebandLength: number }): number {
+  const floats = planItems(weights, options.capBytes, options.sparseGradients, options.sidebandLength).map((item) =>
+    item.kind === 'bucket' ? item.layout.size : weights[item.index].shape.reduce((a, b) => a * b, 1),
+  );
+  return floats.reduce((bytes, n) => bytes + Math.ceil((n * 4) / 16) * 16, 0);
+}
+
 /**
  * The gradient hook of a data-parallel rank, overlapped with backward as DDP's Reducer: gradients
  * go into flat buckets laid out in reverse weight order (the order backward finishes them), and a
@@ -72,39 +129,18 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
   // Each item's reduction, from its start to its end, on a timeline of its own (it overlaps backward).
   const communication: TraceTrack = tracer.track('communication');
   const names = weights.map((w, i) => `${i}:${w.name}`);
-  const items: Item[] = [];
   const itemOf: number[] = [];
   const sideband = options.sideband;
-  let bytes = sideband ? sideband.length * 4 : Infinity;
-  let specs: { name: string; shape: number[] }[] = sideband ? [{ name: SIDEBAND, shape: [sideband.length] }] : [];
-  const closeBucket = () => {
-    if (specs.length === 0) return;
-    // Cache-line aligned: bucket copies in and out of shared memory run at memcpy speed.
-    const layout = new FlatLayout(specs, { alignFloats: 16 });
-    items.push({ kind: 'bucket', layout, buffer: group.allocate(layout.size), missing: specs.length, size: specs.length });
-    specs = [];
-  };
-  // Without the sparse exchange a row-sparse gradient is dense like the rest, and joins a bucket:
-  // every separate item costs its own collective, and with it a wait for the slowest rank.
-  const rowsApart = options.sparseGradients ?? true;
-  for (let i = weights.length - 1; i >= 0; i--) {
-    if (rowsApart && isRowSparse(weights[i])) {
-      closeBucket();
-      bytes = Infinity;
-      itemOf[i] = items.length;
-      items.push({ kind: 'rows', index: i, exchange: new RowSparseExchange(group, names[i], weights[i].shape, communication), grad: null, reduced: null, missing: 1, size: 1 });
-      continue;
+  const items: Item[] = planItems(weights, options.capBytes, options.sparseGradients ?? true, sideband?.length ?? 0).map((planned, k) => {
+    if (planned.kind === 'rows') {
+      const { index } = planned;
+      itemOf[index] = k;
+      return { kind: 'rows', index, exchange: new RowSparseExchange(group, names[index], weights[index].shape, communication), grad: null, reduced: null, missing: 1, size: 1 };
     }
-    const size = weights[i].shape.reduce((a, b) => a * b, 1) * 4;
-    if (bytes + size > options.capBytes) {
-      closeBucket();
-      bytes = 0;
-    }
-    specs.push({ name: names[i], shape: weights[i].shape });
-    itemOf[i] = items.length;
-    bytes += size;
-  }
-  closeBucket();
+    for (const index of planned.indices) itemOf[index] = k;
+    const { layout } = planned;
+    return { kind: 'bucket', layout, buffer: group.allocate(layout.size), missing: layout.entries.length, size: layout.entries.length };
+  });
   const buckets = items.flatMap((item) => (item.kind === 'bucket' ? [item.layout] : []));
   // The sideband's floats in the first bucket (which it opened).
   const first = items[0];
@@ -150,7 +186,8 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
     while (nextToReduce < items.length && items[nextToReduce].missing === 0) {
       const index = nextToReduce++;
       const item = items[index];
-      chain = chain.then(() => communication.spanAsync(STEP_SPANS.allReduce, () => reduce(item), { item: index, kind: item.kind }));
+      const args = item.kind === 'bucket' ? { item: index, kind: item.kind, inPlace: group.reducesInPlace(item.buffer) } : { item: index, kind: item.kind };
+      chain = chain.then(() => communication.spanAsync(STEP_SPANS.allReduce, () => reduce(item), args));
       chain.catch((err) => void (failure ??= err));
     }
   };

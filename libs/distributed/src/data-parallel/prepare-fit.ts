@@ -25,8 +25,6 @@ export interface PreparedFit {
   initialEpoch: number;
   /** Log names, validation ones included, for the callbacks' params. */
   metricNames: string[];
-  /** Bytes of the trainable weights, for the shared-memory gradient buckets. */
-  gradientBytes: number;
 }
 
 function positiveInt(value: number, what: string): number {
@@ -93,7 +91,6 @@ export function prepareFit(model: Model, x: DataInput, y: DataInput, args: FitAr
     );
   }
 
-  const gradientBytes = gradientBytesOf(model);
   return {
     spec: describeModel(model),
     plan: {
@@ -108,7 +105,6 @@ export function prepareFit(model: Model, x: DataInput, y: DataInput, args: FitAr
     epochs,
     initialEpoch: args.initialEpoch ?? 0,
     metricNames: new Trainer(model).fitLogNames(model.outputNames, validation !== null),
-    gradientBytes,
   };
 }
 
@@ -140,7 +136,3 @@ export function preparePredict(model: Model, x: DataInput, args: PredictArgs, sh
   };
 }
 
-/** Bytes of shared memory a rank's gradient buckets take: every trainable weight's float32s, each aligned to 16 bytes (SIMD). */
-export function gradientBytesOf(model: Model): number {
-  return model.trainableWeights.reduce((bytes, w) => bytes + Math.ceil((w.shape.reduce((a, b) => a * b, 1) * 4) / 16) * 16, 0);
-}

@@ -60,3 +60,17 @@ it('2 threads: a trace per rank and one of both; buckets are all-reduced while b
     expect(reduces[i].ts).toBeLessThan(lastBackwardEnd);
   });
 });
+
+it.each(['even', 'balanced'] as const)(
+  "2 threads, one bucket of odd-sized weights (%s split): it lies in the shared memory DataParallel reserves, and is reduced there in place",
+  async (rowSplit) => {
+    const [x, y] = classification(64, 33);
+    const path = join(dir, `in-place-${rowSplit}.json`);
+    await mlp('sgd').fit(x, y, { batchSize: 16, epochs: 1, verbose: 0, profile: path, distribution: new DataParallel({ workers: 2, rowSplit }) });
+    const { traceEvents } = await readTrace(path);
+    const reduces = traceEvents.filter((e) => e.ph === 'X' && e.name === 'all-reduce' && e.args?.kind === 'bucket');
+    // 4 steps on each rank, one bucket each (the sideband of a balanced split rides in it).
+    expect(reduces).toHaveLength(8);
+    expect(reduces.map((e) => e.args?.inPlace)).toEqual(reduces.map(() => true));
+  },
+);

@@ -52,10 +52,11 @@ export class RowBalancer {
 
   /** What a balanced split sends with each step's gradients: this rank's last step, and every rank's back. */
   get sideband(): StepSideband | undefined {
-    if (this.split !== 'balanced' || this.group.size === 1) return undefined;
+    const length = sidebandLength(this.split, this.group.size);
+    if (length === 0) return undefined;
     const { rank, size } = this.group;
     return {
-      length: 2 * size,
+      length,
       write: (into) => {
         into[2 * rank] = this.seconds;
         into[2 * rank + 1] = this.rows;
@@ -75,4 +76,9 @@ export class RowBalancer {
     this.parts = next.every((n, r) => n === this.even[r]) ? null : next;
     return true;
   }
+}
+
+/** The floats a balanced split adds to each step's first gradient reduction (RowBalancer.sideband): two a rank. */
+export function sidebandLength(split: RowSplit, size: number): number {
+  return split === 'balanced' && size > 1 ? 2 * size : 0;
 }

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { rankLogger } from '@weft/logging';
 import { PhaseClock, type CollectivePhases } from '../collective-phases';
 import { CollectiveError, OP_CODES, OP_NAMES, type CollectiveName } from '../errors';
 import { DEFAULT_TIMEOUT_MS, ProcessGroup, type ReduceOp } from '../process-group';
@@ -57,6 +58,7 @@ export class ProcessGroupShm extends ProcessGroup {
   private buffer = 0;
   /** Next free byte of this rank's arena. */
   private arenaUsed = 0;
+  private arenaShortWarned = false;
 
   constructor(
     private readonly handle: ShmGroupHandle,
@@ -80,10 +82,24 @@ export class ProcessGroupShm extends ProcessGroup {
    */
   override allocate(length: number): Float32Array {
     const bytes = Math.ceil((length * 4) / 16) * 16;
-    if (this.arenaUsed + bytes > this.handle.arenaBytes) return super.allocate(length);
+    if (this.arenaUsed + bytes > this.handle.arenaBytes) {
+      if (this.handle.arenaBytes > 0 && !this.arenaShortWarned) {
+        this.arenaShortWarned = true;
+        rankLogger(this.rank).warn(
+          { bytes, arenaBytes: this.handle.arenaBytes, arenaUsed: this.arenaUsed },
+          "an array does not fit the group's shared-memory arena: its all-reduce copies it in and out of the slots instead of working in place (slower); make arenaBytes larger",
+        );
+      }
+      return super.allocate(length);
+    }
     const at = arenaOffset(this.handle, this.rank) + this.arenaUsed;
     this.arenaUsed += bytes;
     return new Float32Array(this.handle.memory.buffer, at, length).fill(0);
+  }
+
+  /** Bytes of this rank's arena that allocate() has not handed out. */
+  get arenaBytesFree(): number {
+    return this.handle.arenaBytes - this.arenaUsed;
   }
 
   override phases(): CollectivePhases {
@@ -169,6 +185,10 @@ export class ProcessGroupShm extends ProcessGroup {
   /** Byte offsets of float `start` in every rank's slot of the current buffer. */
   private slots(start: number): number[] {
     return Array.from({ length: this.size }, (_, peer) => this.slot(peer) + start * 4);
+  }
+
+  override reducesInPlace(data: Float32Array): boolean {
+    return this.inArena(data);
   }
 
   private inArena(data: Float32Array): boolean {
