@@ -20,4 +20,4 @@ export type { RankContext, RankMain, RankOutcome, LaunchOptions } from './launch
 export { DataParallel, type DataParallelOptions } from './data-parallel/data-parallel';
 export type { RowSplit } from './data-parallel/row-balancer';
 export { BYTES_SENT_COUNTER } from './data-parallel/replica-rank';
-export { overlappedGradientHook, type OverlappedHookOptions } from './data-parallel/overlapped-reducer';
+export { overlappedGradientHook, gradientArenaBytes, type OverlappedHookOptions } from './data-parallel/overlapped-reducer';
