@@ -29,6 +29,9 @@ export interface StepSideband {
 /** The sideband's name in the first bucket's layout (no weight's name: those are 'index:name'). */
 const SIDEBAND = 'sideband';
 
+/** A weight's gradient's name in a bucket's layout: unique even where weights share a name. */
+const gradientName = (index: number, w: GradientShape) => `${index}:${w.name}`;
+
 /** What is reduced as one: a flat bucket of dense gradients, or one row-sparse gradient with its own exchange. */
 type Item =
   | { kind: 'bucket'; layout: FlatLayout; buffer: Float32Array; missing: number; size: number }
@@ -89,7 +92,7 @@ function planItems(weights: readonly GradientShape[], capBytes: number, rowsApar
       closeBucket();
       bytes = 0;
     }
-    specs.push({ name: `${i}:${weights[i].name}`, shape: weights[i].shape });
+    specs.push({ name: gradientName(i, weights[i]), shape: weights[i].shape });
     indices.push(i);
     bytes += size;
   }
@@ -128,7 +131,7 @@ export function overlappedGradientHook(group: ProcessGroup, weights: readonly La
   const tracer = options.tracer ?? StepTracer.off;
   // Each item's reduction, from its start to its end, on a timeline of its own (it overlaps backward).
   const communication: TraceTrack = tracer.track('communication');
-  const names = weights.map((w, i) => `${i}:${w.name}`);
+  const names = weights.map((w, i) => gradientName(i, w));
   const itemOf: number[] = [];
   const sideband = options.sideband;
   const items: Item[] = planItems(weights, options.capBytes, options.sparseGradients ?? true, sideband?.length ?? 0).map((planned, k) => {
