@@ -29,11 +29,11 @@ export {
   STEP_SPANS,
   SPAN_CATEGORIES,
   tracePid,
-  traceClockUs,
   type TraceEvent,
   type TraceFile,
   type TraceCategory,
 } from './trace/trace-event';
+export { traceClockUs, TRACE_CLOCK_ENV } from './trace/trace-clock';
 export { writeTrace, writeRankTraces, readTrace, validateTrace, traceFile, type RankTraceFiles } from './trace/trace-file';
 export { summarizeTrace, type RankTraceSummary, type SpanTotals, type StepShares } from './trace/trace-summary';
 export { threadCpuSeconds } from './trace/thread-cpu';

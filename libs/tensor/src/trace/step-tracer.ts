@@ -1,5 +1,6 @@
 import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
-import { SPAN_CATEGORIES, traceClockUs, tracePid, traceTid, type TraceEvent } from './trace-event';
+import { traceClockUs, traceTimeOfPerformance } from './trace-clock';
+import { SPAN_CATEGORIES, tracePid, traceTid, type TraceEvent } from './trace-event';
 
 export interface StepTracerOptions {
   /** The rank whose steps this traces (its process track in the merged file); default 0. */
@@ -93,7 +94,7 @@ export class TraceTrack {
   record(name: string, startMs: number, durationMs: number, args?: Record<string, unknown>): void {
     const recorder = this.recorder;
     if (recorder === null) return;
-    const event: TraceEvent = { name, ph: 'X', cat: SPAN_CATEGORIES[name] ?? 'other', ts: (performance.timeOrigin + startMs) * 1000, dur: durationMs * 1000, pid: tracePid(recorder.rank), tid: this.tid };
+    const event: TraceEvent = { name, ph: 'X', cat: SPAN_CATEGORIES[name] ?? 'other', ts: traceTimeOfPerformance(startMs), dur: durationMs * 1000, pid: tracePid(recorder.rank), tid: this.tid };
     if (args !== undefined) event.args = args;
     recorder.spans.push(event);
   }

@@ -85,8 +85,3 @@ export function tracePid(rank: number): number {
 export function traceTid(rank: number, track: number): number {
   return tracePid(rank) * 1000 + track;
 }
-
-/** Now, in microseconds since the Unix epoch: the same clock on every thread and process of the host. */
-export function traceClockUs(): number {
-  return (performance.timeOrigin + performance.now()) * 1000;
-}
