@@ -16,11 +16,9 @@ const monotonicUs = () => Number(process.hrtime.bigint()) / 1000;
 
 /** The anchor this process inherited from its launcher on the same host, else a new one, passed on. */
 function anchorOf(env: NodeJS.ProcessEnv): Anchor {
-  const [host, wall, monotonic] = (env[TRACE_CLOCK_ENV] ?? '').split(':');
+  const inherited = /^(.+):(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$/.exec(env[TRACE_CLOCK_ENV] ?? '');
   // Another host's monotonic clock counts from another boot: srun and mpirun copy the environment across hosts.
-  if (host === hostname() && Number.isFinite(Number(wall)) && Number.isFinite(Number(monotonic)) && wall !== '' && monotonic !== '') {
-    return { wallUs: Number(wall), monotonicUs: Number(monotonic) };
-  }
+  if (inherited && inherited[1] === hostname()) return { wallUs: Number(inherited[2]), monotonicUs: Number(inherited[3]) };
   const anchor = { wallUs: Date.now() * 1000, monotonicUs: monotonicUs() };
   env[TRACE_CLOCK_ENV] = `${hostname()}:${anchor.wallUs}:${anchor.monotonicUs}`;
   return anchor;
