@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Callback } from '@weft/layers';
-import { initBackend, tf } from '@weft/tensor';
+import { initBackend, tf, threadCpuSeconds } from '@weft/tensor';
 import { StepClock } from './step-clock';
 import { MODELS } from './throughput-models';
 
@@ -15,9 +15,14 @@ async function fitWith(clock: StepClock, ...others: Callback[]): Promise<void> {
   tf.dispose([x, y]);
 }
 
-/** 40 ms after each batch of the second epoch (the timed one after a 1-epoch warm-up): asleep, or spinning on this thread. */
+/**
+ * 40 ms after each batch of the second epoch (the timed one after a 1-epoch warm-up): asleep, or
+ * spinning on this thread. Reads this thread's CPU and the wall clock at the two epochs' ends, as
+ * the StepClock before it in the callbacks does: what the share over the timed epoch must be.
+ */
 class AfterEachTimedBatch extends Callback {
   private epoch = 0;
+  private readonly at: { cpu: number; wall: number }[] = [];
   constructor(private readonly spin: boolean) {
     super();
   }
@@ -29,6 +34,14 @@ class AfterEachTimedBatch extends Callback {
     if (!this.spin) return void (await sleep(40));
     const until = performance.now() + 40;
     while (performance.now() < until);
+  }
+  override onEpochEnd(): void {
+    this.at.push({ cpu: threadCpuSeconds(), wall: performance.now() });
+  }
+  /** This thread's CPU seconds over the timed epoch per wall second. */
+  get share(): number {
+    const [from, to] = this.at;
+    return (to.cpu - from.cpu) / ((to.wall - from.wall) / 1000);
   }
 }
 
@@ -62,15 +75,19 @@ describe('StepClock', () => {
     if (warmup > 3) expect(clock.batchEnds[warmup - 4] - (clock.epochBegin as number)).toBeLessThan(300);
   });
 
-  it("the thread's CPU over the timed epochs as a share of one core: near 0 while it sleeps, near 1 while it spins", async () => {
+  it("the thread's CPU over the timed epochs as a share of one core: near 0 while it sleeps, what the thread got while it spins", async () => {
+    const sleeper = new AfterEachTimedBatch(false);
     const sleeping = new StepClock(3, { epochs: 1 });
-    await fitWith(sleeping, new AfterEachTimedBatch(false));
-    // 120 ms asleep beside a few ms of the tiny model's steps.
-    expect(sleeping.cpuShareWhileTimed()).toBeGreaterThanOrEqual(0);
-    expect(sleeping.cpuShareWhileTimed()).toBeLessThan(0.4);
+    await fitWith(sleeping, sleeper);
+    const spinner = new AfterEachTimedBatch(true);
     const spinning = new StepClock(3, { epochs: 1 });
-    await fitWith(spinning, new AfterEachTimedBatch(true));
-    expect(spinning.cpuShareWhileTimed()).toBeGreaterThan(0.6);
+    await fitWith(spinning, spinner);
+    // The same readings, microseconds apart: a spinning thread gets a whole core only on an idle machine.
+    expect(sleeping.cpuShareWhileTimed()).toBeCloseTo(sleeper.share, 1);
+    expect(spinning.cpuShareWhileTimed()).toBeCloseTo(spinner.share, 1);
+    // 120 ms asleep beside a few ms of the tiny model's steps; 120 ms spinning.
+    expect(sleeping.cpuShareWhileTimed()).toBeLessThan(0.4);
+    expect(spinning.cpuShareWhileTimed()).toBeGreaterThan(sleeping.cpuShareWhileTimed());
     expect(spinning.cpuShareWhileTimed()).toBeLessThan(1.2);
   });
 
