@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adadeltaSimdOn } from './adadelta-simd';
 import { flushSubnormal } from './subnormal';
-import { cpuF32, fusedUpdateKernel, updateKernelInputs, type CpuBackend, type CpuKernelArgs } from './update-kernel-inputs';
-import { heapF32, heapMemory, heapOffset, type WasmKernelArgs } from './wasm-kernel-utils';
+import { fusedUpdateKernel } from './fused-update-kernel';
 
 /** Name of the fused Adadelta update kernel (ours; registered on wasm and cpu). */
 export const WEFT_ADADELTA_UPDATE = 'WeftAdadeltaUpdate';
@@ -42,40 +41,17 @@ function adadeltaPass(inp: Arrays, out: Arrays, attrs: AdadeltaUpdateAttrs): voi
   }
 }
 
-const NAMES = ['variable', 'gradient', 'accumulatedGrad', 'accumulatedDelta'];
-const asArrays = (list: Float32Array[]): Arrays => ({ w: list[0], g: list[1], accGrad: list[2], accDelta: list[3] });
-
-function adadeltaUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<AdadeltaUpdateAttrs>): tf.TensorInfo[] {
-  const infos = updateKernelInputs(WEFT_ADADELTA_UPDATE, inputs as tf.NamedTensorInfoMap, NAMES);
-  const outs = infos.filter((_, i) => i !== 1).map((t) => backend.makeOutput(t.shape, 'float32'));
-  const memory = heapMemory(backend);
-  const simd = memory ? adadeltaSimdOn(memory) : null;
-  if (simd) {
-    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
-    const [w, g, accGrad, accDelta] = infos.map(offset);
-    const [wOut, accGradOut, accDeltaOut] = outs.map(offset);
-    simd(w, g, accGrad, accDelta, wOut, accGradOut, accDeltaOut, tf.util.sizeFromShape(infos[0].shape), attrs.learningRate, attrs.rho, Math.fround(1 - attrs.rho), attrs.epsilon);
-    return outs;
-  }
-  // Views taken after the last allocation: makeOutput may grow (and so move) the heap.
-  const view = (t: tf.TensorInfo) => heapF32(backend, t);
-  const inp = asArrays(infos.map(view));
-  const [w, accGrad, accDelta] = outs.map(view);
-  adadeltaPass(inp, { w, g: inp.g, accGrad, accDelta }, attrs);
-  return outs;
-}
-
-function adadeltaUpdateCpu({ inputs, backend, attrs }: CpuKernelArgs): tf.TensorInfo[] {
-  const cpu = backend as CpuBackend;
-  const infos = updateKernelInputs(WEFT_ADADELTA_UPDATE, inputs, NAMES);
-  const inp = asArrays(infos.map((t) => cpuF32(cpu, t)));
-  const size = inp.w.length;
-  const out = { w: new Float32Array(size), g: inp.g, accGrad: new Float32Array(size), accDelta: new Float32Array(size) };
-  adadeltaPass(inp, out, attrs as unknown as AdadeltaUpdateAttrs);
-  return [out.w, out.accGrad, out.accDelta].map((values) => cpu.makeTensorInfo(infos[0].shape, 'float32', values));
-}
-
-export const adadeltaUpdateKernel = fusedUpdateKernel(WEFT_ADADELTA_UPDATE, adadeltaUpdateWasm, adadeltaUpdateCpu);
+export const adadeltaUpdateKernel = fusedUpdateKernel<AdadeltaUpdateAttrs>({
+  kernelName: WEFT_ADADELTA_UPDATE,
+  inputNames: () => ['variable', 'gradient', 'accumulatedGrad', 'accumulatedDelta'],
+  simd: (memory, attrs) => {
+    const simd = adadeltaSimdOn(memory);
+    return simd && (([w, g, accGrad, accDelta], [wOut, accGradOut, accDeltaOut], n) =>
+      simd(w, g, accGrad, accDelta, wOut, accGradOut, accDeltaOut, n, attrs.learningRate, attrs.rho, Math.fround(1 - attrs.rho), attrs.epsilon));
+  },
+  pass: ([w, g, accGrad, accDelta], [wOut, accGradOut, accDeltaOut], attrs) =>
+    adadeltaPass({ w, g, accGrad, accDelta }, { w: wOut, g, accGrad: accGradOut, accDelta: accDeltaOut }, attrs),
+});
 
 export interface AdadeltaUpdateInputs {
   variable: tf.Tensor;

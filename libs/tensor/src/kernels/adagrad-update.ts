@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adagradSimdOn } from './adagrad-simd';
-import { cpuF32, fusedUpdateKernel, updateKernelInputs, type CpuBackend, type CpuKernelArgs } from './update-kernel-inputs';
-import { heapF32, heapMemory, heapOffset, type WasmKernelArgs } from './wasm-kernel-utils';
+import { fusedUpdateKernel } from './fused-update-kernel';
 
 /** Name of the fused Adagrad update kernel (ours; registered on wasm and cpu). */
 export const WEFT_ADAGRAD_UPDATE = 'WeftAdagradUpdate';
@@ -32,38 +31,15 @@ function adagradPass(inp: Arrays, out: Arrays, attrs: AdagradUpdateAttrs): void 
   }
 }
 
-const NAMES = ['variable', 'gradient', 'accumulator'];
-
-function adagradUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<AdagradUpdateAttrs>): tf.TensorInfo[] {
-  const infos = updateKernelInputs(WEFT_ADAGRAD_UPDATE, inputs as tf.NamedTensorInfoMap, NAMES);
-  const outs = [infos[0], infos[2]].map((t) => backend.makeOutput(t.shape, 'float32'));
-  const memory = heapMemory(backend);
-  const simd = memory ? adagradSimdOn(memory) : null;
-  if (simd) {
-    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
-    const [w, g, acc] = infos.map(offset);
-    const [wOut, accOut] = outs.map(offset);
-    simd(w, g, acc, wOut, accOut, tf.util.sizeFromShape(infos[0].shape), attrs.learningRate, attrs.epsilon);
-    return outs;
-  }
-  // Views taken after the last allocation: makeOutput may grow (and so move) the heap.
-  const view = (t: tf.TensorInfo) => heapF32(backend, t);
-  const [w, g, acc] = infos.map(view);
-  const [wOut, accOut] = outs.map(view);
-  adagradPass({ w, g, acc }, { w: wOut, g, acc: accOut }, attrs);
-  return outs;
-}
-
-function adagradUpdateCpu({ inputs, backend, attrs }: CpuKernelArgs): tf.TensorInfo[] {
-  const cpu = backend as CpuBackend;
-  const infos = updateKernelInputs(WEFT_ADAGRAD_UPDATE, inputs, NAMES);
-  const [w, g, acc] = infos.map((t) => cpuF32(cpu, t));
-  const out = { w: new Float32Array(w.length), g, acc: new Float32Array(w.length) };
-  adagradPass({ w, g, acc }, out, attrs as unknown as AdagradUpdateAttrs);
-  return [out.w, out.acc].map((values) => cpu.makeTensorInfo(infos[0].shape, 'float32', values));
-}
-
-export const adagradUpdateKernel = fusedUpdateKernel(WEFT_ADAGRAD_UPDATE, adagradUpdateWasm, adagradUpdateCpu);
+export const adagradUpdateKernel = fusedUpdateKernel<AdagradUpdateAttrs>({
+  kernelName: WEFT_ADAGRAD_UPDATE,
+  inputNames: () => ['variable', 'gradient', 'accumulator'],
+  simd: (memory, attrs) => {
+    const simd = adagradSimdOn(memory);
+    return simd && (([w, g, acc], [wOut, accOut], n) => simd(w, g, acc, wOut, accOut, n, attrs.learningRate, attrs.epsilon));
+  },
+  pass: ([w, g, acc], [wOut, accOut], attrs) => adagradPass({ w, g, acc }, { w: wOut, g, acc: accOut }, attrs),
+});
 
 export interface AdagradUpdateInputs {
   variable: tf.Tensor;

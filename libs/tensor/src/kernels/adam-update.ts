@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { adamSimdOn } from './adam-simd';
 import { flushSubnormal } from './subnormal';
-import { cpuF32, fusedUpdateKernel, updateKernelInputs, type CpuBackend, type CpuKernelArgs } from './update-kernel-inputs';
-import { heapF32, heapMemory, heapOffset, type WasmKernelArgs } from './wasm-kernel-utils';
+import { fusedUpdateKernel } from './fused-update-kernel';
 
 /** Name of the fused Adam update kernel (ours; registered on wasm and cpu). */
 export const WEFT_ADAM_UPDATE = 'WeftAdamUpdate';
@@ -49,48 +48,17 @@ function adamPass(inp: Arrays, out: Arrays, attrs: AdamUpdateAttrs): void {
   }
 }
 
-function checkInputs(inputs: tf.NamedTensorInfoMap, attrs: AdamUpdateAttrs): tf.TensorInfo[] {
-  return updateKernelInputs(WEFT_ADAM_UPDATE, inputs, ['variable', 'gradient', 'momentum', 'velocity', ...(attrs.amsgrad ? ['velocityHat'] : [])]);
-}
-
-function asArrays(list: Float32Array[]): Arrays {
-  return { w: list[0], g: list[1], m: list[2], v: list[3], vHat: list[4] ?? null };
-}
-
-function adamUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<AdamUpdateAttrs>): tf.TensorInfo[] {
-  const infos = checkInputs(inputs as tf.NamedTensorInfoMap, attrs);
-  const outs = infos.filter((_, i) => i !== 1).map((t) => backend.makeOutput(t.shape, 'float32'));
-  const memory = heapMemory(backend);
-  const simd = memory && !attrs.amsgrad ? adamSimdOn(memory) : null;
-  if (simd) {
-    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
-    const [w, g, m, v] = infos.map(offset);
-    const [wOut, mOut, vOut] = outs.map(offset);
+export const adamUpdateKernel = fusedUpdateKernel<AdamUpdateAttrs>({
+  kernelName: WEFT_ADAM_UPDATE,
+  inputNames: (attrs) => ['variable', 'gradient', 'momentum', 'velocity', ...(attrs.amsgrad ? ['velocityHat'] : [])],
+  simd: (memory, attrs) => {
+    const simd = attrs.amsgrad ? null : adamSimdOn(memory);
     const f = Math.fround;
-    simd(w, g, m, v, wOut, mOut, vOut, tf.util.sizeFromShape(infos[0].shape), attrs.alpha, f(1 - attrs.beta1), f(1 - attrs.beta2), attrs.epsilon);
-    return outs;
-  }
-  // Views taken after the last allocation: makeOutput may grow (and so move) the heap.
-  const view = (t: tf.TensorInfo) => heapF32(backend, t);
-  const inp = asArrays(infos.map(view));
-  const [w, m, v, vHat] = outs.map(view);
-  adamPass(inp, { w, g: inp.g, m, v, vHat: vHat ?? null }, attrs);
-  return outs;
-}
-
-function adamUpdateCpu({ inputs, backend, attrs }: CpuKernelArgs): tf.TensorInfo[] {
-  const cpu = backend as CpuBackend;
-  const a = attrs as unknown as AdamUpdateAttrs;
-  const infos = checkInputs(inputs, a);
-  const inp = asArrays(infos.map((t) => cpuF32(cpu, t)));
-  const size = inp.w.length;
-  const out = { w: new Float32Array(size), g: inp.g, m: new Float32Array(size), v: new Float32Array(size), vHat: a.amsgrad ? new Float32Array(size) : null };
-  adamPass(inp, out, a);
-  const shape = infos[0].shape;
-  return [out.w, out.m, out.v, ...(out.vHat ? [out.vHat] : [])].map((values) => cpu.makeTensorInfo(shape, 'float32', values));
-}
-
-export const adamUpdateKernel = fusedUpdateKernel(WEFT_ADAM_UPDATE, adamUpdateWasm, adamUpdateCpu);
+    return simd && (([w, g, m, v], [wOut, mOut, vOut], n) => simd(w, g, m, v, wOut, mOut, vOut, n, attrs.alpha, f(1 - attrs.beta1), f(1 - attrs.beta2), attrs.epsilon));
+  },
+  pass: ([w, g, m, v, vHat], [wOut, mOut, vOut, vHatOut], attrs) =>
+    adamPass({ w, g, m, v, vHat: vHat ?? null }, { w: wOut, g, m: mOut, v: vOut, vHat: vHatOut ?? null }, attrs),
+});
 
 export interface AdamUpdateInputs {
   variable: tf.Tensor;

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { rmspropSimdOn } from './rmsprop-simd';
 import { flushSubnormal } from './subnormal';
-import { cpuF32, fusedUpdateKernel, updateKernelInputs, type CpuBackend, type CpuKernelArgs } from './update-kernel-inputs';
-import { heapF32, heapMemory, heapOffset, type WasmKernelArgs } from './wasm-kernel-utils';
+import { fusedUpdateKernel } from './fused-update-kernel';
 
 /** Name of the fused RMSprop update kernel (ours; registered on wasm and cpu). */
 export const WEFT_RMSPROP_UPDATE = 'WeftRMSpropUpdate';
@@ -47,46 +46,17 @@ function rmspropPass(inp: Arrays, out: Arrays, attrs: RMSpropUpdateAttrs): void 
   }
 }
 
-function checkInputs(inputs: tf.NamedTensorInfoMap, attrs: RMSpropUpdateAttrs): tf.TensorInfo[] {
-  return updateKernelInputs(WEFT_RMSPROP_UPDATE, inputs, ['variable', 'gradient', 'velocity', ...(attrs.momentum > 0 ? ['momentum'] : [])]);
-}
-
-const asArrays = (list: Float32Array[]): Arrays => ({ w: list[0], g: list[1], velocity: list[2], momentum: list[3] ?? null });
-
-function rmspropUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<RMSpropUpdateAttrs>): tf.TensorInfo[] {
-  const infos = checkInputs(inputs as tf.NamedTensorInfoMap, attrs);
-  const outs = infos.filter((_, i) => i !== 1).map((t) => backend.makeOutput(t.shape, 'float32'));
-  const memory = heapMemory(backend);
-  const simd = memory ? rmspropSimdOn(memory) : null;
-  if (simd) {
-    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
-    const [w, g, v, m = 0] = infos.map(offset);
-    const [wOut, vOut, mOut = 0] = outs.map(offset);
-    const pass = attrs.momentum > 0 ? simd.rmspropMomentum : simd.rmsprop;
-    pass(w, g, v, m, wOut, vOut, mOut, tf.util.sizeFromShape(infos[0].shape), attrs.learningRate, attrs.rho, Math.fround(1 - attrs.rho), attrs.epsilon, attrs.momentum);
-    return outs;
-  }
-  // Views taken after the last allocation: makeOutput may grow (and so move) the heap.
-  const view = (t: tf.TensorInfo) => heapF32(backend, t);
-  const inp = asArrays(infos.map(view));
-  const [w, velocity, momentum] = outs.map(view);
-  rmspropPass(inp, { w, g: inp.g, velocity, momentum: momentum ?? null }, attrs);
-  return outs;
-}
-
-function rmspropUpdateCpu({ inputs, backend, attrs }: CpuKernelArgs): tf.TensorInfo[] {
-  const cpu = backend as CpuBackend;
-  const a = attrs as unknown as RMSpropUpdateAttrs;
-  const infos = checkInputs(inputs, a);
-  const inp = asArrays(infos.map((t) => cpuF32(cpu, t)));
-  const size = inp.w.length;
-  const out = { w: new Float32Array(size), g: inp.g, velocity: new Float32Array(size), momentum: inp.momentum ? new Float32Array(size) : null };
-  rmspropPass(inp, out, a);
-  const shape = infos[0].shape;
-  return [out.w, out.velocity, ...(out.momentum ? [out.momentum] : [])].map((values) => cpu.makeTensorInfo(shape, 'float32', values));
-}
-
-export const rmspropUpdateKernel = fusedUpdateKernel(WEFT_RMSPROP_UPDATE, rmspropUpdateWasm, rmspropUpdateCpu);
+export const rmspropUpdateKernel = fusedUpdateKernel<RMSpropUpdateAttrs>({
+  kernelName: WEFT_RMSPROP_UPDATE,
+  inputNames: (attrs) => ['variable', 'gradient', 'velocity', ...(attrs.momentum > 0 ? ['momentum'] : [])],
+  simd: (memory, attrs) => {
+    const simd = rmspropSimdOn(memory);
+    const pass = simd && (attrs.momentum > 0 ? simd.rmspropMomentum : simd.rmsprop);
+    return pass && (([w, g, v, m = 0], [wOut, vOut, mOut = 0], n) => pass(w, g, v, m, wOut, vOut, mOut, n, attrs.learningRate, attrs.rho, Math.fround(1 - attrs.rho), attrs.epsilon, attrs.momentum));
+  },
+  pass: ([w, g, velocity, momentum], [wOut, vOut, mOut], attrs) =>
+    rmspropPass({ w, g, velocity, momentum: momentum ?? null }, { w: wOut, g, velocity: vOut, momentum: mOut ?? null }, attrs),
+});
 
 export interface RMSpropUpdateInputs {
   variable: tf.Tensor;

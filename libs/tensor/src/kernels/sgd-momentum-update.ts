@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sgdMomentumSimdOn } from './sgd-momentum-simd';
 import { flushSubnormal } from './subnormal';
-import { cpuF32, fusedUpdateKernel, updateKernelInputs, type CpuBackend, type CpuKernelArgs } from './update-kernel-inputs';
-import { heapF32, heapMemory, heapOffset, type WasmKernelArgs } from './wasm-kernel-utils';
+import { fusedUpdateKernel } from './fused-update-kernel';
 
 /** Name of the fused SGD-with-momentum update kernel (ours; registered on wasm and cpu). */
 export const WEFT_SGD_MOMENTUM_UPDATE = 'WeftSGDMomentumUpdate';
@@ -36,41 +35,16 @@ function sgdMomentumPass(inp: Arrays, out: Arrays, attrs: SgdMomentumUpdateAttrs
   }
 }
 
-function checkInputs(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
-  return updateKernelInputs(WEFT_SGD_MOMENTUM_UPDATE, inputs, ['variable', 'gradient', 'momentum']);
-}
-
-function sgdMomentumUpdateWasm({ inputs, backend, attrs }: WasmKernelArgs<SgdMomentumUpdateAttrs>): tf.TensorInfo[] {
-  const infos = checkInputs(inputs as tf.NamedTensorInfoMap);
-  const outs = [infos[0], infos[2]].map((t) => backend.makeOutput(t.shape, 'float32'));
-  const memory = heapMemory(backend);
-  const simd = memory ? sgdMomentumSimdOn(memory) : null;
-  if (simd) {
-    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
-    const [w, g, m] = infos.map(offset);
-    const [wOut, mOut] = outs.map(offset);
-    const pass = attrs.nesterov ? simd.sgdNesterov : simd.sgdMomentum;
-    pass(w, g, m, wOut, mOut, tf.util.sizeFromShape(infos[0].shape), attrs.learningRate, attrs.momentum);
-    return outs;
-  }
-  // Views taken after the last allocation: makeOutput may grow (and so move) the heap.
-  const view = (t: tf.TensorInfo) => heapF32(backend, t);
-  const [w, g, m] = infos.map(view);
-  const [wOut, mOut] = outs.map(view);
-  sgdMomentumPass({ w, g, m }, { w: wOut, g, m: mOut }, attrs);
-  return outs;
-}
-
-function sgdMomentumUpdateCpu({ inputs, backend, attrs }: CpuKernelArgs): tf.TensorInfo[] {
-  const cpu = backend as CpuBackend;
-  const infos = checkInputs(inputs);
-  const [w, g, m] = infos.map((t) => cpuF32(cpu, t));
-  const out = { w: new Float32Array(w.length), g, m: new Float32Array(w.length) };
-  sgdMomentumPass({ w, g, m }, out, attrs as unknown as SgdMomentumUpdateAttrs);
-  return [out.w, out.m].map((values) => cpu.makeTensorInfo(infos[0].shape, 'float32', values));
-}
-
-export const sgdMomentumUpdateKernel = fusedUpdateKernel(WEFT_SGD_MOMENTUM_UPDATE, sgdMomentumUpdateWasm, sgdMomentumUpdateCpu);
+export const sgdMomentumUpdateKernel = fusedUpdateKernel<SgdMomentumUpdateAttrs>({
+  kernelName: WEFT_SGD_MOMENTUM_UPDATE,
+  inputNames: () => ['variable', 'gradient', 'momentum'],
+  simd: (memory, attrs) => {
+    const simd = sgdMomentumSimdOn(memory);
+    const pass = simd && (attrs.nesterov ? simd.sgdNesterov : simd.sgdMomentum);
+    return pass && (([w, g, m], [wOut, mOut], n) => pass(w, g, m, wOut, mOut, n, attrs.learningRate, attrs.momentum));
+  },
+  pass: ([w, g, m], [wOut, mOut], attrs) => sgdMomentumPass({ w, g, m }, { w: wOut, g, m: mOut }, attrs),
+});
 
 export interface SgdMomentumUpdateInputs {
   variable: tf.Tensor;
