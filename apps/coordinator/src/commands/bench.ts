@@ -54,8 +54,10 @@ Options:
                         ranks: open in ui.perfetto.dev) and print each rank's share of the step
                         in compute, all-reduce and waiting
   --ceiling             also run, for each worker count above 1, that many in-process trainings
-                        at once exchanging nothing (row 'independent'): what the cores and
-                        memory allow N replicas here, the ceiling of data-parallel speed-up
+                        at once exchanging nothing: free-running (row 'independent'), what the
+                        cores and memory allow N replicas here; and waiting for each other
+                        after every step (row 'lockstep'), the ceiling of synchronous
+                        data-parallel training, whose step lasts as long as the slowest one's
   --quick               a short run (used by tests)
   --json                print the rows as JSON instead of a table
 ${logHelp(24)}

@@ -1,5 +1,8 @@
-// The throughput bench's option checks and --device gpu's answers (no training here: see
-// apps/coordinator's bench.test.ts for a quick run).
+// The throughput bench's option checks, its ceilings and --device gpu's answers (a quick run of the
+// whole bench: apps/coordinator's bench.test.ts).
+import { join } from 'node:path';
+import { launchThreads } from '@weft/distributed';
+import type { IndependentRunArgs, IndependentRunTiming } from './independent-rank';
 import { checkGpuDevice, runThroughputBench, validateThroughputOptions } from './throughput-bench';
 import type { ThroughputModel } from './throughput-models';
 
@@ -44,18 +47,37 @@ describe('warm-up', () => {
 });
 
 describe('--ceiling', () => {
-  it('adds, before each data-parallel run above 1 worker, that many independent trainings at once', async () => {
+  it('adds, before each data-parallel run above 1 worker, that many trainings at once, free-running and in lockstep', async () => {
     const rows = await runThroughputBench({ models: ['tiny'], workers: [1, 2], quick: true, ceiling: true, timedEpochs: 2 });
-    expect(rows.map((r) => `${r.run} x${r.workers}`)).toEqual(['in-process x1', 'threads x1', 'independent x2', 'threads x2']);
-    const [single, , independent] = rows;
-    // Two trainings of 3 steps of 32 rows, timed by the slower of the two.
-    expect(independent.samples).toBe(192);
-    expect(independent.samplesPerSecond).toBeCloseTo(192 / independent.seconds, 6);
-    expect(independent.speedup).toBeCloseTo(independent.samplesPerSecond / single.samplesPerSecond, 6);
-    expect(independent.stepShares).toBeUndefined();
-    // Each timed epoch timed by the slower run; the row is the faster epoch.
-    expect(independent.epochsSamplesPerSecond).toHaveLength(2);
-    expect(independent.samplesPerSecond).toBe(Math.max(...independent.epochsSamplesPerSecond));
+    expect(rows.map((r) => `${r.run} x${r.workers}`)).toEqual(['in-process x1', 'threads x1', 'independent x2', 'lockstep x2', 'threads x2']);
+    const [single, , ...ceilings] = rows.slice(0, 4);
+    for (const ceiling of ceilings) {
+      // Two trainings of 3 steps of 32 rows, timed by the slower of the two.
+      expect(ceiling.samples).toBe(192);
+      expect(ceiling.samplesPerSecond).toBeCloseTo(192 / ceiling.seconds, 6);
+      expect(ceiling.speedup).toBeCloseTo(ceiling.samplesPerSecond / single.samplesPerSecond, 6);
+      expect(ceiling.stepShares).toBeUndefined();
+      // Each timed epoch timed by the slower run; the row is the faster epoch.
+      expect(ceiling.epochsSamplesPerSecond).toHaveLength(2);
+      expect(ceiling.samplesPerSecond).toBe(Math.max(...ceiling.epochsSamplesPerSecond));
+    }
+  }, 60_000);
+
+  it('runs in lockstep wait for each other after every step; independent ones never', async () => {
+    const launch = (lockstep: boolean) =>
+      launchThreads<IndependentRunArgs, IndependentRunTiming>({
+        size: 2,
+        entry: join(__dirname, 'independent-rank.ts'),
+        args: { model: 'tiny', batch: 8, warmupEpochs: 1, steps: 3, timedEpochs: 2, lockstep },
+      });
+    const timings = async (lockstep: boolean) =>
+      (await launch(lockstep)).map((o) => {
+        if (!o.ok) throw new Error(o.error);
+        return o.value;
+      });
+    // One warm-up epoch and two timed ones of 3 steps: a barrier after each of the 9 steps.
+    expect((await timings(true)).map((t) => [t.lockstepBarriers, t.epochSeconds.length])).toEqual([[9, 2], [9, 2]]);
+    expect((await timings(false)).map((t) => t.lockstepBarriers)).toEqual([0, 0]);
   }, 60_000);
 });
 

@@ -57,12 +57,17 @@ export interface ThroughputBenchOptions {
   /** Where to write each run's step traces (a file per rank and a merged one, for Perfetto); fills the rows' stepShares. */
   traceDir?: string;
   /**
-   * Also run, for each worker count above 1, that many independent in-process trainings at once
-   * (threads or processes as --transport, nothing exchanged): the ceiling the cores and memory set
-   * on data-parallel training here, as row 'independent'.
+   * Also run, for each worker count above 1, that many in-process trainings at once (threads or
+   * processes as --transport, nothing exchanged): free-running, the ceiling the cores and memory
+   * set on data-parallel training here (row 'independent'); and in lockstep, a barrier after every
+   * step, the ceiling of synchronous training, whose step lasts as long as the slowest replica's
+   * (row 'lockstep').
    */
   ceiling?: boolean;
 }
+
+/** The runs --ceiling adds: in-process trainings at once, free-running or waiting for each other after every step. */
+export type CeilingRun = 'independent' | 'lockstep';
 
 /** The row splits the bench compares (DataParallel's rowSplit without fixed parts). */
 export type RowSplitKind = Exclude<RowSplit, number[]>;
@@ -71,9 +76,11 @@ export interface ThroughputRow {
   model: ThroughputModel;
   /**
    * 'in-process': one device, no DataParallel (the baseline); 'independent': `workers` in-process
-   * trainings at once, exchanging nothing (the ceiling, --ceiling); else the DataParallel transport.
+   * trainings at once, exchanging nothing (the ceiling, --ceiling); 'lockstep': the same with a
+   * barrier after every step (the ceiling of synchronous training, --ceiling); else the
+   * DataParallel transport.
    */
-  run: 'in-process' | 'independent' | 'threads' | 'processes';
+  run: 'in-process' | CeilingRun | 'threads' | 'processes';
   workers: number;
   /** How a data-parallel run split each global batch (DataParallel's rowSplit); absent for the others. */
   rowSplit?: RowSplitKind;
@@ -256,6 +263,7 @@ const INDEPENDENT_ENTRY = join(__dirname, 'independent-rank.ts');
 
 /** `workers` in-process trainings at once, each in a thread or process of its own, nothing exchanged: each epoch's seconds of the slowest. */
 async function measureIndependent(
+  run: CeilingRun,
   name: ThroughputModel,
   workers: number,
   transport: 'threads' | 'processes',
@@ -264,13 +272,13 @@ async function measureIndependent(
   steps: number,
   timedEpochs: number,
 ): Promise<Measured> {
-  const launch = { size: workers, entry: INDEPENDENT_ENTRY, args: { model: name, batch, warmupEpochs, steps, timedEpochs }, groupTimeoutMs: 600_000 };
+  const launch = { size: workers, entry: INDEPENDENT_ENTRY, args: { model: name, batch, warmupEpochs, steps, timedEpochs, lockstep: run === 'lockstep' }, groupTimeoutMs: 600_000 };
   const outcomes: RankOutcome<IndependentRunTiming>[] =
     transport === 'processes'
       ? await launchProcesses<IndependentRunArgs, IndependentRunTiming>(launch)
       : await launchThreads<IndependentRunArgs, IndependentRunTiming>(launch);
   const perRun = outcomes.map((o) => {
-    if (!o.ok) throw new Error(`throughput bench: independent run ${o.rank} failed: ${o.error}`);
+    if (!o.ok) throw new Error(`throughput bench: ${run} run ${o.rank} failed: ${o.error}`);
     return o.value.epochSeconds;
   });
   // Every run trains as many samples; the slowest sets the pace a lockstep job would have. The
@@ -281,7 +289,7 @@ async function measureIndependent(
 
 const fastestEpoch = (m: Measured) => Math.min(...m.epochSeconds);
 
-type RunConfig = { run: 'in-process' | 'independent'; workers: number } | { run: 'data-parallel'; workers: number; rowSplit: RowSplitKind };
+type RunConfig = { run: 'in-process' | CeilingRun; workers: number } | { run: 'data-parallel'; workers: number; rowSplit: RowSplitKind };
 
 /** Runs the bench: for each model, the in-process baseline then each worker count (and its ceiling, with `ceiling`), in one run. */
 export async function runThroughputBench(options: ThroughputBenchOptions = {}): Promise<ThroughputRow[]> {
@@ -300,13 +308,13 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
   const repeat = options.repeat ?? 1;
   const configs: RunConfig[] = [{ run: 'in-process', workers: 1 }];
   for (const workers of workerCounts) {
-    if (options.ceiling && workers > 1) configs.push({ run: 'independent', workers });
+    if (options.ceiling && workers > 1) configs.push({ run: 'independent', workers }, { run: 'lockstep', workers });
     // One worker has nothing to split: it runs once.
     for (const rowSplit of workers > 1 ? rowSplits : rowSplits.slice(0, 1)) configs.push({ run: 'data-parallel', workers, rowSplit });
   }
   // The split is named only when the run compares splits.
   const splitOf = (c: RunConfig) => (c.run === 'data-parallel' && c.workers > 1 && rowSplits.length > 1 ? ` ${c.rowSplit}` : '');
-  const label = (c: RunConfig) => (c.run === 'data-parallel' ? `${transport} x${c.workers}${splitOf(c)}` : c.run === 'independent' ? `independent x${c.workers}` : 'in-process');
+  const label = (c: RunConfig) => (c.run === 'data-parallel' ? `${transport} x${c.workers}${splitOf(c)}` : c.run === 'in-process' ? 'in-process' : `${c.run} x${c.workers}`);
   // Every run is traced (a few spans a step: no measurable cost) for the step shares; kept with --trace.
   const traceDir = options.traceDir ?? (await mkdtemp(join(tmpdir(), 'weft-bench-trace-')));
   await mkdir(traceDir, { recursive: true });
@@ -323,8 +331,8 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
         for (const [i, config] of configs.entries()) {
           const warmup: WarmupPlan = warmupEpochs === null ? { seconds: warmupSeconds, minSteps: minWarmupSteps } : { epochs: warmupEpochs };
           const m: Measured =
-            config.run === 'independent'
-              ? await measureIndependent(name, config.workers, transport, batch, warmupEpochs ?? 1, steps, timedEpochs)
+            config.run === 'independent' || config.run === 'lockstep'
+              ? await measureIndependent(config.run, name, config.workers, transport, batch, warmupEpochs ?? 1, steps, timedEpochs)
               : await measure(spec, config.run === 'in-process' ? null : config.workers, transport, batch, warmup, steps, timedEpochs, config.run === 'data-parallel' ? config.rowSplit : 'even', backend,
                   join(traceDir, `${name}-${label(config).replace(/ /g, '-')}${repeat > 1 ? `-round${round + 1}` : ''}.json`));
           rounds[i].push(m);
@@ -341,7 +349,7 @@ export async function runThroughputBench(options: ThroughputBenchOptions = {}): 
         const seconds = fastestEpoch(fastest);
         const samplesPerSecond = samples / seconds;
         if (config.run === 'in-process') single = samplesPerSecond;
-        const measuredHere = config.run !== 'independent';
+        const measuredHere = config.run === 'in-process' || config.run === 'data-parallel';
         const row: ThroughputRow = {
           model: name,
           run: config.run === 'data-parallel' ? transport : config.run,

@@ -53,15 +53,17 @@ describe('throughput chart', () => {
     for (const line of lines) expect(line.match(/ d="M[\d.,]+L[\d.,]+L[\d.,]+"/)).not.toBeNull();
   }, 30_000);
 
-  it('draws a line per row split when the run compared them, and one for the independent runs', () => {
+  it('draws a line per row split when the run compared them, and one for each ceiling', () => {
     const [inProcess, even] = rowsOf('mlp', 1000, { 2: 0.8 });
     const balanced = { ...even, rowSplit: 'balanced' as const, samplesPerSecond: 1800 };
     const independent = { ...even, run: 'independent' as const, samplesPerSecond: 1900 };
-    const spec = throughputChartSpec([inProcess, independent, { ...even, rowSplit: 'even' }, balanced]) as Spec;
+    const lockstep = { ...even, run: 'lockstep' as const, samplesPerSecond: 1850 };
+    const spec = throughputChartSpec([inProcess, independent, lockstep, { ...even, rowSplit: 'even' }, balanced]) as Spec;
     const series = (name: string) => spec.data.values.filter((p) => p.series === name).map((p) => p.samplesPerSecond);
     expect(series('data-parallel (threads, even)')).toEqual([1600]);
     expect(series('data-parallel (threads, balanced)')).toEqual([1800]);
     expect(series('independent (the ceiling)')).toEqual([1900]);
+    expect(series('lockstep (the ceiling of synchronous training)')).toEqual([1850]);
   });
 
   it('writes the file, and checks the path before a run', async () => {

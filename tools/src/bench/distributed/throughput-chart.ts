@@ -31,9 +31,13 @@ export function throughputChartSpec(rows: ThroughputRow[]): object {
   const points: ChartPoint[] = [];
   const transports = [...new Set(rows.filter((r) => r.run === 'threads' || r.run === 'processes').map((r) => r.run))];
   const splits = [...new Set(rows.flatMap((r) => (r.rowSplit ? [r.rowSplit] : [])))];
-  // A line per row split when the run compared them (--row-split even,balanced), and one for --ceiling's independent runs.
+  // A line per row split when the run compared them (--row-split even,balanced), and one for each of --ceiling's runs.
   const measuredOf = (row: ThroughputRow) =>
-    row.run === 'independent' ? 'independent (the ceiling)' : `data-parallel (${[transports.join(', ') || 'none', ...(splits.length > 1 ? [row.rowSplit ?? 'even'] : [])].join(', ')})`;
+    row.run === 'independent'
+      ? 'independent (the ceiling)'
+      : row.run === 'lockstep'
+        ? 'lockstep (the ceiling of synchronous training)'
+        : `data-parallel (${[transports.join(', ') || 'none', ...(splits.length > 1 ? [row.rowSplit ?? 'even'] : [])].join(', ')})`;
   const measured = [...new Set(rows.filter((r) => r.run !== 'in-process').map(measuredOf))];
   const ideal = 'ideal: workers x in-process';
   const baseline = 'in-process (no DataParallel)';

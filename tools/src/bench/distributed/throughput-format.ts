@@ -88,7 +88,10 @@ export function formatThroughputBench(rows: ThroughputRow[]): string {
           `${bestOf(first)}.`,
         'vs in-process = samples/s / in-process samples/s (same run); efficiency = samples/s / (workers x in-process samples/s).',
         ...(rows.some((r) => r.run === 'independent')
-          ? ['independent: that many in-process trainings at once, each in its own worker, exchanging nothing (--ceiling): the most the cores and memory let N replicas train here, the ceiling of data-parallel training.']
+          ? [
+              'independent: that many in-process trainings at once, each in its own worker, exchanging nothing (--ceiling): the most the cores and memory let N replicas train here, the ceiling of data-parallel training.',
+              'lockstep: the same trainings waiting for each other after every step, still exchanging nothing (--ceiling): a step lasts as long as the slowest replica\'s, as in synchronous data-parallel training; its ceiling.',
+            ]
           : []),
         "start-up s: fit's call to the first epoch (data handed over, workers launched, backend and model ready), not in samples/s.",
         ...optional.map((o) => o.legend),
