@@ -15,7 +15,7 @@ export type GradientHook = (grads: tf.Tensor[], targets: readonly LayerVariable[
 /**
  * A gradient hook that overlaps its communication with the backward pass, as DDP's Reducer does:
  * it hears each gradient the moment it is final (the last layers' first; backward resumes when
- * `ready` settles), then gives the gradients to apply once backward is done.
+ * `ready` settles, at once where it returns nothing), then gives the gradients to apply once backward is done.
  */
 export interface OverlappedGradientHook {
   /**
@@ -138,10 +138,20 @@ export class Trainer {
         return loss;
       },
       targets.map((t) => t.variable),
-      async (i, grad) => {
+      (i, grad) => {
         backward(false);
-        await tracer.spanAsync(STEP_SPANS.allReduce, async () => hook.ready(i, grad));
-        backward(true);
+        tracer.begin(STEP_SPANS.allReduce);
+        const handedOver = () => {
+          tracer.end(STEP_SPANS.allReduce);
+          backward(true);
+        };
+        let settling: void | Promise<void> = undefined;
+        try {
+          settling = hook.ready(i, grad);
+        } finally {
+          if (!settling) handedOver();
+        }
+        return settling?.finally(handedOver);
       },
       hook.lossGradient?.() ?? 1,
     ).finally(() => backward(false));

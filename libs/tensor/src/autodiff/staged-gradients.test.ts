@@ -76,3 +76,15 @@ it('starts backward from lossGradient: the bits of variableGrads of lossGradient
   expect(grads[0]!.dataSync()[0]).not.toBe(unweighted.grads[trained[0].name].dataSync()[0]);
   tf.dispose([value, plain, expected.value, ...Object.values(expected.grads), unweighted.value, ...Object.values(unweighted.grads), ...grads.filter((g): g is tf.Tensor => g !== null), ...vars, x]);
 });
+
+it('goes straight on where the callback returns nothing: no other work runs between the hand-overs', async () => {
+  const { vars, x, loss } = mlp('d');
+  let otherWorkRan = false;
+  const seen: boolean[] = [];
+  void Promise.resolve().then(() => (otherWorkRan = true));
+  const done = variableGradsStaged(loss, vars, () => void seen.push(otherWorkRan));
+  // The whole backward ran within the call, before the microtask queued ahead of it.
+  expect(seen).toEqual([false, false, false, false]);
+  const { value, grads } = await done;
+  tf.dispose([value, ...grads.filter((g): g is tf.Tensor => g !== null), ...vars, x]);
+});

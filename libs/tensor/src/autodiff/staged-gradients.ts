@@ -75,7 +75,7 @@ function backprop(engine: EngineInternals, nodes: TapeNode[], grads: Map<number,
  * tf.variableGrads with the backward pass in stages, as PyTorch's autograd hands DDP's Reducer
  * each gradient as it is ready: `onReady(i, grad)` hears variable i's gradient the moment the
  * last op reading it has been back-propagated (the last layers' first), and backward resumes once
- * the returned promise settles, so the caller can start communicating those gradients while the
+ * the returned promise settles (at once when it returns none), so the caller can start communicating those gradients while the
  * rest of the backward pass runs. Ops and their order are tfjs's own, so the gradients are the
  * bits variableGrads gives; tape nodes below the first variable's use (gradients of the inputs
  * only) are skipped. Returns the loss and every gradient (null where the loss does not depend on
@@ -115,7 +115,9 @@ export async function variableGradsStaged(
       for (let i = 0; i < vars.length; i++) {
         if (firstUse[i] !== stop) continue;
         grads[i] = tf.keep(accumulated.get(vars[i].id)!);
-        await onReady(i, grads[i]!);
+        // Not even a microtask's pause where the caller has nothing to wait for.
+        const settling = onReady(i, grads[i]!);
+        if (settling) await settling;
       }
     }
   } catch (err) {
