@@ -208,14 +208,18 @@ export class DataParallel implements Distribution {
     let epochNow = 0;
     let reportedStep = -1;
     const coordinator: CoordinatorApi = {
-      batchEnd: (step, size, logs) => {
-        if (step <= reportedStep) return; // replayed after a restart: its events went out already
-        reportedStep = step;
-        elastic.reachedStep(epochNow, step);
+      batchEnds: (ends) => {
+        // Steps replayed after a restart: their events went out already.
+        const fresh = ends.filter(({ step }) => step > reportedStep);
+        if (fresh.length === 0) return;
+        reportedStep = fresh[fresh.length - 1].step;
+        elastic.reachedStep(epochNow, reportedStep);
         const events = batches!;
         reported = reported.then(async () => {
-          await events.begin(step, size);
-          await events.end(step, logs);
+          for (const { step, size, logs } of fresh) {
+            await events.begin(step, size);
+            await events.end(step, logs);
+          }
         });
       },
     };
@@ -281,7 +285,7 @@ export class DataParallel implements Distribution {
   async evaluate(model: Model, x: DataInput, y: DataInput, args: EvaluateArgs = {}): Promise<number | number[]> {
     const gpuEnvs = this.placeOnGpus();
     const { spec, data, batchSize } = prepareEvaluate(model, x, y, args, this.transport === 'threads');
-    const replicas = await this.start({ ...this.replicaJob(spec), evaluation: { data, batchSize } }, 0, { batchEnd: () => undefined }, gpuEnvs);
+    const replicas = await this.start({ ...this.replicaJob(spec), evaluation: { data, batchSize } }, 0, { batchEnds: () => undefined }, gpuEnvs);
     try {
       const [logs] = await replicas.all((replica) => replica.evaluate());
       const values = Object.values(logs);
@@ -298,7 +302,7 @@ export class DataParallel implements Distribution {
   async predict(model: Model, x: DataInput, args: PredictArgs = {}): Promise<tf.Tensor | tf.Tensor[]> {
     const gpuEnvs = this.placeOnGpus();
     const { spec, xs, batchSize } = preparePredict(model, x, args, this.transport === 'threads');
-    const replicas = await this.start({ ...this.replicaJob(spec), prediction: { xs, batchSize } }, 0, { batchEnd: () => undefined }, gpuEnvs);
+    const replicas = await this.start({ ...this.replicaJob(spec), prediction: { xs, batchSize } }, 0, { batchEnds: () => undefined }, gpuEnvs);
     try {
       const shards = (await replicas.all((replica) => replica.predict())).filter((s) => s.outputs.length > 0);
       const outputs = shards[0].outputs.map((first, o) => {

@@ -157,7 +157,7 @@ export async function evaluateDatasetParallel(ranks: DatasetRanks, model: Model,
   requireCompiled(model, 'evaluate');
   refuseInferenceArgs('evaluate', args);
   const source = await rankDataset(model, dataset, ranks.shared, 'evaluate');
-  const replicas = await ranks.start({ ...ranks.job(describeModel(model)), datasetInference: source }, 0, { batchEnd: () => undefined });
+  const replicas = await ranks.start({ ...ranks.job(describeModel(model)), datasetInference: source }, 0, { batchEnds: () => undefined });
   try {
     const [logs] = await replicas.all((replica) => replica.evaluateDataset());
     const values = Object.values(logs);
@@ -217,7 +217,7 @@ function assemble(source: RankDataset, shards: PredictionShard[]): tf.Tensor[] {
 export async function predictDatasetParallel(ranks: DatasetRanks, model: Model, dataset: BatchDataset, args: PredictArgs): Promise<tf.Tensor | tf.Tensor[]> {
   refuseInferenceArgs('predict', args);
   const source = await rankDataset(model, dataset, ranks.shared, 'predict');
-  const replicas = await ranks.start({ ...ranks.job(describeModel(model)), datasetInference: source }, 0, { batchEnd: () => undefined });
+  const replicas = await ranks.start({ ...ranks.job(describeModel(model)), datasetInference: source }, 0, { batchEnds: () => undefined });
   let shards: PredictionShard[];
   try {
     shards = await replicas.all((replica) => replica.predictDataset());

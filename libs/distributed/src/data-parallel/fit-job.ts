@@ -130,8 +130,15 @@ export interface ReplicaApi {
   stop(): void;
 }
 
+/** A step's end as rank 0 reports it: the global batch's size, and the running logs when the callbacks read them. */
+export interface BatchEnd {
+  step: number;
+  size: number;
+  logs: Logs;
+}
+
 /** What the coordinator serves to the ranks (comlink). */
 export interface CoordinatorApi {
-  /** Rank 0, after each step when the callbacks read batch logs (or only the progress): the global batch's size and running logs. */
-  batchEnd(step: number, size: number, logs: Logs): void;
+  /** Rank 0's batch ends since its last report, in order (BatchEndReports: not a message per step). */
+  batchEnds(ends: BatchEnd[]): void;
 }

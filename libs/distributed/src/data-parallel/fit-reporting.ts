@@ -32,11 +32,13 @@ export function batchRelay(): { coordinator: CoordinatorApi; epoch(events: Batch
   let reported = Promise.resolve();
   return {
     coordinator: {
-      batchEnd: (step, size, logs) => {
+      batchEnds: (ends) => {
         const events = batches!;
         reported = reported.then(async () => {
-          await events.begin(step, size);
-          await events.end(step, logs);
+          for (const { step, size, logs } of ends) {
+            await events.begin(step, size);
+            await events.end(step, logs);
+          }
         });
       },
     },

@@ -15,6 +15,7 @@ import { checkWeightsAgree } from './weight-checksum';
 import { overlappedGradientHook } from './overlapped-reducer';
 import { RowBalancer } from './row-balancer';
 import { evaluateRankDataset, moduleSteps, openRankDataset, predictRankDataset, shippedSteps, type RankStep, type StepShare } from './rank-datasets';
+import { BatchEndReports } from './batch-end-reports';
 
 /** This rank's copy of the model: backend, the caller's modules, then the model from its spec. */
 async function loadReplica(job: ReplicaJob): Promise<Model> {
@@ -55,6 +56,8 @@ class Replica implements ReplicaApi {
   private readonly evaluator: Trainer;
   private readonly schedule: BatchSchedule | null;
   private readonly coordinator: Remote<CoordinatorApi>;
+  /** Rank 0's batch ends, on their way to the coordinator (every run of steps flushes them). */
+  private readonly batchEnds: BatchEndReports;
   private readonly tracer: StepTracer;
   private share: StepShare = { mine: 0, batch: 0 };
   /** How each global batch is split across ranks (null: no training plan). */
@@ -92,6 +95,7 @@ class Replica implements ReplicaApi {
     this.evaluator = new Trainer(model);
     this.schedule = plan ? new BatchSchedule(plan.train.xs[0].shape[0], plan.batchSize, plan.shuffle, plan.seed) : null;
     this.coordinator = ctx.launcher<CoordinatorApi>();
+    this.batchEnds = new BatchEndReports((ends) => void this.coordinator.batchEnds(ends));
   }
 
   fitSteps(range: StepRange): Promise<StepsResult> {
@@ -105,6 +109,7 @@ class Replica implements ReplicaApi {
       else if (range.metricState) trainer.setMetricState(ctx.rank === 0 ? range.metricState : range.metricState.map(() => 0));
       this.seek(range.globalStep);
       await trainSteps(trainer, to, () => this.nextBatch(plan.train), this.stepEvents(epoch, plan.batchLogs), from);
+      this.batchEnds.flush();
       if (to < plan.stepsPerEpoch) {
         if (!range.checkpoint) return { logs: null, metricState: null, state: null };
         const metricState = this.group.size > 1 ? await sumAcrossRanks(this.group, trainer.getMetricState(), job.timeoutMs) : trainer.getMetricState();
@@ -141,6 +146,7 @@ class Replica implements ReplicaApi {
       } finally {
         await iterator?.return?.();
       }
+      this.batchEnds.flush();
       if (steps === 0) throw emptyDatasetError('fit', epoch);
       const validation = plan.validation;
       return this.endEpoch(epoch, validation ? () => evaluateRankDataset(validation, group, this.evaluator, this.model, ctx.args.timeoutMs) : null, withState);
@@ -191,7 +197,7 @@ class Replica implements ReplicaApi {
         this.tracer.counter(BYTES_SENT_COUNTER, { bytes: this.group.bytesSent });
         this.tracer.counter(ROWS_COUNTER, { rows: this.share.mine });
         const logs = batchLogs ? await this.logs() : {};
-        if (this.ctx.rank === 0) void this.coordinator.batchEnd(step, size, logs);
+        if (this.ctx.rank === 0) this.batchEnds.add({ step, size, logs });
         if (++this.globalStep % this.ctx.args.checksumEverySteps === 0) await this.checkWeights(this.at, this.model.trainableWeights);
       },
     };
