@@ -23,8 +23,8 @@ type Benchmark = { describe: string; run: (args: string[]) => Promise<number> };
 const THROUGHPUT_USAGE = `Usage: weft bench throughput [options]
 
 Training throughput per device: each model trained in this process (one device, the baseline) and
-data-parallel over each worker count, in the same run, on generated data of the model's shape.
-The per-worker batch is held fixed: global batch = workers x --batch. Warm-up epochs and worker
+data-parallel over each worker count, in the same run, on generated data of the model's shape
+(token ids drawn by Zipf's law, as words fall in text). The per-worker batch is held fixed: global batch = workers x --batch. Warm-up epochs and worker
 start-up are not timed; start-up is reported apart.
 
 Options:

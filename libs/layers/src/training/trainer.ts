@@ -15,7 +15,8 @@ export type GradientHook = (grads: tf.Tensor[], targets: readonly LayerVariable[
 /**
  * A gradient hook that overlaps its communication with the backward pass, as DDP's Reducer does:
  * it hears each gradient the moment it is final (the last layers' first; backward resumes when
- * `ready` settles, at once where it returns nothing), then gives the gradients to apply once backward is done.
+ * `ready` settles, at once where it returns nothing), then gives the gradients to apply once
+ * backward is done.
  */
 export interface OverlappedGradientHook {
   /**
