@@ -3,6 +3,7 @@ import type { LayerVariable, OverlappedGradientHook } from '@weft/layers';
 import { checkSameLayout } from '../gradient-buckets';
 import type { ProcessGroup, ReduceOptions } from '../process-group';
 import { RowSparseExchange } from '../sparse-rows';
+import { arenaBytesOf } from '../shm/process-group-shm';
 
 /** A weight whose gradient is 2-D and usually zero in most rows (an Embedding's table). */
 const isRowSparse = (w: GradientShape) => w.sparseGradient && w.shape.length === 2;
@@ -112,7 +113,7 @@ export function gradientArenaBytes(weights: readonly GradientShape[], options: {
   const floats = planItems(weights, options.capBytes, options.sparseGradients, options.sidebandLength).map((item) =>
     item.kind === 'bucket' ? item.layout.size : weights[item.index].shape.reduce((a, b) => a * b, 1),
   );
-  return floats.reduce((bytes, n) => bytes + Math.ceil((n * 4) / 16) * 16, 0);
+  return floats.reduce((bytes, n) => bytes + arenaBytesOf(n), 0);
 }
 
 /**

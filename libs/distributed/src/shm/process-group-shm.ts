@@ -37,6 +37,11 @@ const BUSY_SPIN_MS = 0.02;
 const WAIT_SLICE_MS = 100;
 const LINE_FLOATS = CACHE_LINE / 4;
 
+/** The arena bytes allocate(length) takes: the floats, rounded up to 16 bytes. */
+export function arenaBytesOf(length: number): number {
+  return Math.ceil((length * 4) / 16) * 16;
+}
+
 /**
  * A process group of worker threads sharing one WebAssembly.Memory (a SharedArrayBuffer). Data
  * moves through per-rank slots in rounds: every rank copies its chunk in, an Atomics barrier,
@@ -81,7 +86,7 @@ export class ProcessGroupShm extends ProcessGroup {
    * pass and no copies. Arrays start 16 bytes apart at least (a SIMD lane), the first on a cache line.
    */
   override allocate(length: number): Float32Array {
-    const bytes = Math.ceil((length * 4) / 16) * 16;
+    const bytes = arenaBytesOf(length);
     if (this.arenaUsed + bytes > this.handle.arenaBytes) {
       if (this.handle.arenaBytes > 0 && !this.arenaShortWarned) {
         this.arenaShortWarned = true;
