@@ -21,7 +21,7 @@ import { CheckpointStore } from './checkpoint-store';
 import { evaluateDatasetParallel, fitDatasetParallel, predictDatasetParallel, type DatasetRanks } from './dataset-parallel';
 import { ElasticRanks, type RestartRecord } from './elastic-ranks';
 import type { CoordinatorApi, ReplicaJob, StepsResult } from './fit-job';
-import { callbacksReadWeights, callbacksWantBatchLogs, rankTracePath } from './fit-reporting';
+import { callbacksReadWeights, callbacksWantBatchLogs, rankTracePath, relayBatchEnds } from './fit-reporting';
 import { gpuRankEnvs } from './gpu-placement';
 import { fitLaunched } from './launched-fit';
 import { gradientArenaBytes } from './overlapped-reducer';
@@ -215,12 +215,7 @@ export class DataParallel implements Distribution {
         reportedStep = fresh[fresh.length - 1].step;
         elastic.reachedStep(epochNow, reportedStep);
         const events = batches!;
-        reported = reported.then(async () => {
-          for (const { step, size, logs } of fresh) {
-            await events.begin(step, size);
-            await events.end(step, logs);
-          }
-        });
+        reported = reported.then(() => relayBatchEnds(events, fresh));
       },
     };
     const verbose = args.verbose ?? 1;

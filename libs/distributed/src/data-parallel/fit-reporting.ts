@@ -1,5 +1,5 @@
 import { ProgbarLogger, type BatchEvents, type FitArgs } from '@weft/layers';
-import type { CoordinatorApi } from './fit-job';
+import type { BatchEnd, CoordinatorApi } from './fit-job';
 
 /**
  * Whether fit's callbacks read batch logs (a live progress bar included): only then do the ranks
@@ -22,6 +22,14 @@ export function rankTracePath(profile: string, rank: number): string {
   return `${stem}.rank-${rank}.json`;
 }
 
+/** Hands rank 0's batch ends to an epoch's callbacks, one after the other. */
+export async function relayBatchEnds(events: BatchEvents, ends: readonly BatchEnd[]): Promise<void> {
+  for (const { step, size, logs } of ends) {
+    await events.begin(step, size);
+    await events.end(step, logs);
+  }
+}
+
 /**
  * Relays rank 0's batch ends to fit's callbacks on the coordinator, in order: `coordinator` is what
  * the ranks call, `epoch(events)` points it at an epoch's callbacks, and `flushed()` resolves once
@@ -34,12 +42,7 @@ export function batchRelay(): { coordinator: CoordinatorApi; epoch(events: Batch
     coordinator: {
       batchEnds: (ends) => {
         const events = batches!;
-        reported = reported.then(async () => {
-          for (const { step, size, logs } of ends) {
-            await events.begin(step, size);
-            await events.end(step, logs);
-          }
-        });
+        reported = reported.then(() => relayBatchEnds(events, ends));
       },
     },
     epoch: (events) => void (batches = events),
